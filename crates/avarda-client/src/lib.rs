@@ -1,0 +1,1 @@
+//! avarda-client: under construction in this commit series.

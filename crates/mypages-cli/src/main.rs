@@ -1,0 +1,3 @@
+//! The `mypages` command-line tool.
+
+fn main() {}

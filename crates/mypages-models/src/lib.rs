@@ -1,0 +1,1 @@
+//! mypages-models: under construction in this commit series.

@@ -1,0 +1,1 @@
+//! mypages-sandbox: under construction in this commit series.

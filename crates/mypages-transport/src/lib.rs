@@ -1,0 +1,1 @@
+//! mypages-transport: under construction in this commit series.

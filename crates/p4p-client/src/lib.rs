@@ -1,0 +1,1 @@
+//! p4p-client: under construction in this commit series.

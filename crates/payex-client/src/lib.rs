@@ -1,0 +1,1 @@
+//! payex-client: under construction in this commit series.
