@@ -1,3 +1,25 @@
-//! Project automation.
+//! Project automation for the mypages workspace, run as `cargo xtask <command>`.
+//!
+//! - `cargo xtask ci`: everything CI checks, in the order a failure is cheapest to find.
 
-fn main() {}
+mod ci;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("ci") => ci::run(),
+        _ => {
+            eprintln!("usage: cargo xtask <ci>");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
