@@ -1,1 +1,90 @@
-//! mypages-transport: under construction in this commit series.
+//! The HTTP transport shared by the mypages provider clients (Avarda, PayEx, PayFunc).
+//!
+//! A client crate describes each provider operation as an [`Endpoint`] (method, path from
+//! typed parameters, query, headers, optional JSON body, idempotency, decoding) and runs it
+//! with [`Client::execute`]. The client is a tower stack, outermost first:
+//!
+//! trace -> operation deadline -> retry -> attempt timeout -> auth -> body limit -> connector
+//!
+//! - **Base URL** with a path prefix kept (`http://127.0.0.1:7070/payex` + `/ledger/...`);
+//!   plain `http` only for loopback hosts; provider links resolved with [`Client::link`].
+//! - **Auth**: a bearer token from a [`TokenSource`] ([`StaticToken`], or [`CachedToken`]
+//!   with single-flight refresh ahead of expiry), sent to the configured host only; on 401
+//!   the token is refreshed once and the request replayed.
+//! - **Retries** ([`RetryPolicy`]): full-jitter exponential backoff, `Retry-After`, a shared
+//!   budget; after a request may have been sent, only idempotent endpoints are retried.
+//! - **Timeouts**: connect (5 s), per attempt (30 s), whole operation (optional).
+//! - **Errors**: one [`Error`] with an [`ErrorKind`]; provider errors carry the status,
+//!   headers, bounded body and the RFC 7807 [`Problem`] in any key casing.
+//! - **Bodies**: a 16 MiB limit for decoded bodies; [`Client::download`] streams.
+//! - **Paging**: [`Client::pages`] and [`Client::link_pages`] are lazy streams.
+//! - **Tracing**: a span per operation and per attempt, free of tokens, bodies and queries.
+//!
+//! ```no_run
+//! use mypages_transport::{Client, Endpoint, Error, Response, encode_segment};
+//! use http::Method;
+//! use secrecy::SecretString;
+//!
+//! struct GetAccount<'a> { ledger: &'a str, account_no: &'a str }
+//!
+//! impl Endpoint for GetAccount<'_> {
+//!     type Output = serde_json::Value;
+//!     fn operation(&self) -> &'static str { "get_account" }
+//!     fn method(&self) -> Method { Method::GET }
+//!     fn path(&self) -> Result<String, Error> {
+//!         Ok(format!(
+//!             "/ledger/account/v1/{}/accounts/{}",
+//!             encode_segment(self.ledger),
+//!             encode_segment(self.account_no),
+//!         ))
+//!     }
+//!     fn decode(&self, response: Response) -> Result<Self::Output, Error> {
+//!         response.json()
+//!     }
+//! }
+//!
+//! # async fn run() -> Result<(), Error> {
+//! let client = Client::builder()
+//!     .provider("payex")
+//!     .base_url("https://api.example.com")
+//!     .token(SecretString::from("reference-token"))
+//!     .build()?;
+//! let account = client.execute(&GetAccount { ledger: "501", account_no: "1" }).await?;
+//! println!("{account}");
+//! # Ok(())
+//! # }
+//! ```
+
+mod base_url;
+mod client;
+mod connector;
+mod download;
+mod endpoint;
+mod error;
+mod paging;
+mod problem;
+mod retry;
+mod stack;
+mod token;
+
+pub use base_url::BaseUrl;
+pub use client::{Client, ClientBuilder, DEFAULT_BODY_LIMIT};
+pub use connector::Identity;
+pub use download::Download;
+pub use endpoint::{
+    Endpoint, RequestBody, Response, decode_json, encode_segment, insert_header, sensitive_header,
+};
+pub use error::{BoxError, Error, ErrorKind, TimeoutKind};
+pub use paging::{Items, Link, Pages};
+pub use problem::{Problem, ProblemField};
+pub use retry::RetryPolicy;
+pub use secrecy::SecretString;
+pub use stack::{HttpService, RequestMeta, ResponseBody};
+pub use token::{BoxFuture, CachedToken, ExpiringToken, StaticToken, TokenSource};
+
+/// Re-exports for writing endpoints without adding these crates yourself.
+pub mod reexports {
+    pub use bytes;
+    pub use futures_core;
+    pub use http;
+}

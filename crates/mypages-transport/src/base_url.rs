@@ -1,0 +1,262 @@
+//! The base URL: validation, joining endpoint paths onto it, and resolving provider links.
+
+use std::fmt;
+use std::net::IpAddr;
+
+use http::uri::{Authority, Scheme};
+use http::Uri;
+
+use crate::error::Error;
+
+/// A validated base URL: `https://host[:port][/prefix]`, or `http://` for a loopback host.
+///
+/// Endpoint paths are joined after the prefix: `http://127.0.0.1:7070/payex` +
+/// `/ledger/account/v1/501/accounts` gives `http://127.0.0.1:7070/payex/ledger/account/v1/501/accounts`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct BaseUrl {
+    scheme: Scheme,
+    authority: Authority,
+    /// The path prefix without a trailing slash; empty for none.
+    prefix: String,
+}
+
+impl BaseUrl {
+    /// Parses and validates a base URL.
+    ///
+    /// It must be absolute, `https`, or `http` only when the host is loopback
+    /// (`localhost`, `127.0.0.0/8`, `[::1]`), and carry no query or fragment.
+    pub fn parse(text: &str) -> Result<BaseUrl, Error> {
+        const ARG: &str = "base_url";
+        let uri: Uri = text.trim().parse().map_err(|error| {
+            Error::invalid_request(
+                ARG,
+                format_args!("`{text}` is not a URL ({error}); write e.g. `https://api.example.com`"),
+            )
+        })?;
+        let (Some(scheme), Some(authority)) = (uri.scheme(), uri.authority()) else {
+            return Err(Error::invalid_request(
+                ARG,
+                format_args!("`{text}` is not absolute; write e.g. `https://api.example.com`"),
+            ));
+        };
+        if authority.as_str().contains('@') {
+            return Err(Error::invalid_request(
+                ARG,
+                "must not contain user information; pass credentials through the client builder",
+            ));
+        }
+        if *scheme == Scheme::HTTP {
+            if !is_loopback(authority.host()) {
+                return Err(Error::invalid_request(
+                    ARG,
+                    format_args!(
+                        "plain http is refused for `{}`: use https (http is allowed only for loopback hosts)",
+                        authority.host()
+                    ),
+                ));
+            }
+        } else if *scheme != Scheme::HTTPS {
+            return Err(Error::invalid_request(
+                ARG,
+                format_args!("scheme `{scheme}` is not supported; use https"),
+            ));
+        }
+        if uri.query().is_some() || text.contains('#') {
+            return Err(Error::invalid_request(
+                ARG,
+                "must not contain a query or a fragment",
+            ));
+        }
+        let prefix = uri.path().trim_end_matches('/').to_owned();
+        Ok(BaseUrl {
+            scheme: scheme.clone(),
+            authority: authority.clone(),
+            prefix,
+        })
+    }
+
+    /// The authority (`host[:port]`) requests go to; the only one that receives credentials.
+    pub fn authority(&self) -> &Authority {
+        &self.authority
+    }
+
+    /// The path prefix, without a trailing slash (empty when there is none).
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// Joins a path (starting with `/`, optionally followed by `?query`) after the prefix.
+    pub fn join(&self, path_and_query: &str) -> Result<Uri, Error> {
+        if !path_and_query.starts_with('/') || path_and_query.starts_with("//") {
+            return Err(Error::invalid_request(
+                "path",
+                format_args!("`{path_and_query}` must start with a single `/`"),
+            ));
+        }
+        Uri::builder()
+            .scheme(self.scheme.clone())
+            .authority(self.authority.clone())
+            .path_and_query(format!("{}{}", self.prefix, path_and_query))
+            .build()
+            .map_err(|error| {
+                Error::invalid_request(
+                    "path",
+                    format_args!("`{path_and_query}` is not a valid URL path ({error})"),
+                )
+            })
+    }
+
+    /// Resolves a provider link into a path (with its query) relative to the prefix.
+    ///
+    /// A root-relative link (`/ledger/account/v1/1000/accounts/1/bills?$top=2&$skip=2`) is
+    /// taken relative to the prefix; if it already starts with the prefix it is not prefixed
+    /// twice. An absolute link must point to the base URL's own scheme and authority, so
+    /// credentials never travel to another host.
+    pub fn resolve_link(&self, link: &str) -> Result<String, Error> {
+        const ARG: &str = "link";
+        let link = link.trim();
+        let path_and_query = if link.starts_with('/') && !link.starts_with("//") {
+            link.to_owned()
+        } else {
+            let uri: Uri = link.parse().map_err(|error| {
+                Error::invalid_request(ARG, format_args!("`{link}` is not a URL ({error})"))
+            })?;
+            match (uri.scheme(), uri.authority()) {
+                (Some(scheme), Some(authority))
+                    if *scheme == self.scheme && *authority == self.authority =>
+                {
+                    uri.path_and_query()
+                        .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned())
+                }
+                (Some(_), Some(authority)) => {
+                    return Err(Error::invalid_request(
+                        ARG,
+                        format_args!(
+                            "the link points to `{authority}`, not to the configured `{}`; it is not followed so credentials stay with the provider",
+                            self.authority
+                        ),
+                    ));
+                }
+                _ => {
+                    return Err(Error::invalid_request(
+                        ARG,
+                        format_args!("`{link}` is neither absolute nor root-relative"),
+                    ));
+                }
+            }
+        };
+        if self.prefix.is_empty() {
+            return Ok(path_and_query);
+        }
+        match path_and_query.strip_prefix(&self.prefix) {
+            Some("") => Ok("/".to_owned()),
+            Some(rest) if rest.starts_with(['/', '?']) => Ok(if rest.starts_with('?') {
+                format!("/{rest}")
+            } else {
+                rest.to_owned()
+            }),
+            _ => Ok(path_and_query),
+        }
+    }
+}
+
+/// Whether `host` names this machine: `localhost`, `127.0.0.0/8` or `::1`.
+pub(crate) fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+impl fmt::Display for BaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}://{}{}", self.scheme, self.authority, self.prefix)
+    }
+}
+
+impl fmt::Debug for BaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "BaseUrl({self})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+
+    #[test]
+    fn join_keeps_the_prefix() {
+        let base = BaseUrl::parse("http://127.0.0.1:7070/payex/").unwrap();
+        assert_eq!(
+            base.join("/ledger/account/v1/501/accounts?customerNo=4")
+                .unwrap()
+                .to_string(),
+            "http://127.0.0.1:7070/payex/ledger/account/v1/501/accounts?customerNo=4"
+        );
+        let bare = BaseUrl::parse("https://api.example.com").unwrap();
+        assert_eq!(
+            bare.join("/a").unwrap().to_string(),
+            "https://api.example.com/a"
+        );
+        assert!(bare.join("a").is_err());
+        assert!(bare.join("//evil.example/a").is_err());
+    }
+
+    #[test]
+    fn http_is_refused_for_non_loopback_hosts() {
+        for text in [
+            "http://example.com",
+            "http://10.0.0.1:80",
+            "http://localhost.example.com",
+        ] {
+            let error = BaseUrl::parse(text).unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::InvalidRequest);
+            assert_eq!(error.argument(), Some("base_url"));
+            assert!(error.to_string().contains("https"), "{error}");
+        }
+        for text in [
+            "http://localhost:1",
+            "http://127.0.0.1:7070/p",
+            "http://127.1.2.3",
+            "http://[::1]:8080",
+            "https://example.com",
+        ] {
+            BaseUrl::parse(text).unwrap();
+        }
+        assert!(BaseUrl::parse("ftp://example.com").is_err());
+        assert!(BaseUrl::parse("example.com").is_err());
+        assert!(BaseUrl::parse("https://example.com?x=1").is_err());
+        assert!(BaseUrl::parse("https://user:pw@example.com").is_err());
+    }
+
+    #[test]
+    fn links_resolve_against_the_prefix() {
+        let base = BaseUrl::parse("http://127.0.0.1:7070/payex").unwrap();
+        let link = "/ledger/account/v1/1000/accounts/1/bills?$top=2&$skip=2";
+        let path = base.resolve_link(link).unwrap();
+        assert_eq!(path, link);
+        assert_eq!(
+            base.join(&path).unwrap().to_string(),
+            "http://127.0.0.1:7070/payex/ledger/account/v1/1000/accounts/1/bills?$top=2&$skip=2"
+        );
+        assert_eq!(
+            base.resolve_link("/payex/ledger/x?$skip=2").unwrap(),
+            "/ledger/x?$skip=2"
+        );
+        assert_eq!(
+            base.resolve_link("/payexample/x").unwrap(),
+            "/payexample/x"
+        );
+        assert_eq!(
+            base.resolve_link("http://127.0.0.1:7070/payex/ledger/y")
+                .unwrap(),
+            "/ledger/y"
+        );
+        let error = base
+            .resolve_link("https://evil.example/ledger/y")
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidRequest);
+        assert!(base.resolve_link("//evil.example/ledger").is_err());
+        assert!(base.resolve_link("ledger/relative").is_err());
+    }
+}

@@ -1,0 +1,535 @@
+//! The [`Client`] and its builder.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::header::{ACCEPT, CONTENT_TYPE, HeaderValue, USER_AGENT};
+use http_body::Body;
+use http_body_util::Full;
+use secrecy::SecretString;
+use serde::de::DeserializeOwned;
+use tokio::io::AsyncWrite;
+use tower::{Layer, Service, ServiceExt};
+use tower::util::BoxCloneSyncService;
+
+use crate::base_url::BaseUrl;
+use crate::connector::{Connector, Identity, TlsSettings, classify_boxed};
+use crate::download::Download;
+use crate::endpoint::{Endpoint, Response, encode_query_component};
+use crate::error::{BoxError, Error};
+use crate::paging::{Link, Pages};
+use crate::retry::{RetryBudget, RetryPolicy};
+use crate::stack::auth::Auth;
+use crate::stack::body_limit::BodyLimit;
+use crate::stack::retry::Retry;
+use crate::stack::timeout::{AttemptTimeout, OperationDeadline};
+use crate::stack::trace::Trace;
+use crate::stack::{HttpService, RequestMeta, ResponseBody};
+use crate::token::{StaticToken, TokenSource};
+
+/// The default response body limit: 16 MiB.
+pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+/// An HTTP client for one provider: a base URL, credentials, and the tower stack.
+///
+/// Cloning is cheap (an `Arc`); clones share the connection pool, token cache and retry
+/// budget.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<ClientInner>,
+}
+
+struct ClientInner {
+    base_url: BaseUrl,
+    provider: Arc<str>,
+    user_agent: HeaderValue,
+    attempt_timeout: Duration,
+    service: HttpService,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("provider", &self.inner.provider)
+            .field("base_url", &self.inner.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The base URL requests are joined onto.
+    pub fn base_url(&self) -> &BaseUrl {
+        &self.inner.base_url
+    }
+
+    /// The provider name used in tracing and error messages.
+    pub fn provider(&self) -> &str {
+        &self.inner.provider
+    }
+
+    /// Sends `endpoint` and decodes its 2xx answer; any other status is an
+    /// [`ErrorKind::Api`](crate::ErrorKind::Api) error.
+    pub async fn execute<E: Endpoint + ?Sized>(&self, endpoint: &E) -> Result<E::Output, Error> {
+        let request = self.request(endpoint, false)?;
+        let response = self.send(request).await?;
+        let (parts, mut body) = response.into_parts();
+        let bytes = match body.take_buffered() {
+            Some(bytes) => bytes,
+            None => body.collect_limited(DEFAULT_BODY_LIMIT, false).await?,
+        };
+        if !parts.status.is_success() {
+            return Err(Error::api(
+                &self.inner.provider,
+                parts.status,
+                parts.headers,
+                bytes,
+            ));
+        }
+        endpoint.decode(Response::new(
+            endpoint.operation(),
+            parts.status,
+            parts.headers,
+            bytes,
+        ))
+    }
+
+    /// Sends `endpoint` and streams its 2xx body instead of decoding it (the endpoint's
+    /// [`Endpoint::decode`] is not called, and the body limit does not apply). A non-2xx
+    /// answer is an [`ErrorKind::Api`](crate::ErrorKind::Api) error. While streaming, each
+    /// chunk must arrive within the attempt timeout.
+    pub async fn download<E: Endpoint + ?Sized>(&self, endpoint: &E) -> Result<Download, Error> {
+        let request = self.request(endpoint, true)?;
+        let response = self.send(request).await?;
+        let (parts, body) = response.into_parts();
+        if !parts.status.is_success() {
+            let bytes = body
+                .collect_limited(crate::stack::body_limit::ERROR_BODY_LIMIT, true)
+                .await?;
+            return Err(Error::api(
+                &self.inner.provider,
+                parts.status,
+                parts.headers,
+                bytes,
+            ));
+        }
+        Ok(Download::new(
+            parts.status,
+            parts.headers,
+            body,
+            self.inner.attempt_timeout,
+        ))
+    }
+
+    /// Downloads `endpoint`'s body into `writer`; returns the number of bytes written.
+    pub async fn download_to<E, W>(&self, endpoint: &E, writer: &mut W) -> Result<u64, Error>
+    where
+        E: Endpoint + ?Sized,
+        W: AsyncWrite + Unpin + ?Sized,
+    {
+        self.download(endpoint).await?.download_to(writer).await
+    }
+
+    /// A typed GET of a provider link (root-relative like
+    /// `/ledger/account/v1/1000/accounts/1/bills?$top=2&$skip=2`, or absolute on the base
+    /// URL's host), resolved against the base URL and its prefix.
+    pub fn link<T>(&self, operation: &'static str, href: &str) -> Result<Link<T>, Error>
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        Link::new(&self.inner.base_url, operation, href)
+    }
+
+    /// Follows a provider link with a GET and decodes the JSON answer; see [`Client::link`].
+    pub async fn follow<T>(&self, operation: &'static str, href: &str) -> Result<T, Error>
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        let link = self.link::<T>(operation, href)?;
+        self.execute(&link).await
+    }
+
+    /// Lazily fetches `first`, then each request `next` derives from the previous page,
+    /// until it returns `None` (e.g. for `$top`/`$skip` paging).
+    pub fn pages<E, F>(&self, first: E, next: F) -> Pages<E::Output>
+    where
+        E: Endpoint + 'static,
+        E::Output: Send + 'static,
+        F: FnMut(&E::Output) -> Option<E> + Send + 'static,
+    {
+        Pages::requests(self.clone(), first, next)
+    }
+
+    /// Lazily fetches `first`, then follows the link `next_link` finds in each page (e.g.
+    /// PayEx's `view.next`) until it returns `None`. Later pages decode as JSON.
+    pub fn link_pages<E, F>(&self, first: E, next_link: F) -> Pages<E::Output>
+    where
+        E: Endpoint + 'static,
+        E::Output: DeserializeOwned + Send + 'static,
+        F: FnMut(&E::Output) -> Option<String> + Send + 'static,
+    {
+        Pages::links(self.clone(), first, next_link)
+    }
+
+    fn request<E: Endpoint + ?Sized>(
+        &self,
+        endpoint: &E,
+        streaming: bool,
+    ) -> Result<http::Request<Bytes>, Error> {
+        let mut target = endpoint.path()?;
+        let query = endpoint.query()?;
+        if !query.is_empty() {
+            let mut separator = if target.contains('?') { '&' } else { '?' };
+            for (key, value) in query {
+                target.push(separator);
+                target.push_str(&encode_query_component(key));
+                target.push('=');
+                target.push_str(&encode_query_component(&value));
+                separator = '&';
+            }
+        }
+        let uri = self.inner.base_url.join(&target)?;
+        let mut builder = http::Request::builder()
+            .method(endpoint.method())
+            .uri(uri)
+            .header(USER_AGENT, self.inner.user_agent.clone())
+            .header(ACCEPT, HeaderValue::from_static("application/json"));
+        let body = match endpoint.body()? {
+            Some(body) => {
+                let (content_type, bytes) = body.into_parts();
+                builder = builder.header(CONTENT_TYPE, content_type);
+                bytes
+            }
+            None => Bytes::new(),
+        };
+        let mut request = builder.body(body).map_err(|error| {
+            Error::invalid_request("request", format_args!("could not be built ({error})"))
+        })?;
+        let mut last = None;
+        for (name, value) in endpoint.headers()? {
+            match name {
+                Some(name) => {
+                    request.headers_mut().insert(name.clone(), value);
+                    last = Some(name);
+                }
+                None => {
+                    if let Some(name) = &last {
+                        request.headers_mut().append(name.clone(), value);
+                    }
+                }
+            }
+        }
+        request.extensions_mut().insert(RequestMeta {
+            operation: endpoint.operation(),
+            idempotent: endpoint.idempotent(),
+            streaming,
+        });
+        Ok(request)
+    }
+
+    async fn send(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> Result<http::Response<ResponseBody>, Error> {
+        self.inner.service.clone().oneshot(request).await
+    }
+}
+
+type LayerFn = Box<dyn FnOnce(HttpService) -> HttpService + Send>;
+
+/// Configures a [`Client`]; [`ClientBuilder::build`] validates everything and says what is
+/// missing or wrong.
+pub struct ClientBuilder {
+    base_url: Option<String>,
+    token_source: Option<Arc<dyn TokenSource>>,
+    connect_timeout: Duration,
+    attempt_timeout: Duration,
+    operation_timeout: Option<Duration>,
+    retry: RetryPolicy,
+    body_limit: usize,
+    identity: Option<Identity>,
+    root_certificates: Vec<Vec<u8>>,
+    user_agent: Option<String>,
+    provider: Option<String>,
+    http_service: Option<HttpService>,
+    layers: Vec<LayerFn>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> ClientBuilder {
+        ClientBuilder {
+            base_url: None,
+            token_source: None,
+            connect_timeout: Duration::from_secs(5),
+            attempt_timeout: Duration::from_secs(30),
+            operation_timeout: None,
+            retry: RetryPolicy::default(),
+            body_limit: DEFAULT_BODY_LIMIT,
+            identity: None,
+            root_certificates: Vec::new(),
+            user_agent: None,
+            provider: None,
+            http_service: None,
+            layers: Vec::new(),
+        }
+    }
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("token_source", &self.token_source.is_some())
+            .field("connect_timeout", &self.connect_timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("operation_timeout", &self.operation_timeout)
+            .field("retry", &self.retry)
+            .field("body_limit", &self.body_limit)
+            .field("identity", &self.identity.is_some())
+            .field("provider", &self.provider)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// The base URL (required): `https://…`, or `http://` for a loopback host only. A path
+    /// prefix is kept: `http://127.0.0.1:7070/payex`.
+    pub fn base_url(mut self, url: impl Into<String>) -> ClientBuilder {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Where bearer tokens come from. Without one, no `Authorization` header is sent.
+    pub fn token_source(mut self, source: impl TokenSource) -> ClientBuilder {
+        self.token_source = Some(Arc::new(source));
+        self
+    }
+
+    /// A token source already shared behind an `Arc`.
+    pub fn shared_token_source(mut self, source: Arc<dyn TokenSource>) -> ClientBuilder {
+        self.token_source = Some(source);
+        self
+    }
+
+    /// A static bearer token (shorthand for a [`StaticToken`] source).
+    pub fn token(self, token: SecretString) -> ClientBuilder {
+        self.token_source(StaticToken::new(token))
+    }
+
+    /// How long establishing a connection may take (default 5 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> ClientBuilder {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long one attempt may take, from sending to the whole buffered body (default 30 s).
+    pub fn attempt_timeout(mut self, timeout: Duration) -> ClientBuilder {
+        self.attempt_timeout = timeout;
+        self
+    }
+
+    /// How long a whole operation, retries and waits included, may take (default: no limit
+    /// beyond the attempts').
+    pub fn operation_timeout(mut self, timeout: Duration) -> ClientBuilder {
+        self.operation_timeout = Some(timeout);
+        self
+    }
+
+    /// The retry policy (default [`RetryPolicy::default`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> ClientBuilder {
+        self.retry = policy;
+        self
+    }
+
+    /// The largest response body buffered for decoding (default 16 MiB). Downloads are not
+    /// bounded by it.
+    pub fn body_limit(mut self, bytes: usize) -> ClientBuilder {
+        self.body_limit = bytes;
+        self
+    }
+
+    /// A client certificate for mutual TLS.
+    pub fn identity(mut self, identity: Identity) -> ClientBuilder {
+        self.identity = Some(identity);
+        self
+    }
+
+    /// Trusts an extra CA certificate (PEM), besides the default roots, e.g. for a test
+    /// server.
+    pub fn add_root_certificate(mut self, pem: impl Into<Vec<u8>>) -> ClientBuilder {
+        self.root_certificates.push(pem.into());
+        self
+    }
+
+    /// The `User-Agent` header (default `mypages-transport/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> ClientBuilder {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// The provider name for tracing and error messages, e.g. `payex` (required).
+    pub fn provider(mut self, name: impl Into<String>) -> ClientBuilder {
+        self.provider = Some(name.into());
+        self
+    }
+
+    /// Replaces the innermost HTTP service (hyper over rustls) with `service`, e.g. one
+    /// with a custom connector. It receives fully built requests, `Authorization` included.
+    /// Its errors are kept when they are this crate's [`Error`] and otherwise reported as
+    /// transport errors (hyper-util's connect errors as connect errors).
+    pub fn http_service<S, B>(mut self, service: S) -> ClientBuilder
+    where
+        S: Service<http::Request<Full<Bytes>>, Response = http::Response<B>>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Error: Into<BoxError>,
+        S::Future: Send + 'static,
+        B: Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<BoxError>,
+    {
+        let connect_timeout = self.connect_timeout;
+        let service = service
+            .map_request(|request: http::Request<Bytes>| request.map(Full::new))
+            .map_response(|response: http::Response<B>| response.map(ResponseBody::streaming))
+            .map_err(move |error: S::Error| classify_boxed(error.into(), connect_timeout));
+        self.http_service = Some(BoxCloneSyncService::new(service));
+        self
+    }
+
+    /// Wraps the whole stack in `layer` (outermost, so it sees each operation once), e.g.
+    /// `tower::limit::ConcurrencyLimitLayer`. Layers added later wrap earlier ones.
+    pub fn layer<L>(mut self, layer: L) -> ClientBuilder
+    where
+        L: Layer<HttpService> + Send + 'static,
+        L::Service: Service<http::Request<Bytes>, Response = http::Response<ResponseBody>>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        <L::Service as Service<http::Request<Bytes>>>::Error: Into<BoxError>,
+        <L::Service as Service<http::Request<Bytes>>>::Future: Send + 'static,
+    {
+        self.layers.push(Box::new(move |inner| {
+            let service = layer
+                .layer(inner)
+                .map_err(|error| Error::from_boxed(error.into()));
+            BoxCloneSyncService::new(service)
+        }));
+        self
+    }
+
+    /// Validates the configuration and builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let base_url = match &self.base_url {
+            Some(url) => BaseUrl::parse(url)?,
+            None => {
+                return Err(Error::invalid_request(
+                    "base_url",
+                    "is missing; set ClientBuilder::base_url (e.g. `https://api.example.com`)",
+                ));
+            }
+        };
+        let provider: Arc<str> = match self.provider.as_deref().map(str::trim) {
+            Some(name) if !name.is_empty() => Arc::from(name),
+            _ => {
+                return Err(Error::invalid_request(
+                    "provider",
+                    "is missing; set ClientBuilder::provider (e.g. `payex`)",
+                ));
+            }
+        };
+        for (argument, timeout) in [
+            ("connect_timeout", Some(self.connect_timeout)),
+            ("attempt_timeout", Some(self.attempt_timeout)),
+            ("operation_timeout", self.operation_timeout),
+        ] {
+            if timeout.is_some_and(|t| t.is_zero()) {
+                return Err(Error::invalid_request(argument, "must be longer than zero"));
+            }
+        }
+        if self.body_limit == 0 {
+            return Err(Error::invalid_request("body_limit", "must be at least 1 byte"));
+        }
+        let user_agent = self
+            .user_agent
+            .unwrap_or_else(|| concat!("mypages-transport/", env!("CARGO_PKG_VERSION")).to_owned());
+        let user_agent = HeaderValue::try_from(user_agent).map_err(|_| {
+            Error::invalid_request("user_agent", "is not a valid HTTP header value")
+        })?;
+        let connector = match self.http_service {
+            Some(service) => service,
+            None => {
+                let mut extra_roots = Vec::new();
+                for pem in &self.root_certificates {
+                    use rustls_pki_types::pem::PemObject;
+                    let certificates = rustls_pki_types::CertificateDer::pem_slice_iter(pem)
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_err(|_| {
+                            Error::invalid_request(
+                                "root_certificate",
+                                "is not a valid PEM certificate",
+                            )
+                        })?;
+                    if certificates.is_empty() {
+                        return Err(Error::invalid_request(
+                            "root_certificate",
+                            "contains no `BEGIN CERTIFICATE` block",
+                        ));
+                    }
+                    extra_roots.extend(certificates);
+                }
+                let settings = TlsSettings {
+                    identity: self.identity,
+                    extra_roots,
+                };
+                BoxCloneSyncService::new(Connector::new(settings, self.connect_timeout)?)
+            }
+        };
+        let service = BoxCloneSyncService::new(BodyLimit {
+            inner: connector,
+            limit: self.body_limit,
+        });
+        let service = BoxCloneSyncService::new(Auth {
+            inner: service,
+            source: self.token_source,
+            authority: base_url.authority().clone(),
+        });
+        let service = BoxCloneSyncService::new(AttemptTimeout {
+            inner: service,
+            timeout: self.attempt_timeout,
+        });
+        let service = BoxCloneSyncService::new(Retry {
+            inner: service,
+            budget: Arc::new(RetryBudget::new(self.retry.budget)),
+            policy: Arc::new(self.retry),
+            rng: Arc::new(Mutex::new(fastrand::Rng::new())),
+        });
+        let service = BoxCloneSyncService::new(OperationDeadline {
+            inner: service,
+            timeout: self.operation_timeout,
+        });
+        let mut service = BoxCloneSyncService::new(Trace {
+            inner: service,
+            provider: provider.clone(),
+        });
+        for layer in self.layers {
+            service = layer(service);
+        }
+        Ok(Client {
+            inner: Arc::new(ClientInner {
+                base_url,
+                provider,
+                user_agent,
+                attempt_timeout: self.attempt_timeout,
+                service,
+            }),
+        })
+    }
+}

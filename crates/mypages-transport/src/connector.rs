@@ -1,0 +1,214 @@
+//! The innermost service: hyper 1 over hyper-rustls, and the TLS configuration.
+
+use std::error::Error as StdError;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::Client as HyperClient;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use rustls::RootCertStore;
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+use tower::Service;
+
+use crate::error::{BoxError, Error, TimeoutKind};
+use crate::stack::ResponseBody;
+use crate::token::BoxFuture;
+
+/// A client certificate and its private key, for mutual TLS (PayEx issues one per tenant).
+///
+/// `Debug` never shows the key.
+pub struct Identity {
+    certificates: Vec<CertificateDer<'static>>,
+    key: PrivateKeyDer<'static>,
+}
+
+impl Identity {
+    /// Reads a PEM certificate chain (leaf first) and a PEM private key (PKCS#8, PKCS#1 or
+    /// SEC1).
+    pub fn from_pem(certificate_pem: &[u8], key_pem: &[u8]) -> Result<Identity, Error> {
+        let certificates = CertificateDer::pem_slice_iter(certificate_pem)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| {
+                Error::invalid_request(
+                    "identity certificate",
+                    "is not a valid PEM certificate chain",
+                )
+            })?;
+        if certificates.is_empty() {
+            return Err(Error::invalid_request(
+                "identity certificate",
+                "contains no `BEGIN CERTIFICATE` block",
+            ));
+        }
+        let key = PrivateKeyDer::from_pem_slice(key_pem).map_err(|_| {
+            Error::invalid_request(
+                "identity key",
+                "is not a PEM private key (PKCS#8, PKCS#1 or SEC1)",
+            )
+        })?;
+        Ok(Identity { certificates, key })
+    }
+}
+
+impl Clone for Identity {
+    fn clone(&self) -> Identity {
+        Identity {
+            certificates: self.certificates.clone(),
+            key: self.key.clone_key(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Identity")
+            .field("certificates", &self.certificates.len())
+            .field("key", &"[REDACTED]")
+            .finish()
+    }
+}
+
+/// The TLS settings of the connector.
+pub(crate) struct TlsSettings {
+    pub(crate) identity: Option<Identity>,
+    pub(crate) extra_roots: Vec<CertificateDer<'static>>,
+}
+
+fn root_store(extra: Vec<CertificateDer<'static>>) -> Result<RootCertStore, Error> {
+    let mut roots = RootCertStore::empty();
+    #[cfg(feature = "native-roots")]
+    {
+        let loaded = rustls_native_certs::load_native_certs();
+        let (added, _) = roots.add_parsable_certificates(loaded.certs);
+        if added == 0 {
+            return Err(Error::invalid_request(
+                "native-roots",
+                "no usable root certificate was found in the operating system's store; install the CA certificates or build without the `native-roots` feature",
+            ));
+        }
+    }
+    #[cfg(not(feature = "native-roots"))]
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    for certificate in extra {
+        roots.add(certificate).map_err(|error| {
+            Error::invalid_request(
+                "root_certificate",
+                format_args!("is not a usable CA certificate ({error})"),
+            )
+        })?;
+    }
+    Ok(roots)
+}
+
+fn tls_config(settings: TlsSettings) -> Result<rustls::ClientConfig, Error> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|error| Error::invalid_request("tls", error))?
+        .with_root_certificates(root_store(settings.extra_roots)?);
+    match settings.identity {
+        Some(identity) => builder
+            .with_client_auth_cert(identity.certificates, identity.key)
+            .map_err(|error| {
+                Error::invalid_request(
+                    "identity",
+                    format_args!("the certificate and key do not form a usable identity ({error})"),
+                )
+            }),
+        None => Ok(builder.with_no_client_auth()),
+    }
+}
+
+/// The default connector service: hyper-util's pooled client over hyper-rustls.
+#[derive(Clone)]
+pub(crate) struct Connector {
+    client: HyperClient<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    connect_timeout: Duration,
+}
+
+impl Connector {
+    pub(crate) fn new(settings: TlsSettings, connect_timeout: Duration) -> Result<Connector, Error> {
+        let mut http = HttpConnector::new();
+        http.enforce_http(false);
+        http.set_nodelay(true);
+        http.set_connect_timeout(Some(connect_timeout));
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config(tls_config(settings)?)
+            .https_or_http()
+            .enable_http1()
+            .enable_http2()
+            .wrap_connector(http);
+        let client = HyperClient::builder(TokioExecutor::new()).build(https);
+        Ok(Connector {
+            client,
+            connect_timeout,
+        })
+    }
+}
+
+impl Service<http::Request<Bytes>> for Connector {
+    type Response = http::Response<ResponseBody>;
+    type Error = Error;
+    type Future = BoxFuture<'static, Result<Self::Response, Error>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: http::Request<Bytes>) -> Self::Future {
+        let client = self.client.clone();
+        let connect_timeout = self.connect_timeout;
+        Box::pin(async move {
+            let response = client
+                .request(request.map(Full::new))
+                .await
+                .map_err(|error| classify_hyper(error, connect_timeout))?;
+            Ok(response.map(ResponseBody::streaming))
+        })
+    }
+}
+
+/// Maps a hyper-util client error to our kinds: connect (nothing sent), connect timeout, or
+/// transport (the request may have been sent).
+pub(crate) fn classify_hyper(
+    error: hyper_util::client::legacy::Error,
+    connect_timeout: Duration,
+) -> Error {
+    if error.is_connect() {
+        if has_timed_out(&error) {
+            Error::timeout(TimeoutKind::Connect, connect_timeout).with_source(Box::new(error))
+        } else {
+            Error::connect(Box::new(error))
+        }
+    } else {
+        Error::transport(Box::new(error))
+    }
+}
+
+fn has_timed_out(error: &(dyn StdError + 'static)) -> bool {
+    let mut current: Option<&(dyn StdError + 'static)> = Some(error);
+    while let Some(cause) = current {
+        if cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+        {
+            return true;
+        }
+        current = cause.source();
+    }
+    false
+}
+
+/// Maps the error of a user-supplied inner service.
+pub(crate) fn classify_boxed(error: BoxError, connect_timeout: Duration) -> Error {
+    match error.downcast::<hyper_util::client::legacy::Error>() {
+        Ok(hyper) => classify_hyper(*hyper, connect_timeout),
+        Err(other) => Error::from_boxed(other),
+    }
+}

@@ -1,0 +1,388 @@
+//! Endpoints as data: the [`Endpoint`] trait and the request and response values around it.
+
+use std::fmt::Write as _;
+
+use bytes::Bytes;
+use http::header::{CONTENT_TYPE, HeaderName, HeaderValue};
+use http::{HeaderMap, Method, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::Error;
+
+/// One provider operation, described as data.
+///
+/// The [`Client`](crate::Client) turns an endpoint into an HTTP request (method, path joined
+/// onto the base URL, query, headers, optional body), sends it through the stack, and hands
+/// a 2xx response to [`Endpoint::decode`]. Non-2xx responses never reach `decode`: they
+/// become an [`ErrorKind::Api`](crate::ErrorKind::Api) error.
+///
+/// ```
+/// use mypages_transport::{Endpoint, Error, Response, encode_segment};
+/// use http::Method;
+///
+/// struct GetAccount { ledger: String, account_no: String }
+///
+/// impl Endpoint for GetAccount {
+///     type Output = serde_json::Value;
+///     fn operation(&self) -> &'static str { "get_account" }
+///     fn method(&self) -> Method { Method::GET }
+///     fn path(&self) -> Result<String, Error> {
+///         Ok(format!(
+///             "/ledger/account/v1/{}/accounts/{}",
+///             encode_segment(&self.ledger),
+///             encode_segment(&self.account_no)
+///         ))
+///     }
+///     fn decode(&self, response: Response) -> Result<Self::Output, Error> {
+///         response.json()
+///     }
+/// }
+/// ```
+pub trait Endpoint: Send + Sync {
+    /// What a successful call returns.
+    type Output;
+
+    /// A stable name for tracing and error messages, e.g. `list_accounts`.
+    fn operation(&self) -> &'static str;
+
+    /// The HTTP method.
+    fn method(&self) -> Method;
+
+    /// The path after the base URL's prefix, starting with `/`. Put typed parameters in it
+    /// with [`encode_segment`]. It may end in `?query` (a followed link does).
+    fn path(&self) -> Result<String, Error>;
+
+    /// Query parameters, appended (percent-encoded) after the path. They are never logged.
+    fn query(&self) -> Result<Vec<(&'static str, String)>, Error> {
+        Ok(Vec::new())
+    }
+
+    /// Extra request headers. Mark values that hold secrets with [`sensitive_header`].
+    fn headers(&self) -> Result<HeaderMap, Error> {
+        Ok(HeaderMap::new())
+    }
+
+    /// The request body, if any; see [`RequestBody::json`].
+    fn body(&self) -> Result<Option<RequestBody>, Error> {
+        Ok(None)
+    }
+
+    /// Whether sending the request twice has the same effect as sending it once.
+    ///
+    /// Only idempotent requests are retried after they may have reached the server. The
+    /// default is `true` for GET, HEAD, OPTIONS, PUT and DELETE and `false` otherwise;
+    /// override it to mark a POST that is safe to repeat.
+    fn idempotent(&self) -> bool {
+        let method = self.method();
+        method == Method::GET
+            || method == Method::HEAD
+            || method == Method::OPTIONS
+            || method == Method::PUT
+            || method == Method::DELETE
+    }
+
+    /// Decodes a 2xx response into the output. See [`Response::json`] and
+    /// [`Response::empty`].
+    fn decode(&self, response: Response) -> Result<Self::Output, Error>;
+}
+
+/// A request body with its content type.
+#[derive(Clone)]
+pub struct RequestBody {
+    content_type: HeaderValue,
+    bytes: Bytes,
+}
+
+impl RequestBody {
+    /// A JSON body (`application/json`) serialized from any `Serialize` value.
+    pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<RequestBody, Error> {
+        let bytes = serde_json::to_vec(value).map_err(|error| {
+            Error::invalid_request(
+                "body",
+                format_args!("could not be serialized as JSON ({error})"),
+            )
+        })?;
+        Ok(RequestBody {
+            content_type: HeaderValue::from_static("application/json"),
+            bytes: Bytes::from(bytes),
+        })
+    }
+
+    /// A body of any content type, e.g. `application/x-www-form-urlencoded`.
+    pub fn new(content_type: HeaderValue, bytes: impl Into<Bytes>) -> RequestBody {
+        RequestBody {
+            content_type,
+            bytes: bytes.into(),
+        }
+    }
+
+    /// The content type.
+    pub fn content_type(&self) -> &HeaderValue {
+        &self.content_type
+    }
+
+    /// The bytes.
+    pub fn bytes(&self) -> &Bytes {
+        &self.bytes
+    }
+
+    pub(crate) fn into_parts(self) -> (HeaderValue, Bytes) {
+        (self.content_type, self.bytes)
+    }
+}
+
+impl std::fmt::Debug for RequestBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestBody")
+            .field("content_type", &self.content_type)
+            .field("len", &self.bytes.len())
+            .finish()
+    }
+}
+
+/// A successful (2xx) response, buffered within the client's body limit, given to
+/// [`Endpoint::decode`].
+#[derive(Clone)]
+pub struct Response {
+    operation: &'static str,
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Response {
+    pub(crate) fn new(
+        operation: &'static str,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Response {
+        Response {
+            operation,
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// The status, e.g. 200 or 202 (Avarda answers 202 when strong authentication is needed).
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The raw body.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// Takes the raw body.
+    pub fn into_body(self) -> Bytes {
+        self.body
+    }
+
+    /// Decodes the body as JSON; a failure names the JSON path, e.g. `items[2].amount`.
+    ///
+    /// The error message never quotes the offending value (it might be personal data).
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        decode_json(self.operation, self.status, &self.body)
+    }
+
+    /// Accepts any body and returns `()`: for 204 No Content and other empty answers.
+    pub fn empty(&self) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+impl std::fmt::Debug for Response {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Response")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+/// Decodes JSON `bytes` into `T`, naming the JSON path of a failure.
+///
+/// `operation` names the call in the error message. The offending value is never quoted.
+pub fn decode_json<T: DeserializeOwned>(
+    operation: &str,
+    status: StatusCode,
+    bytes: &Bytes,
+) -> Result<T, Error> {
+    let fail = |path: String, error: serde_json::Error| {
+        let detail = format!(
+            "{} (line {}, column {})",
+            redact_value(&error.to_string()),
+            error.line(),
+            error.column()
+        );
+        Error::decode(operation, path, detail, status, bytes.clone())
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        fail(path, error.into_inner())
+    })?;
+    deserializer
+        .end()
+        .map_err(|error| fail(String::new(), error))?;
+    Ok(value)
+}
+
+/// Removes the quoted value from serde's "invalid type/value" and "unknown variant" messages,
+/// and the position suffix (reported separately), so no response data reaches an error.
+fn redact_value(message: &str) -> String {
+    let message = match message.rfind(" at line ") {
+        Some(index) => &message[..index],
+        None => message,
+    };
+    let leads = ["invalid type: ", "invalid value: ", "unknown variant ", "unknown field "];
+    if !leads.iter().any(|lead| message.starts_with(lead)) {
+        return message.to_owned();
+    }
+    // The value is the first quoted or backticked run, or the text up to the first comma.
+    let mut out = String::with_capacity(message.len());
+    let mut chars = message.char_indices().peekable();
+    let mut redacted = false;
+    while let Some((_, c)) = chars.next() {
+        if !redacted && (c == '"' || c == '`') {
+            for (_, inner) in chars.by_ref() {
+                if inner == c {
+                    break;
+                }
+            }
+            out.push_str("<redacted>");
+            redacted = true;
+        } else if !redacted && c == ',' {
+            // An unquoted value such as `integer 1912121212`: keep only its type word.
+            if let Some(colon) = out.find(": ") {
+                let kind_end = out[colon + 2..]
+                    .find(' ')
+                    .map_or(out.len(), |i| colon + 2 + i);
+                out.truncate(kind_end);
+            }
+            out.push(c);
+            redacted = true;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Percent-encodes one path segment: everything but `A-Z a-z 0-9 - . _ ~`.
+///
+/// Use it for every typed parameter placed in a path, so `a/b` cannot change the route.
+pub fn encode_segment(segment: &str) -> String {
+    encode(segment, |_| false)
+}
+
+/// Percent-encodes a query key or value; `$` is kept so OData names read as `$top`.
+pub(crate) fn encode_query_component(component: &str) -> String {
+    encode(component, |byte| byte == b'$')
+}
+
+fn encode(text: &str, keep: impl Fn(u8) -> bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') || keep(byte)
+        {
+            out.push(char::from(byte));
+        } else {
+            // Writing to a String cannot fail.
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
+}
+
+/// A header value marked sensitive (never printed by `http`'s `Debug`, never logged here).
+///
+/// `argument` names the value in the error when it is not a valid header value.
+pub fn sensitive_header(argument: &str, value: &str) -> Result<HeaderValue, Error> {
+    let mut header = HeaderValue::from_str(value).map_err(|_| {
+        Error::invalid_request(
+            argument,
+            "contains characters that are not allowed in an HTTP header (e.g. a line break)",
+        )
+    })?;
+    header.set_sensitive(true);
+    Ok(header)
+}
+
+/// Inserts a header, for building [`Endpoint::headers`] from `&'static str` names.
+pub fn insert_header(
+    headers: &mut HeaderMap,
+    name: &'static str,
+    value: HeaderValue,
+) -> Result<(), Error> {
+    let name = HeaderName::try_from(name)
+        .map_err(|_| Error::invalid_request(name, "is not a valid HTTP header name"))?;
+    headers.insert(name, value);
+    Ok(())
+}
+
+pub(crate) fn content_type_of(headers: &HeaderMap) -> Option<&str> {
+    headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Page {
+        items: Vec<Item>,
+    }
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Item {
+        amount: u32,
+    }
+
+    #[test]
+    fn decode_errors_name_the_path_and_hide_the_value() {
+        let body = Bytes::from_static(br#"{"items":[{"amount":1},{"amount":"19121212-1212"}]}"#);
+        let error = decode_json::<Page>("list", StatusCode::OK, &body).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Decode);
+        assert_eq!(error.json_path(), Some("items[1].amount"));
+        let text = error.to_string();
+        assert!(text.contains("items[1].amount"), "{text}");
+        assert!(!text.contains("19121212"), "{text}");
+        assert!(!format!("{error:?}").contains("19121212"));
+
+        let body = Bytes::from_static(br#"{"items":[{"amount":191212121212}]}"#);
+        let error = decode_json::<Page>("list", StatusCode::OK, &body).unwrap_err();
+        assert!(!error.to_string().contains("191212121212"), "{error}");
+
+        let error =
+            decode_json::<Page>("list", StatusCode::OK, &Bytes::from_static(b"{} x")).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Decode);
+    }
+
+    #[test]
+    fn segments_and_query_components_are_encoded() {
+        assert_eq!(encode_segment("a/b c?"), "a%2Fb%20c%3F");
+        assert_eq!(encode_query_component("$top"), "$top");
+        assert_eq!(encode_query_component("a&b=c"), "a%26b%3Dc");
+    }
+
+    #[test]
+    fn sensitive_headers_are_marked_and_validated() {
+        let value = sensitive_header("customer_token", "secret").unwrap();
+        assert!(value.is_sensitive());
+        let error = sensitive_header("customer_token", "a\nb").unwrap_err();
+        assert_eq!(error.argument(), Some("customer_token"));
+        assert!(!error.to_string().contains("a\nb"));
+    }
+}

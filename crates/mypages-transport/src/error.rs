@@ -1,0 +1,355 @@
+//! The one error type of the transport and every client built on it.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{HeaderMap, StatusCode};
+
+use crate::problem::Problem;
+
+/// A boxed error as used by tower services.
+pub type BoxError = Box<dyn StdError + Send + Sync>;
+
+/// What went wrong, for `match err.kind()`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The request was refused before anything was sent: a bad argument or configuration.
+    InvalidRequest,
+    /// No connection could be made (DNS, TCP or TLS handshake failed).
+    Connect,
+    /// A connect, attempt or operation timeout elapsed; see [`Error::timeout_kind`].
+    Timeout,
+    /// The connection failed while the request or response was in flight.
+    Transport,
+    /// The provider answered with a non-success status; see [`Error::status`].
+    Api,
+    /// A success response could not be decoded; see [`Error::json_path`].
+    Decode,
+    /// The response body was larger than the configured limit.
+    BodyTooLarge,
+}
+
+/// Which timeout elapsed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// Establishing the TCP/TLS connection took too long.
+    Connect,
+    /// One attempt (sending the request and reading the response) took too long.
+    Attempt,
+    /// The whole operation, retries included, took too long.
+    Operation,
+}
+
+/// How far a request got before it failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Phase {
+    /// Nothing was sent: failed before dispatch (bad input, token source failure).
+    BeforeSend,
+    /// No connection was established, so nothing was sent.
+    Connect,
+    /// The request may have been (partly) sent.
+    MaybeSent,
+    /// The server answered.
+    Answered,
+}
+
+/// The error of every transport and client call.
+///
+/// Inspect it with [`Error::kind`], [`Error::status`], [`Error::problem`], [`Error::body`]
+/// and [`Error::may_have_reached_server`]. Its `Display` says what happened and what to
+/// do; neither `Display` nor `Debug` ever contains a token, a header value or a body.
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+struct Inner {
+    kind: ErrorKind,
+    phase: Phase,
+    message: String,
+    argument: Option<String>,
+    timeout: Option<TimeoutKind>,
+    status: Option<StatusCode>,
+    headers: Option<HeaderMap>,
+    body: Option<Bytes>,
+    problem: Option<Problem>,
+    json_path: Option<String>,
+    source: Option<BoxError>,
+}
+
+impl Error {
+    fn new(kind: ErrorKind, phase: Phase, message: String) -> Error {
+        Error {
+            inner: Box::new(Inner {
+                kind,
+                phase,
+                message,
+                argument: None,
+                timeout: None,
+                status: None,
+                headers: None,
+                body: None,
+                problem: None,
+                json_path: None,
+                source: None,
+            }),
+        }
+    }
+
+    /// An invalid-request error: `argument` is wrong, nothing was sent.
+    ///
+    /// Clients use this to report validation failures, e.g.
+    /// `Error::invalid_request("customer_no", "must not be empty")`.
+    pub fn invalid_request(argument: &str, message: impl fmt::Display) -> Error {
+        let mut error = Error::new(
+            ErrorKind::InvalidRequest,
+            Phase::BeforeSend,
+            format!("invalid `{argument}`: {message}"),
+        );
+        error.inner.argument = Some(argument.to_owned());
+        error
+    }
+
+    pub(crate) fn connect(source: BoxError) -> Error {
+        let message = format!(
+            "could not connect: {}; check the base URL, the network and the provider's status",
+            chain(&*source)
+        );
+        Error::new(ErrorKind::Connect, Phase::Connect, message).with_source(source)
+    }
+
+    pub(crate) fn transport(source: BoxError) -> Error {
+        let message = format!(
+            "the connection failed during the request: {}; the request may have reached the provider",
+            chain(&*source)
+        );
+        Error::new(ErrorKind::Transport, Phase::MaybeSent, message).with_source(source)
+    }
+
+    pub(crate) fn timeout(kind: TimeoutKind, after: Duration) -> Error {
+        let (what, phase, hint) = match kind {
+            TimeoutKind::Connect => ("connecting", Phase::Connect, "connect_timeout"),
+            TimeoutKind::Attempt => ("one attempt", Phase::MaybeSent, "attempt_timeout"),
+            TimeoutKind::Operation => ("the operation", Phase::MaybeSent, "operation_timeout"),
+        };
+        let mut error = Error::new(
+            ErrorKind::Timeout,
+            phase,
+            format!(
+                "{what} timed out after {} ms; raise ClientBuilder::{hint} if the provider is slow",
+                after.as_millis()
+            ),
+        );
+        error.inner.timeout = Some(kind);
+        error
+    }
+
+    pub(crate) fn body_too_large(limit: usize) -> Error {
+        Error::new(
+            ErrorKind::BodyTooLarge,
+            Phase::Answered,
+            format!(
+                "the response body exceeds the limit of {limit} bytes; raise ClientBuilder::body_limit or download it as a stream"
+            ),
+        )
+    }
+
+    pub(crate) fn api(
+        provider: &str,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Error {
+        let problem = Problem::from_json(&body);
+        let mut message = format!("{provider} answered {status}");
+        if let Some(problem) = &problem {
+            for part in [&problem.r#type, &problem.title, &problem.detail]
+                .into_iter()
+                .flatten()
+            {
+                message.push_str(": ");
+                message.push_str(part);
+            }
+            for field in &problem.problems {
+                message.push_str(&format!(" [{}: {}]", field.name, field.message));
+            }
+        }
+        let mut error = Error::new(ErrorKind::Api, Phase::Answered, message);
+        error.inner.status = Some(status);
+        error.inner.headers = Some(headers);
+        error.inner.body = Some(body);
+        error.inner.problem = problem;
+        error
+    }
+
+    pub(crate) fn decode(
+        operation: &str,
+        path: String,
+        detail: String,
+        status: StatusCode,
+        body: Bytes,
+    ) -> Error {
+        let shown = if path.is_empty() || path == "." {
+            "the top level".to_owned()
+        } else {
+            format!("`{path}`")
+        };
+        let mut error = Error::new(
+            ErrorKind::Decode,
+            Phase::Answered,
+            format!(
+                "could not decode the response of {operation} at {shown}: {detail}; the provider may have changed its format (the raw body is in Error::body)"
+            ),
+        );
+        error.inner.status = Some(status);
+        error.inner.json_path = Some(path);
+        error.inner.body = Some(body);
+        error
+    }
+
+    pub(crate) fn with_source(mut self, source: BoxError) -> Error {
+        self.inner.source = Some(source);
+        self
+    }
+
+    /// Marks this error as having happened before the request was dispatched (e.g. a token
+    /// source failure): the request itself never left the client.
+    pub(crate) fn before_send(mut self) -> Error {
+        self.inner.phase = Phase::BeforeSend;
+        self
+    }
+
+    pub(crate) fn phase(&self) -> Phase {
+        self.inner.phase
+    }
+
+    /// Turns any error from a tower service into an [`Error`], keeping ours as they are.
+    pub(crate) fn from_boxed(error: BoxError) -> Error {
+        match error.downcast::<Error>() {
+            Ok(ours) => *ours,
+            Err(other) => Error::transport(other),
+        }
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        self.inner.kind
+    }
+
+    /// Which timeout elapsed, for [`ErrorKind::Timeout`].
+    pub fn timeout_kind(&self) -> Option<TimeoutKind> {
+        self.inner.timeout
+    }
+
+    /// The HTTP status of an [`ErrorKind::Api`] (or [`ErrorKind::Decode`]) error.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.inner.status
+    }
+
+    /// The response headers of an [`ErrorKind::Api`] error.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        self.inner.headers.as_ref()
+    }
+
+    /// The raw response body of an [`ErrorKind::Api`] or [`ErrorKind::Decode`] error,
+    /// bounded (an error body is cut at 64 KiB). Log it with care: it may hold personal data.
+    pub fn body(&self) -> Option<&Bytes> {
+        self.inner.body.as_ref()
+    }
+
+    /// The RFC 7807 problem of an [`ErrorKind::Api`] error, when the body is one.
+    pub fn problem(&self) -> Option<&Problem> {
+        self.inner.problem.as_ref()
+    }
+
+    /// The JSON path (e.g. `items[3].amount`) where decoding failed.
+    pub fn json_path(&self) -> Option<&str> {
+        self.inner.json_path.as_deref()
+    }
+
+    /// The argument an [`ErrorKind::InvalidRequest`] error is about.
+    pub fn argument(&self) -> Option<&str> {
+        self.inner.argument.as_deref()
+    }
+
+    /// Whether the request may have reached the provider (and so may have taken effect).
+    ///
+    /// `false` means certainly not: nothing was sent (invalid request, token failure,
+    /// connection never established). Before repeating a non-idempotent call after an
+    /// error where this is `true`, check with the provider whether it took effect.
+    pub fn may_have_reached_server(&self) -> bool {
+        matches!(self.inner.phase, Phase::MaybeSent | Phase::Answered)
+    }
+
+    /// Whether this failure is transient: a connect error, a timeout, a broken connection,
+    /// or a 408, 429, 500, 502, 503 or 504 answer.
+    pub fn is_transient(&self) -> bool {
+        match self.inner.kind {
+            ErrorKind::Connect | ErrorKind::Timeout | ErrorKind::Transport => true,
+            ErrorKind::Api => self.inner.status.is_some_and(is_retryable_status),
+            _ => false,
+        }
+    }
+}
+
+/// The statuses worth retrying for idempotent requests.
+pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
+}
+
+/// The messages of an error and its sources, joined; our own messages never hold secrets.
+fn chain(error: &(dyn StdError + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.inner.message)
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut debug = f.debug_struct("Error");
+        debug.field("kind", &self.inner.kind);
+        if let Some(timeout) = self.inner.timeout {
+            debug.field("timeout", &timeout);
+        }
+        if let Some(status) = self.inner.status {
+            debug.field("status", &status);
+        }
+        if let Some(argument) = &self.inner.argument {
+            debug.field("argument", argument);
+        }
+        if let Some(path) = &self.inner.json_path {
+            debug.field("json_path", path);
+        }
+        if let Some(problem) = &self.inner.problem {
+            debug.field("problem_type", &problem.r#type);
+        }
+        debug.field("message", &self.inner.message);
+        debug.finish()
+    }
+}
+
+impl StdError for Error {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.inner
+            .source
+            .as_deref()
+            .map(|source| source as &(dyn StdError + 'static))
+    }
+}
