@@ -3,6 +3,7 @@
 //! - `cargo xtask ci`: everything CI checks, in the order a failure is cheapest to find.
 
 mod ci;
+mod codegen;
 
 use std::process::ExitCode;
 
@@ -10,6 +11,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci::run(),
+        Some("codegen") => codegen::run(&args[1..]),
         _ => {
             eprintln!("usage: cargo xtask <ci>");
             return ExitCode::from(2);
