@@ -17,6 +17,8 @@
 //! # Ok::<(), mypages_models::decimal::DecimalError>(())
 //! ```
 
+#[cfg(feature = "avarda")]
+pub mod avarda;
 mod codec;
 mod currency;
 pub mod date;
