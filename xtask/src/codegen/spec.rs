@@ -404,10 +404,20 @@ impl Parser<'_> {
         at: &str,
         inline: bool,
     ) -> Result<(), String> {
-        if !inline {
+        let doc = if inline {
+            string(&node["description"])
+                .filter(|d| !d.trim().is_empty())
+                .map(|d| d.trim().to_owned())
+                .ok_or_else(|| {
+                    self.error(
+                        at,
+                        "`description` is missing (it becomes the doc comment of the inline type)",
+                    )
+                })?
+        } else {
             self.check_keys(node, at, false)?;
-        }
-        let doc = self.documented(node, at)?;
+            self.documented(node, at)?
+        };
         self.take_name(rust, at)?;
         let slot = self.items.len();
         self.items.push(Item {
@@ -609,8 +619,9 @@ impl Parser<'_> {
                 let shape = shape.map_err(|e| format!("{}: {e}", self.spec))?;
                 if let Some(other) = taken.insert(shape, branch.name.clone()) {
                     return Err(format!(
-                        "{}: {SCHEMAS}: the union {} has two branches of the shape {} ({other} and {}); a shape union tells branches apart by shape only",
+                        "{}: {SCHEMAS}{}: the union {} has two branches of the shape {} ({other} and {}); a shape union tells branches apart by shape only",
                         self.spec,
+                        item.name,
                         item.name,
                         shape.described(),
                         branch.name
