@@ -27,6 +27,7 @@ pub mod decimal;
 mod open_enum;
 mod sensitive;
 pub mod shape;
+pub mod summary;
 
 pub use currency::Currency;
 pub use rust_decimal::Decimal;

@@ -1,0 +1,74 @@
+//! Provider-neutral summaries from each provider's accounts.
+
+use mypages_models::summary::{AccountSummary, Provider};
+use mypages_models::{Currency, Decimal};
+use time::macros::date;
+
+fn dec(text: &str) -> Decimal {
+    mypages_models::decimal::from_json_text(text).expect("a decimal")
+}
+
+#[test]
+fn summaries_serialize_with_exact_amounts_and_plain_dates() {
+    let summary = AccountSummary::new(Provider::P4p, "abcdefghijklmnop", dec("2000.00"))
+        .with_kind("account")
+        .with_state("active")
+        .with_currency(Currency::Sek)
+        .with_amount_due(dec("79228162514264337593543950335"))
+        .with_due_date(date!(2026 - 12 - 27))
+        .with_pay_link("https://example.invalid/pay");
+    let json = serde_json::to_string(&summary).unwrap();
+    assert_eq!(
+        json,
+        r#"{"provider":"p4p","id":"abcdefghijklmnop","kind":"account","state":"active","currency":"SEK","balance":2000.00,"amount_due":79228162514264337593543950335,"due_date":"2026-12-27","pay_link":"https://example.invalid/pay"}"#
+    );
+    let back: AccountSummary = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, summary);
+    assert_eq!(
+        serde_json::to_string(&AccountSummary::new(Provider::Avarda, "a", dec("-1.50"))).unwrap(),
+        r#"{"provider":"avarda","id":"a","balance":-1.50}"#
+    );
+}
+
+#[cfg(feature = "avarda")]
+mod avarda {
+    use super::*;
+    use mypages_models::avarda::{Account, InvoiceSummary};
+
+    #[test]
+    fn an_avarda_account_summarizes_with_its_minimum_payment_due() {
+        let account: Account = serde_json::from_str(
+            r#"{"id":"acc-1","currency":"sek","balance":2000.00,"type":"Loan","state":"Unpaid",
+                "dueDate":"2026-12-27T16:30:11.848Z","accountDate":"2026-11-27T16:30:11.848Z",
+                "minimumAmountToPay":250.50,"originalAmount":10000.00,
+                "myPagesLiveUrl":"https://example.invalid/live/acc-1"}"#,
+        )
+        .unwrap();
+        let summary = AccountSummary::from(&account);
+        assert_eq!(summary.provider, Provider::Avarda);
+        assert_eq!(summary.id, "acc-1");
+        assert_eq!(summary.kind.as_deref(), Some("Loan"));
+        assert_eq!(summary.state.as_deref(), Some("Unpaid"));
+        assert_eq!(summary.currency, Some(Currency::Sek));
+        assert_eq!(summary.balance.to_string(), "2000.00");
+        assert_eq!(summary.amount_due.map(|d| d.to_string()).as_deref(), Some("250.50"));
+        assert_eq!(summary.due_date, Some(date!(2026 - 12 - 27)));
+        assert_eq!(summary.pay_link.as_deref(), Some("https://example.invalid/live/acc-1"));
+    }
+
+    #[test]
+    fn an_avarda_invoice_summarizes_with_its_balance_due() {
+        let invoice: InvoiceSummary = serde_json::from_str(
+            r#"{"id":"inv-2","currency":"EUR","balance":0.10,"state":"Reminder","dueDate":"2026-11-30T00:00:00Z"}"#,
+        )
+        .unwrap();
+        let summary = AccountSummary::from(&invoice);
+        assert_eq!(summary.id, "inv-2");
+        assert_eq!(summary.kind, None);
+        assert_eq!(summary.state.as_deref(), Some("Reminder"));
+        assert_eq!(summary.currency, Some(Currency::Eur));
+        assert_eq!(summary.amount_due, Some(dec("0.10")));
+        assert_eq!(summary.due_date, Some(date!(2026 - 11 - 30)));
+        assert_eq!(summary.pay_link, None);
+    }
+}
