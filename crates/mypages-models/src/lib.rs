@@ -25,6 +25,8 @@ pub mod date;
 pub mod date_time;
 pub mod decimal;
 mod open_enum;
+#[cfg(feature = "payex")]
+pub mod payex;
 mod sensitive;
 pub mod shape;
 pub mod summary;
