@@ -3,8 +3,8 @@
 use std::fmt;
 use std::net::IpAddr;
 
-use http::uri::{Authority, Scheme};
 use http::Uri;
+use http::uri::{Authority, Scheme};
 
 use crate::error::Error;
 
@@ -30,7 +30,9 @@ impl BaseUrl {
         let uri: Uri = text.trim().parse().map_err(|error| {
             Error::invalid_request(
                 ARG,
-                format_args!("`{text}` is not a URL ({error}); write e.g. `https://api.example.com`"),
+                format_args!(
+                    "`{text}` is not a URL ({error}); write e.g. `https://api.example.com`"
+                ),
             )
         })?;
         let (Some(scheme), Some(authority)) = (uri.scheme(), uri.authority()) else {
@@ -243,10 +245,7 @@ mod tests {
             base.resolve_link("/payex/ledger/x?$skip=2").unwrap(),
             "/ledger/x?$skip=2"
         );
-        assert_eq!(
-            base.resolve_link("/payexample/x").unwrap(),
-            "/payexample/x"
-        );
+        assert_eq!(base.resolve_link("/payexample/x").unwrap(), "/payexample/x");
         assert_eq!(
             base.resolve_link("http://127.0.0.1:7070/payex/ledger/y")
                 .unwrap(),

@@ -10,8 +10,8 @@ use http_body_util::Full;
 use secrecy::SecretString;
 use serde::de::DeserializeOwned;
 use tokio::io::AsyncWrite;
-use tower::{Layer, Service, ServiceExt};
 use tower::util::BoxCloneSyncService;
+use tower::{Layer, Service, ServiceExt};
 
 use crate::base_url::BaseUrl;
 use crate::connector::{Connector, Identity, TlsSettings, classify_boxed};
@@ -45,6 +45,7 @@ struct ClientInner {
     provider: Arc<str>,
     user_agent: HeaderValue,
     attempt_timeout: Duration,
+    body_limit: usize,
     service: HttpService,
 }
 
@@ -81,7 +82,7 @@ impl Client {
         let (parts, mut body) = response.into_parts();
         let bytes = match body.take_buffered() {
             Some(bytes) => bytes,
-            None => body.collect_limited(DEFAULT_BODY_LIMIT, false).await?,
+            None => body.collect_limited(self.inner.body_limit, false).await?,
         };
         if !parts.status.is_success() {
             return Err(Error::api(
@@ -455,7 +456,10 @@ impl ClientBuilder {
             }
         }
         if self.body_limit == 0 {
-            return Err(Error::invalid_request("body_limit", "must be at least 1 byte"));
+            return Err(Error::invalid_request(
+                "body_limit",
+                "must be at least 1 byte",
+            ));
         }
         let user_agent = self
             .user_agent
@@ -528,6 +532,7 @@ impl ClientBuilder {
                 provider,
                 user_agent,
                 attempt_timeout: self.attempt_timeout,
+                body_limit: self.body_limit,
                 service,
             }),
         })

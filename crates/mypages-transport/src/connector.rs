@@ -133,7 +133,10 @@ pub(crate) struct Connector {
 }
 
 impl Connector {
-    pub(crate) fn new(settings: TlsSettings, connect_timeout: Duration) -> Result<Connector, Error> {
+    pub(crate) fn new(
+        settings: TlsSettings,
+        connect_timeout: Duration,
+    ) -> Result<Connector, Error> {
         let mut http = HttpConnector::new();
         http.enforce_http(false);
         http.set_nodelay(true);

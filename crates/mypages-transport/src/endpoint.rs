@@ -244,7 +244,12 @@ fn redact_value(message: &str) -> String {
         Some(index) => &message[..index],
         None => message,
     };
-    let leads = ["invalid type: ", "invalid value: ", "unknown variant ", "unknown field "];
+    let leads = [
+        "invalid type: ",
+        "invalid value: ",
+        "unknown variant ",
+        "unknown field ",
+    ];
     if !leads.iter().any(|lead| message.starts_with(lead)) {
         return message.to_owned();
     }
@@ -293,8 +298,7 @@ pub(crate) fn encode_query_component(component: &str) -> String {
 fn encode(text: &str, keep: impl Fn(u8) -> bool) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') || keep(byte)
-        {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') || keep(byte) {
             out.push(char::from(byte));
         } else {
             // Writing to a String cannot fail.

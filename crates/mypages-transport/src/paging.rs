@@ -24,7 +24,11 @@ pub struct Link<T> {
 }
 
 impl<T> Link<T> {
-    pub(crate) fn new(base: &BaseUrl, operation: &'static str, href: &str) -> Result<Link<T>, Error> {
+    pub(crate) fn new(
+        base: &BaseUrl,
+        operation: &'static str,
+        href: &str,
+    ) -> Result<Link<T>, Error> {
         Ok(Link {
             operation,
             path: base.resolve_link(href)?,

@@ -159,7 +159,10 @@ mod tests {
         }"#;
         let problem = Problem::from_json(body).unwrap();
         assert_eq!(problem.type_str(), "ledger.account.validation");
-        assert_eq!(problem.title.as_deref(), Some("A validation error occurred"));
+        assert_eq!(
+            problem.title.as_deref(),
+            Some("A validation error occurred")
+        );
         assert_eq!(problem.status, Some(400));
         assert_eq!(
             problem.instance.as_deref(),
@@ -196,7 +199,10 @@ mod tests {
         let body = br#"{"status":400,"type":"invalid content","content":{"type":"model.Order.Creatable","description":"bad"}}"#;
         let problem = Problem::from_json(body).unwrap();
         assert_eq!(problem.type_str(), "invalid content");
-        assert_eq!(problem.extensions["content"]["type"], "model.Order.Creatable");
+        assert_eq!(
+            problem.extensions["content"]["type"],
+            "model.Order.Creatable"
+        );
     }
 
     #[test]

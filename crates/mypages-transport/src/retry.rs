@@ -111,7 +111,8 @@ impl RetryPolicy {
             Ok(seconds) => Duration::from_secs(seconds),
             Err(_) => {
                 let at = httpdate::parse_http_date(value).ok()?;
-                at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO)
+                at.duration_since(SystemTime::now())
+                    .unwrap_or(Duration::ZERO)
             }
         };
         Some(wait.min(self.max_retry_after))
@@ -163,13 +164,24 @@ mod tests {
             .base_delay(Duration::from_millis(100))
             .max_delay(Duration::from_millis(1_000));
         let mut rng = fastrand::Rng::with_seed(7);
-        for (retry, ceiling) in [(1, 100), (2, 200), (3, 400), (4, 800), (5, 1_000), (40, 1_000)] {
-            let samples: Vec<Duration> = (0..200).map(|_| policy.backoff(retry, &mut rng)).collect();
+        for (retry, ceiling) in [
+            (1, 100),
+            (2, 200),
+            (3, 400),
+            (4, 800),
+            (5, 1_000),
+            (40, 1_000),
+        ] {
+            let samples: Vec<Duration> =
+                (0..200).map(|_| policy.backoff(retry, &mut rng)).collect();
             let ceiling = Duration::from_millis(ceiling);
             assert!(samples.iter().all(|d| *d <= ceiling), "retry {retry}");
             // Full jitter spreads over the whole range, not just near the ceiling.
             assert!(samples.iter().any(|d| *d < ceiling / 4), "retry {retry}");
-            assert!(samples.iter().any(|d| *d > ceiling * 3 / 4), "retry {retry}");
+            assert!(
+                samples.iter().any(|d| *d > ceiling * 3 / 4),
+                "retry {retry}"
+            );
         }
     }
 
@@ -185,7 +197,10 @@ mod tests {
         let later = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(10));
         headers.insert(RETRY_AFTER, HeaderValue::from_str(&later).unwrap());
         let wait = policy.retry_after(&headers).unwrap();
-        assert!(wait > Duration::from_secs(8) && wait <= Duration::from_secs(10), "{wait:?}");
+        assert!(
+            wait > Duration::from_secs(8) && wait <= Duration::from_secs(10),
+            "{wait:?}"
+        );
         headers.insert(
             RETRY_AFTER,
             HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),

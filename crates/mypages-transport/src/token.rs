@@ -238,12 +238,7 @@ mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    fn counting(
-        lifetime: Duration,
-    ) -> (
-        CachedToken,
-        Arc<AtomicUsize>,
-    ) {
+    fn counting(lifetime: Duration) -> (CachedToken, Arc<AtomicUsize>) {
         let calls = Arc::new(AtomicUsize::new(0));
         let counter = calls.clone();
         let source = CachedToken::with_refresh_ahead(

@@ -5,9 +5,9 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
+use http::StatusCode;
 use http::header::{AUTHORIZATION, HeaderValue};
 use http::uri::Authority;
-use http::StatusCode;
 use secrecy::{ExposeSecret, SecretString};
 use tower::{Service, ServiceExt};
 
@@ -44,9 +44,7 @@ impl Service<http::Request<Bytes>> for Auth {
                 return inner.oneshot(request).await;
             };
             let token = source.token().await.map_err(Error::before_send)?;
-            request
-                .headers_mut()
-                .insert(AUTHORIZATION, bearer(&token)?);
+            request.headers_mut().insert(AUTHORIZATION, bearer(&token)?);
             let response = inner.clone().oneshot(request.clone()).await?;
             if response.status() != StatusCode::UNAUTHORIZED {
                 return Ok(response);
@@ -67,8 +65,8 @@ impl Service<http::Request<Bytes>> for Auth {
 }
 
 fn bearer(token: &SecretString) -> Result<HeaderValue, Error> {
-    let mut value = HeaderValue::try_from(format!("Bearer {}", token.expose_secret()))
-        .map_err(|_| {
+    let mut value =
+        HeaderValue::try_from(format!("Bearer {}", token.expose_secret())).map_err(|_| {
             Error::invalid_request(
                 "token",
                 "contains characters that are not allowed in an HTTP header",

@@ -54,7 +54,8 @@ impl Service<http::Request<Bytes>> for BodyLimit {
             let bytes = if success {
                 body.collect_limited(limit, false).await?
             } else {
-                body.collect_limited(ERROR_BODY_LIMIT.min(limit), true).await?
+                body.collect_limited(ERROR_BODY_LIMIT.min(limit), true)
+                    .await?
             };
             Ok(http::Response::from_parts(
                 parts,

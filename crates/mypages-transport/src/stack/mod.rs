@@ -23,7 +23,8 @@ use tower::util::BoxCloneSyncService;
 use crate::error::{BoxError, Error};
 
 /// The service type of every layer of the stack.
-pub type HttpService = BoxCloneSyncService<http::Request<Bytes>, http::Response<ResponseBody>, Error>;
+pub type HttpService =
+    BoxCloneSyncService<http::Request<Bytes>, http::Response<ResponseBody>, Error>;
 
 /// What the stack knows about a request, as an `http::Request` extension.
 ///
@@ -79,7 +80,11 @@ impl ResponseBody {
 
     /// Reads the body up to `limit` bytes. With `truncate`, a longer body is cut at the
     /// limit; otherwise it is an [`ErrorKind::BodyTooLarge`](crate::ErrorKind::BodyTooLarge) error.
-    pub(crate) async fn collect_limited(self, limit: usize, truncate: bool) -> Result<Bytes, Error> {
+    pub(crate) async fn collect_limited(
+        self,
+        limit: usize,
+        truncate: bool,
+    ) -> Result<Bytes, Error> {
         let mut body = match self.inner {
             BodyInner::Buffered(bytes) => {
                 let bytes = bytes.unwrap_or_default();

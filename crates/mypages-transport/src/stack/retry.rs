@@ -79,6 +79,18 @@ impl Service<http::Request<Bytes>> for Retry {
     fn call(&mut self, request: http::Request<Bytes>) -> Self::Future {
         let this = self.clone();
         Box::pin(async move {
+            let (outcome, attempts) = this.run(request).await;
+            tracing::Span::current().record("attempts", attempts);
+            outcome
+        })
+    }
+}
+
+impl Retry {
+    /// Runs the attempts; returns the final outcome and how many attempts were made.
+    async fn run(&self, request: http::Request<Bytes>) -> (Outcome, u32) {
+        let this = self;
+        {
             let meta = meta_of(&request);
             let deadline = request.extensions().get::<Deadline>().map(|d| d.0);
             let mut attempt: u32 = 1;
@@ -105,15 +117,14 @@ impl Service<http::Request<Bytes>> for Retry {
                         span.record("status", tracing::field::debug(error.kind()));
                     }
                 }
-                tracing::Span::current().record("attempts", attempt);
                 let Some(retryable) = classify(&outcome, meta.idempotent, &this.policy) else {
                     if outcome.as_ref().is_ok_and(|r| r.status().is_success()) {
                         this.budget.deposit(RetryPolicy::SUCCESS_REFUND);
                     }
-                    return outcome;
+                    return (outcome, attempt);
                 };
                 if attempt >= this.policy.max_attempts {
-                    return outcome;
+                    return (outcome, attempt);
                 }
                 let cost = if retryable.timeout {
                     RetryPolicy::TIMEOUT_RETRY_COST
@@ -122,7 +133,7 @@ impl Service<http::Request<Bytes>> for Retry {
                 };
                 if !this.budget.withdraw(cost) {
                     tracing::warn!(attempt, "retry budget exhausted; not retrying");
-                    return outcome;
+                    return (outcome, attempt);
                 }
                 let delay = retryable.retry_after.unwrap_or_else(|| {
                     let mut rng = this
@@ -132,8 +143,11 @@ impl Service<http::Request<Bytes>> for Retry {
                     this.policy.backoff(attempt, &mut rng)
                 });
                 if deadline.is_some_and(|deadline| Instant::now() + delay >= deadline) {
-                    tracing::debug!(attempt, "no time left before the operation deadline; not retrying");
-                    return outcome;
+                    tracing::debug!(
+                        attempt,
+                        "no time left before the operation deadline; not retrying"
+                    );
+                    return (outcome, attempt);
                 }
                 tracing::debug!(
                     attempt,
@@ -145,6 +159,6 @@ impl Service<http::Request<Bytes>> for Retry {
                 tokio::time::sleep(delay).await;
                 attempt += 1;
             }
-        })
+        }
     }
 }

@@ -49,7 +49,9 @@ impl Service<http::Request<Bytes>> for Trace {
             match &outcome {
                 Ok(response) => {
                     span.record("status", response.status().as_u16());
-                    span.in_scope(|| tracing::debug!(status = response.status().as_u16(), "answered"));
+                    span.in_scope(|| {
+                        tracing::debug!(status = response.status().as_u16(), "answered")
+                    });
                 }
                 Err(error) => {
                     span.record("status", tracing::field::debug(error.kind()));

@@ -1,0 +1,138 @@
+//! Connect, attempt and operation timeouts.
+
+use std::time::{Duration, Instant};
+
+use mypages_transport::{ErrorKind, RetryPolicy, TimeoutKind};
+use serde_json::json;
+
+use crate::support::{Call, Server, builder, respond};
+
+#[tokio::test]
+async fn a_slow_attempt_times_out_and_is_retried_when_idempotent() {
+    let server = Server::start(|seen| async move {
+        if seen.index == 0 {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+        }
+        respond(200, r#"{"attempt":"second"}"#)
+    })
+    .await;
+    let client = builder(&server.url())
+        .attempt_timeout(Duration::from_millis(100))
+        .build()
+        .unwrap();
+    let value = client.execute(&Call::get("/x")).await.unwrap();
+    assert_eq!(value, json!({"attempt": "second"}));
+    assert_eq!(server.hits(), 2);
+}
+
+#[tokio::test]
+async fn a_timed_out_post_is_not_retried_and_may_have_reached_the_server() {
+    let server = Server::start(|_| async {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        respond(200, "{}")
+    })
+    .await;
+    let client = builder(&server.url())
+        .attempt_timeout(Duration::from_millis(100))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = client
+        .execute(&Call::post("/orders", json!({})))
+        .await
+        .unwrap_err();
+    assert!(started.elapsed() >= Duration::from_millis(100));
+    assert_eq!(error.kind(), ErrorKind::Timeout);
+    assert_eq!(error.timeout_kind(), Some(TimeoutKind::Attempt));
+    assert!(error.may_have_reached_server());
+    assert_eq!(server.hits(), 1);
+    assert!(error.to_string().contains("attempt_timeout"), "{error}");
+}
+
+#[tokio::test]
+async fn the_operation_timeout_bounds_all_attempts() {
+    let server = Server::start(|_| async {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        respond(200, "{}")
+    })
+    .await;
+    let client = builder(&server.url())
+        .attempt_timeout(Duration::from_secs(10))
+        .operation_timeout(Duration::from_millis(150))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = client.execute(&Call::get("/x")).await.unwrap_err();
+    let elapsed = started.elapsed();
+    assert_eq!(error.kind(), ErrorKind::Timeout);
+    assert_eq!(error.timeout_kind(), Some(TimeoutKind::Operation));
+    assert!(elapsed >= Duration::from_millis(150), "{elapsed:?}");
+    assert!(
+        elapsed < Duration::from_secs(5),
+        "the server's 5 s were not awaited"
+    );
+}
+
+#[tokio::test]
+async fn the_operation_timeout_cuts_retries_short() {
+    let server = Server::start(|_| async {
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        respond(503, "{}")
+    })
+    .await;
+    let client = builder(&server.url())
+        .retry(
+            RetryPolicy::default()
+                .max_attempts(50)
+                .base_delay(Duration::from_millis(1))
+                .max_delay(Duration::from_millis(1)),
+        )
+        .operation_timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let error = client.execute(&Call::get("/x")).await.unwrap_err();
+    assert_eq!(error.timeout_kind(), Some(TimeoutKind::Operation));
+    assert!(server.hits() < 50);
+}
+
+/// A listener whose accept queue is full: the kernel drops further SYNs, so connecting
+/// hangs until the client gives up.
+async fn unanswered_listener() -> (
+    std::net::SocketAddr,
+    Vec<tokio::net::TcpStream>,
+    tokio::net::TcpListener,
+) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(1).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut fillers = Vec::new();
+    for _ in 0..8 {
+        match tokio::time::timeout(
+            Duration::from_millis(100),
+            tokio::net::TcpStream::connect(addr),
+        )
+        .await
+        {
+            Ok(Ok(stream)) => fillers.push(stream),
+            _ => break,
+        }
+    }
+    (addr, fillers, listener)
+}
+
+#[tokio::test]
+async fn connecting_times_out() {
+    let (addr, _fillers, _listener) = unanswered_listener().await;
+    let client = builder(&format!("http://{addr}"))
+        .connect_timeout(Duration::from_millis(100))
+        .retry(RetryPolicy::never())
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = client.execute(&Call::get("/x")).await.unwrap_err();
+    assert!(started.elapsed() >= Duration::from_millis(100));
+    assert_eq!(error.kind(), ErrorKind::Timeout, "{error}");
+    assert_eq!(error.timeout_kind(), Some(TimeoutKind::Connect));
+    assert!(!error.may_have_reached_server());
+}

@@ -1,0 +1,136 @@
+//! TLS through rustls: extra roots, and client certificates for mutual TLS (PayEx).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use mypages_transport::{Identity, RetryPolicy};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use tokio::net::TcpListener;
+
+use crate::support::{Call, builder};
+
+const CA: &[u8] = include_bytes!("../fixtures/tls/ca.pem");
+const SERVER_CERT: &[u8] = include_bytes!("../fixtures/tls/server.pem");
+const SERVER_KEY: &[u8] = include_bytes!("../fixtures/tls/server.key");
+const CLIENT_CERT: &[u8] = include_bytes!("../fixtures/tls/client.pem");
+const CLIENT_KEY: &[u8] = include_bytes!("../fixtures/tls/client.key");
+
+/// An HTTPS server on 127.0.0.1 that requires a client certificate signed by the test CA;
+/// counts the requests that got through.
+async fn mutual_tls_server() -> (SocketAddr, Arc<AtomicUsize>) {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(CertificateDer::from_pem_slice(CA).unwrap())
+        .unwrap();
+    let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+        Arc::new(roots),
+        provider.clone(),
+    )
+    .build()
+    .unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(
+            CertificateDer::pem_slice_iter(SERVER_CERT)
+                .collect::<Result<Vec<_>, _>>()
+                .unwrap(),
+            PrivateKeyDer::from_pem_slice(SERVER_KEY).unwrap(),
+        )
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let served = Arc::new(AtomicUsize::new(0));
+    let counter = served.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let acceptor = acceptor.clone();
+            let counter = counter.clone();
+            tokio::spawn(async move {
+                let Ok(tls) = acceptor.accept(stream).await else {
+                    return;
+                };
+                let service = service_fn(move |_request: http::Request<hyper::body::Incoming>| {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                    async {
+                        Ok::<_, std::convert::Infallible>(http::Response::new(Full::new(
+                            Bytes::from_static(b"{\"tls\":true}"),
+                        )))
+                    }
+                });
+                let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
+                    .serve_connection(TokioIo::new(tls), service)
+                    .await;
+            });
+        }
+    });
+    (addr, served)
+}
+
+#[tokio::test]
+async fn mutual_tls_with_a_client_certificate() {
+    let (addr, served) = mutual_tls_server().await;
+    let url = format!("https://localhost:{}", addr.port());
+    let client = builder(&url)
+        .add_root_certificate(CA)
+        .identity(Identity::from_pem(CLIENT_CERT, CLIENT_KEY).unwrap())
+        .build()
+        .unwrap();
+    let value = client.execute(&Call::get("/x")).await.unwrap();
+    assert_eq!(value, serde_json::json!({"tls": true}));
+    assert_eq!(served.load(Ordering::SeqCst), 1);
+
+    // Without the client certificate the server refuses the connection.
+    let anonymous = builder(&url)
+        .add_root_certificate(CA)
+        .retry(RetryPolicy::never())
+        .build()
+        .unwrap();
+    anonymous.execute(&Call::get("/x")).await.unwrap_err();
+    assert_eq!(served.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn an_unknown_server_certificate_is_a_connect_error() {
+    let (addr, served) = mutual_tls_server().await;
+    let client = builder(&format!("https://localhost:{}", addr.port()))
+        .identity(Identity::from_pem(CLIENT_CERT, CLIENT_KEY).unwrap())
+        .retry(RetryPolicy::never())
+        .build()
+        .unwrap();
+    let error = client.execute(&Call::get("/x")).await.unwrap_err();
+    assert_eq!(
+        error.kind(),
+        mypages_transport::ErrorKind::Connect,
+        "{error}"
+    );
+    assert!(!error.may_have_reached_server());
+    assert_eq!(served.load(Ordering::SeqCst), 0);
+}
+
+#[test]
+fn bad_identities_are_refused_with_the_argument_named() {
+    let error = Identity::from_pem(b"not pem", CLIENT_KEY).unwrap_err();
+    assert_eq!(error.argument(), Some("identity certificate"));
+    let error = Identity::from_pem(CLIENT_CERT, b"not pem").unwrap_err();
+    assert_eq!(error.argument(), Some("identity key"));
+    let error = mypages_transport::Client::builder()
+        .provider("p")
+        .base_url("https://localhost")
+        .add_root_certificate(b"not pem".to_vec())
+        .build()
+        .unwrap_err();
+    assert_eq!(error.argument(), Some("root_certificate"));
+}
