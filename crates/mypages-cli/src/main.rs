@@ -1,3 +1,95 @@
-//! The `mypages` command-line tool.
+//! `mypages`: the My Pages APIs of Avarda, PayEx and Payments for Programmers (PayFunc)
+//! from the shell, the sandbox that simulates them, and a demo of the whole SDK.
+//!
+//! The contract (commands, options, output, exit codes) is `../shared/cli.md`. Every
+//! provider command calls that provider's typed client; no HTTP is done here.
+//!
+//! ```text
+//! mypages demo
+//! mypages payex --base-url http://127.0.0.1:7070/payex --token sandbox-token --ledger 1000 accounts list
+//! ```
 
-fn main() {}
+mod connection;
+mod exit;
+mod input;
+mod output;
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::exit::CliError;
+use crate::output::{Output, OutputFormat};
+
+/// The command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "mypages",
+    version,
+    about = "My Pages APIs of Avarda, PayEx and Payments for Programmers, from the shell"
+)]
+struct Cli {
+    /// How results are printed on stdout.
+    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Json)]
+    output: OutputFormat,
+    /// What to do.
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The top-level commands.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the three simulated providers until interrupted.
+    Sandbox {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:7070")]
+        addr: SocketAddr,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // clap prints help and version on stdout (exit 0) and usage errors on stderr (exit 2).
+            let _ = error.print();
+            return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2));
+        }
+    };
+    init_tracing();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            return CliError::failure(format!("cannot start the async runtime: {error}")).report();
+        }
+    };
+    let output = Output::new(cli.output);
+    match runtime.block_on(run(cli.command, output)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => error.report(),
+    }
+}
+
+async fn run(command: Command, output: Output) -> Result<(), CliError> {
+    match command {
+        Command::Sandbox { addr } => mypages_sandbox::serve(addr)
+            .await
+            .map_err(|e| CliError::failure(e.to_string())),
+    }
+}
+
+/// Diagnostics go to stderr; `RUST_LOG` sets the filter (default: warnings).
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+}
