@@ -25,6 +25,8 @@ pub mod date;
 pub mod date_time;
 pub mod decimal;
 mod open_enum;
+#[cfg(feature = "p4p")]
+pub mod p4p;
 #[cfg(feature = "payex")]
 pub mod payex;
 mod sensitive;
