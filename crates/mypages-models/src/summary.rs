@@ -18,6 +18,8 @@
 
 #[cfg(feature = "avarda")]
 mod avarda;
+#[cfg(feature = "payex")]
+mod payex;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};

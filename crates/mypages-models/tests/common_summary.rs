@@ -51,9 +51,15 @@ mod avarda {
         assert_eq!(summary.state.as_deref(), Some("Unpaid"));
         assert_eq!(summary.currency, Some(Currency::Sek));
         assert_eq!(summary.balance.to_string(), "2000.00");
-        assert_eq!(summary.amount_due.map(|d| d.to_string()).as_deref(), Some("250.50"));
+        assert_eq!(
+            summary.amount_due.map(|d| d.to_string()).as_deref(),
+            Some("250.50")
+        );
         assert_eq!(summary.due_date, Some(date!(2026 - 12 - 27)));
-        assert_eq!(summary.pay_link.as_deref(), Some("https://example.invalid/live/acc-1"));
+        assert_eq!(
+            summary.pay_link.as_deref(),
+            Some("https://example.invalid/live/acc-1")
+        );
     }
 
     #[test]
@@ -70,5 +76,50 @@ mod avarda {
         assert_eq!(summary.amount_due, Some(dec("0.10")));
         assert_eq!(summary.due_date, Some(date!(2026 - 11 - 30)));
         assert_eq!(summary.pay_link, None);
+    }
+}
+
+#[cfg(feature = "payex")]
+mod payex {
+    use super::*;
+    use mypages_models::payex::{Account, Bill};
+
+    const ACCOUNT: &str = r#"{"accountNo":"1234567","customerNo":"123789654","status":"Open",
+        "accountProfileType":"kontokredit","creditLimit":2000.00,"totalBalance":-1900.0,
+        "currency":"sek"}"#;
+    const BILL: &str = r#"{"billNo":"124645","billAmount":240.00,"dueDate":"2018-12-05",
+        "billType":"reminder","status":"open"}"#;
+
+    #[test]
+    fn a_payex_account_with_its_open_bill_summarizes_with_the_bill_due() {
+        let account: Account = serde_json::from_str(ACCOUNT).unwrap();
+        let bill: Bill = serde_json::from_str(BILL).unwrap();
+        let summary = AccountSummary::from_payex(&account, Some(&bill));
+        assert_eq!(summary.provider, Provider::Payex);
+        assert_eq!(summary.id, "1234567");
+        assert_eq!(summary.kind.as_deref(), Some("kontokredit"));
+        assert_eq!(summary.state.as_deref(), Some("Open"));
+        assert_eq!(summary.currency, Some(Currency::Sek));
+        assert_eq!(summary.balance.to_string(), "-1900.0");
+        assert_eq!(
+            summary.amount_due.map(|d| d.to_string()).as_deref(),
+            Some("240.00")
+        );
+        assert_eq!(summary.due_date, Some(date!(2018 - 12 - 05)));
+        assert_eq!(summary.pay_link, None);
+    }
+
+    #[test]
+    fn a_payex_account_without_an_open_bill_has_nothing_due() {
+        let account: Account = serde_json::from_str(ACCOUNT).unwrap();
+        let closed: Bill = serde_json::from_str(&BILL.replace("open", "closed")).unwrap();
+        for summary in [
+            AccountSummary::from(&account),
+            AccountSummary::from_payex(&account, Some(&closed)),
+        ] {
+            assert_eq!(summary.amount_due, None);
+            assert_eq!(summary.due_date, None);
+            assert_eq!(summary.balance, dec("-1900.0"));
+        }
     }
 }
