@@ -21,7 +21,7 @@ use crate::error::{BoxError, Error};
 use crate::paging::{Link, Pages};
 use crate::retry::{RetryBudget, RetryPolicy};
 use crate::stack::auth::Auth;
-use crate::stack::body_limit::BodyLimit;
+use crate::stack::body_limit::{BodyLimit, ERROR_BODY_LIMIT};
 use crate::stack::retry::Retry;
 use crate::stack::timeout::{AttemptTimeout, OperationDeadline};
 use crate::stack::trace::Trace;
@@ -80,11 +80,14 @@ impl Client {
         let request = self.request(endpoint, false)?;
         let response = self.send(request).await?;
         let (parts, mut body) = response.into_parts();
+        let success = parts.status.is_success();
         let bytes = match body.take_buffered() {
             Some(bytes) => bytes,
-            None => body.collect_limited(self.inner.body_limit, false).await?,
+            // Only a layer added with `ClientBuilder::layer` can hand back a streaming body.
+            None if success => body.collect_limited(self.inner.body_limit, false).await?,
+            None => body.collect_limited(ERROR_BODY_LIMIT, true).await?,
         };
-        if !parts.status.is_success() {
+        if !success {
             return Err(Error::api(
                 &self.inner.provider,
                 parts.status,
@@ -109,9 +112,7 @@ impl Client {
         let response = self.send(request).await?;
         let (parts, body) = response.into_parts();
         if !parts.status.is_success() {
-            let bytes = body
-                .collect_limited(crate::stack::body_limit::ERROR_BODY_LIMIT, true)
-                .await?;
+            let bytes = body.collect_limited(ERROR_BODY_LIMIT, true).await?;
             return Err(Error::api(
                 &self.inner.provider,
                 parts.status,

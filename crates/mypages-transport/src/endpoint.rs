@@ -59,6 +59,10 @@ pub trait Endpoint: Send + Sync {
     }
 
     /// Extra request headers. Mark values that hold secrets with [`sensitive_header`].
+    ///
+    /// An `Authorization` header set here replaces the client's token source for this
+    /// request (no 401 refresh then). An `Accept` header replaces the default
+    /// `application/json`.
     fn headers(&self) -> Result<HeaderMap, Error> {
         Ok(HeaderMap::new())
     }

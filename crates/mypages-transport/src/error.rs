@@ -77,6 +77,7 @@ struct Inner {
     body: Option<Bytes>,
     problem: Option<Problem>,
     json_path: Option<String>,
+    token_source: bool,
     source: Option<BoxError>,
 }
 
@@ -94,6 +95,7 @@ impl Error {
                 body: None,
                 problem: None,
                 json_path: None,
+                token_source: false,
                 source: None,
             }),
         }
@@ -215,10 +217,11 @@ impl Error {
         self
     }
 
-    /// Marks this error as having happened before the request was dispatched (e.g. a token
-    /// source failure): the request itself never left the client.
-    pub(crate) fn before_send(mut self) -> Error {
+    /// Marks an error of the token source: the request itself never left the client.
+    pub(crate) fn token_source_failure(mut self) -> Error {
         self.inner.phase = Phase::BeforeSend;
+        self.inner.token_source = true;
+        self.inner.message = format!("getting a bearer token failed: {}", self.inner.message);
         self
     }
 
@@ -282,6 +285,12 @@ impl Error {
     /// error where this is `true`, check with the provider whether it took effect.
     pub fn may_have_reached_server(&self) -> bool {
         matches!(self.inner.phase, Phase::MaybeSent | Phase::Answered)
+    }
+
+    /// Whether this error came from the token source (e.g. the token endpoint refused the
+    /// client credentials) rather than from the request itself, which was then not sent.
+    pub fn is_token_source_failure(&self) -> bool {
+        self.inner.token_source
     }
 
     /// Whether this failure is transient: a connect error, a timeout, a broken connection,

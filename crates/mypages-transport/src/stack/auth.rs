@@ -15,8 +15,9 @@ use super::{HttpService, ResponseBody};
 use crate::error::Error;
 use crate::token::{BoxFuture, TokenSource};
 
-/// Adds `Authorization: Bearer …` for requests to `authority`; on 401, tells the source the
-/// token was rejected and replays once with a new token.
+/// Adds `Authorization: Bearer …` for requests to `authority` (unless the endpoint set its
+/// own), and strips any `Authorization` from requests to other hosts; on 401, tells the
+/// source the token was rejected and replays once with a new token.
 #[derive(Clone)]
 pub(crate) struct Auth {
     pub(crate) inner: HttpService,
@@ -38,19 +39,25 @@ impl Service<http::Request<Bytes>> for Auth {
         let source = self.source.clone();
         let same_host = request.uri().authority() == Some(&self.authority);
         Box::pin(async move {
-            // Never forward a caller-set Authorization header to any host.
-            request.headers_mut().remove(AUTHORIZATION);
-            let Some(source) = source.filter(|_| same_host) else {
+            if !same_host {
+                // Credentials never travel to another host, whoever set them.
+                request.headers_mut().remove(AUTHORIZATION);
+                return inner.oneshot(request).await;
+            }
+            // An endpoint that sets its own Authorization (e.g. another key for one call)
+            // keeps it; the token source is not consulted.
+            let explicit = request.headers().contains_key(AUTHORIZATION);
+            let Some(source) = source.filter(|_| !explicit) else {
                 return inner.oneshot(request).await;
             };
-            let token = source.token().await.map_err(Error::before_send)?;
+            let token = source.token().await.map_err(Error::token_source_failure)?;
             request.headers_mut().insert(AUTHORIZATION, bearer(&token)?);
             let response = inner.clone().oneshot(request.clone()).await?;
             if response.status() != StatusCode::UNAUTHORIZED {
                 return Ok(response);
             }
             source.rejected(&token);
-            let renewed = source.token().await.map_err(Error::before_send)?;
+            let renewed = source.token().await.map_err(Error::token_source_failure)?;
             if renewed.expose_secret() == token.expose_secret() {
                 return Ok(response);
             }

@@ -34,11 +34,32 @@ async fn a_static_token_is_sent_as_bearer() {
 async fn without_a_token_source_no_authorization_is_sent() {
     let server = Server::fixed(200, "{}").await;
     let client = builder(&server.url()).build().unwrap();
-    let mut call = Call::get("/x");
-    call.headers
-        .insert("authorization", "Bearer smuggled".parse().unwrap());
-    client.execute(&call).await.unwrap();
+    client.execute(&Call::get("/x")).await.unwrap();
     assert_eq!(authorization(&server.seen()[0]), None);
+}
+
+#[tokio::test]
+async fn an_endpoint_set_authorization_replaces_the_token_source() {
+    let server = Server::fixed(200, "{}").await;
+    let client = builder(&server.url())
+        .token(SecretString::from("private-key"))
+        .build()
+        .unwrap();
+    let mut call = Call::get("/account/me");
+    call.headers.insert(
+        "authorization",
+        mypages_transport::sensitive_header("account_key", "Bearer account-key").unwrap(),
+    );
+    client.execute(&call).await.unwrap();
+    client.execute(&Call::get("/x")).await.unwrap();
+    let tokens: Vec<_> = server.seen().iter().map(authorization).collect();
+    assert_eq!(
+        tokens,
+        vec![
+            Some("Bearer account-key".to_owned()),
+            Some("Bearer private-key".to_owned())
+        ]
+    );
 }
 
 /// A cached source whose n-th fetch returns `token-n`, valid for `lifetime`.
@@ -174,8 +195,13 @@ async fn the_token_goes_only_to_the_configured_host() {
         .build()
         .unwrap();
     client.execute(&Call::get("/x")).await.unwrap();
-    assert_eq!(server.hits(), 1);
+    let mut call = Call::get("/y");
+    call.headers
+        .insert("authorization", "Bearer set-by-endpoint".parse().unwrap());
+    client.execute(&call).await.unwrap();
+    assert_eq!(server.hits(), 2);
     assert_eq!(authorization(&server.seen()[0]), None);
+    assert_eq!(authorization(&server.seen()[1]), None);
 
     // And links to other hosts are refused before anything is sent.
     let client = builder(&format!("http://localhost:{}", server.addr.port()))
@@ -190,7 +216,7 @@ async fn the_token_goes_only_to_the_configured_host() {
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidRequest);
-    assert_eq!(server.hits(), 1);
+    assert_eq!(server.hits(), 2);
 }
 
 #[tokio::test]
@@ -234,6 +260,17 @@ async fn a_token_failure_means_nothing_was_sent() {
     let client = builder(&server.url()).token_source(source).build().unwrap();
     let error = client.execute(&Call::get("/x")).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidRequest);
+    assert!(error.is_token_source_failure());
     assert!(!error.may_have_reached_server());
+    assert!(error.to_string().contains("bearer token"), "{error}");
     assert_eq!(server.hits(), 0);
+
+    let error = client
+        .execute(&Call::post("/x", json!({})))
+        .await
+        .unwrap_err();
+    assert!(error.is_token_source_failure());
+    let ordinary = builder(&server.url()).build().unwrap();
+    let error = ordinary.execute(&Call::get("no-slash")).await.unwrap_err();
+    assert!(!error.is_token_source_failure());
 }

@@ -120,9 +120,18 @@ pub(crate) async fn hang_up_server() -> (SocketAddr, Arc<AtomicUsize>) {
     raw_server(None).await
 }
 
+/// A raw TCP server that writes `reply` and then keeps the connection open, silent.
+pub(crate) async fn stalling_server(reply: Vec<u8>) -> SocketAddr {
+    raw_server_with(Some(reply), true).await.0
+}
+
 /// A raw TCP server that reads one request head per connection, writes `reply` (if any)
 /// verbatim, and closes the connection.
 pub(crate) async fn raw_server(reply: Option<Vec<u8>>) -> (SocketAddr, Arc<AtomicUsize>) {
+    raw_server_with(reply, false).await
+}
+
+async fn raw_server_with(reply: Option<Vec<u8>>, hold: bool) -> (SocketAddr, Arc<AtomicUsize>) {
     use tokio::io::AsyncReadExt;
     use tokio::io::AsyncWriteExt;
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -148,6 +157,9 @@ pub(crate) async fn raw_server(reply: Option<Vec<u8>>) -> (SocketAddr, Arc<Atomi
                 counter.fetch_add(1, Ordering::SeqCst);
                 if let Some(reply) = reply {
                     let _ = stream.write_all(&reply).await;
+                    if hold {
+                        tokio::time::sleep(Duration::from_secs(10)).await;
+                    }
                     let _ = stream.shutdown().await;
                 }
                 drop(stream);

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use mypages_transport::{ErrorKind, RetryPolicy, TimeoutKind};
 use serde_json::json;
 
-use crate::support::{Call, Server, builder, respond};
+use crate::support::{Call, Server, builder, respond, stalling_server};
 
 #[tokio::test]
 async fn a_slow_attempt_times_out_and_is_retried_when_idempotent() {
@@ -135,4 +135,32 @@ async fn connecting_times_out() {
     assert_eq!(error.kind(), ErrorKind::Timeout, "{error}");
     assert_eq!(error.timeout_kind(), Some(TimeoutKind::Connect));
     assert!(!error.may_have_reached_server());
+}
+
+#[tokio::test]
+async fn a_stalled_download_times_out_between_chunks() {
+    let addr = stalling_server(
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/pdf\r\ncontent-length: 100\r\n\r\n0123456789".to_vec(),
+    )
+    .await;
+    let client = builder(&format!("http://{addr}"))
+        .attempt_timeout(Duration::from_millis(100))
+        .build()
+        .unwrap();
+    let mut file = Vec::new();
+    let started = Instant::now();
+    let error = client
+        .download_to(&Call::get("/bill.pdf"), &mut file)
+        .await
+        .unwrap_err();
+    assert!(started.elapsed() >= Duration::from_millis(100));
+    assert_eq!(error.timeout_kind(), Some(TimeoutKind::Attempt), "{error}");
+    assert_eq!(file, b"0123456789");
+}
+
+#[test]
+fn errors_can_cross_threads() {
+    fn assert_send_sync<T: Send + Sync + 'static>() {}
+    assert_send_sync::<mypages_transport::Error>();
+    assert_send_sync::<mypages_transport::Client>();
 }
