@@ -1,0 +1,63 @@
+//! The customer's invoices: [`Invoices::list`] and [`Invoices::get`].
+
+use mypages_models::avarda::{InvoiceDetails, InvoiceSummary};
+use mypages_transport::encode_segment;
+
+use crate::client::AvardaClient;
+use crate::customer::Customer;
+use crate::error::Error;
+use crate::read::{self, CustomerRead};
+use crate::validate;
+
+/// The invoices of a customer; from [`AvardaClient::invoices`].
+#[derive(Debug, Clone, Copy)]
+pub struct Invoices<'a> {
+    client: &'a AvardaClient,
+}
+
+impl<'a> Invoices<'a> {
+    pub(crate) fn new(client: &'a AvardaClient) -> Self {
+        Self { client }
+    }
+
+    /// Every invoice of the customer who made `purchase_id` (any of their purchases), as
+    /// summaries: `GET /Invoices?purchaseId=`. Avarda does not page this list.
+    ///
+    /// Invoices need no strong authentication; the customer's return URL is not sent.
+    pub async fn list(
+        &self,
+        customer: &Customer,
+        purchase_id: &str,
+    ) -> Result<Vec<InvoiceSummary>, Error> {
+        validate::id("purchase_id", purchase_id)?;
+        let endpoint = CustomerRead {
+            operation: "list_invoices",
+            path: "/Invoices".to_owned(),
+            purchase_id,
+            customer,
+            with_return_url: false,
+            decode: read::json,
+        };
+        Ok(self.client.api().execute(&endpoint).await?)
+    }
+
+    /// One invoice in detail: `GET /Invoices/{invoiceId}?purchaseId=`.
+    pub async fn get(
+        &self,
+        customer: &Customer,
+        purchase_id: &str,
+        invoice_id: &str,
+    ) -> Result<InvoiceDetails, Error> {
+        validate::id("purchase_id", purchase_id)?;
+        validate::id("invoice_id", invoice_id)?;
+        let endpoint = CustomerRead {
+            operation: "get_invoice",
+            path: format!("/Invoices/{}", encode_segment(invoice_id)),
+            purchase_id,
+            customer,
+            with_return_url: false,
+            decode: read::json,
+        };
+        Ok(self.client.api().execute(&endpoint).await?)
+    }
+}
