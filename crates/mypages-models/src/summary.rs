@@ -18,6 +18,8 @@
 
 #[cfg(feature = "avarda")]
 mod avarda;
+#[cfg(feature = "p4p")]
+mod p4p;
 #[cfg(feature = "payex")]
 mod payex;
 

@@ -14,6 +14,8 @@ fn decoders() -> Vec<(&'static str, &'static str, RoundTrip)> {
     tables.push(("avarda", mypages_models::avarda::ROUND_TRIPS));
     #[cfg(feature = "payex")]
     tables.push(("payex", mypages_models::payex::ROUND_TRIPS));
+    #[cfg(feature = "p4p")]
+    tables.push(("p4p", mypages_models::p4p::ROUND_TRIPS));
     tables
         .into_iter()
         .flat_map(|(provider, table)| table.iter().map(move |(name, f)| (provider, *name, *f)))
@@ -193,6 +195,8 @@ fn every_provider_compiled_in_has_decoders() {
         "avarda",
         #[cfg(feature = "payex")]
         "payex",
+        #[cfg(feature = "p4p")]
+        "p4p",
     ] {
         assert!(
             decoders.iter().any(|(p, _, _)| *p == provider),

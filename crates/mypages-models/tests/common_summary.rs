@@ -123,3 +123,43 @@ mod payex {
         }
     }
 }
+
+#[cfg(feature = "p4p")]
+mod p4p {
+    use super::*;
+    use mypages_models::p4p::Account;
+
+    #[test]
+    fn a_p4p_account_summarizes_with_its_total_due_and_first_unused_link() {
+        let account: Account = serde_json::from_str(
+            r#"{"id":"1234567890abcdef","status":"active","currency":"eur","total":149.90,
+                "due":"2026-12-31","link":[
+                  {"url":"https://example.invalid/used","used":true},
+                  {"url":"https://example.invalid/fresh","used":false}]}"#,
+        )
+        .unwrap();
+        let summary = AccountSummary::from(&account);
+        assert_eq!(summary.provider, Provider::P4p);
+        assert_eq!(summary.id, "1234567890abcdef");
+        assert_eq!(summary.kind, None);
+        assert_eq!(summary.state.as_deref(), Some("active"));
+        assert_eq!(summary.currency, Some(Currency::Eur));
+        assert_eq!(summary.balance.to_string(), "149.90");
+        assert_eq!(summary.amount_due, Some(dec("149.90")));
+        assert_eq!(summary.due_date, Some(date!(2026 - 12 - 31)));
+        assert_eq!(summary.pay_link.as_deref(), Some("https://example.invalid/fresh"));
+    }
+
+    #[test]
+    fn a_new_p4p_account_without_a_total_owes_nothing() {
+        let account: Account = serde_json::from_str(
+            r#"{"id":"1234567890abcdef","link":{"url":"https://example.invalid/one"}}"#,
+        )
+        .unwrap();
+        let summary = AccountSummary::from(&account);
+        assert_eq!(summary.balance, Decimal::ZERO);
+        assert_eq!(summary.state, None);
+        assert_eq!(summary.currency, None);
+        assert_eq!(summary.pay_link.as_deref(), Some("https://example.invalid/one"));
+    }
+}
