@@ -147,7 +147,10 @@ mod p4p {
         assert_eq!(summary.balance.to_string(), "149.90");
         assert_eq!(summary.amount_due, Some(dec("149.90")));
         assert_eq!(summary.due_date, Some(date!(2026 - 12 - 31)));
-        assert_eq!(summary.pay_link.as_deref(), Some("https://example.invalid/fresh"));
+        assert_eq!(
+            summary.pay_link.as_deref(),
+            Some("https://example.invalid/fresh")
+        );
     }
 
     #[test]
@@ -160,6 +163,9 @@ mod p4p {
         assert_eq!(summary.balance, Decimal::ZERO);
         assert_eq!(summary.state, None);
         assert_eq!(summary.currency, None);
-        assert_eq!(summary.pay_link.as_deref(), Some("https://example.invalid/one"));
+        assert_eq!(
+            summary.pay_link.as_deref(),
+            Some("https://example.invalid/one")
+        );
     }
 }
