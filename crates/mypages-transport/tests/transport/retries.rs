@@ -270,3 +270,21 @@ async fn concurrent_failures_share_one_counter() {
     // 10 first attempts plus exactly the 4 retries the budget allows.
     assert_eq!(hits.load(Ordering::SeqCst), 14);
 }
+
+#[tokio::test]
+async fn backoff_is_capped_by_max_delay() {
+    let server = Server::fixed(503, "{}").await;
+    // A 10 s base would wait seconds; the 30 ms cap keeps each wait short.
+    let client = builder(&server.url())
+        .retry(
+            RetryPolicy::default()
+                .base_delay(Duration::from_secs(10))
+                .max_delay(Duration::from_millis(30)),
+        )
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    client.execute(&Call::get("/x")).await.unwrap_err();
+    assert_eq!(server.hits(), 3);
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+}
