@@ -243,6 +243,8 @@ impl Client {
 }
 
 type LayerFn = Box<dyn FnOnce(HttpService) -> HttpService + Send>;
+/// Builds the custom inner service once the connect timeout is final.
+type ServiceFn = Box<dyn FnOnce(Duration) -> HttpService + Send>;
 
 /// Configures a [`Client`]; [`ClientBuilder::build`] validates everything and says what is
 /// missing or wrong.
@@ -258,7 +260,7 @@ pub struct ClientBuilder {
     root_certificates: Vec<Vec<u8>>,
     user_agent: Option<String>,
     provider: Option<String>,
-    http_service: Option<HttpService>,
+    http_service: Option<ServiceFn>,
     layers: Vec<LayerFn>,
 }
 
@@ -381,7 +383,9 @@ impl ClientBuilder {
     }
 
     /// Replaces the innermost HTTP service (hyper over rustls) with `service`, e.g. one
-    /// with a custom connector. It receives fully built requests, `Authorization` included.
+    /// with a custom connector. It receives fully built requests, `Authorization` included,
+    /// and handles TLS itself (so it cannot be combined with [`ClientBuilder::identity`] or
+    /// [`ClientBuilder::add_root_certificate`]).
     /// Its errors are kept when they are this crate's [`Error`] and otherwise reported as
     /// transport errors (hyper-util's connect errors as connect errors).
     pub fn http_service<S, B>(mut self, service: S) -> ClientBuilder
@@ -396,12 +400,13 @@ impl ClientBuilder {
         B: Body<Data = Bytes> + Send + 'static,
         B::Error: Into<BoxError>,
     {
-        let connect_timeout = self.connect_timeout;
-        let service = service
-            .map_request(|request: http::Request<Bytes>| request.map(Full::new))
-            .map_response(|response: http::Response<B>| response.map(ResponseBody::streaming))
-            .map_err(move |error: S::Error| classify_boxed(error.into(), connect_timeout));
-        self.http_service = Some(BoxCloneSyncService::new(service));
+        self.http_service = Some(Box::new(move |connect_timeout| {
+            let service = service
+                .map_request(|request: http::Request<Bytes>| request.map(Full::new))
+                .map_response(|response: http::Response<B>| response.map(ResponseBody::streaming))
+                .map_err(move |error: S::Error| classify_boxed(error.into(), connect_timeout));
+            BoxCloneSyncService::new(service)
+        }));
         self
     }
 
@@ -468,8 +473,15 @@ impl ClientBuilder {
         let user_agent = HeaderValue::try_from(user_agent).map_err(|_| {
             Error::invalid_request("user_agent", "is not a valid HTTP header value")
         })?;
+        let custom_tls = self.identity.is_some() || !self.root_certificates.is_empty();
         let connector = match self.http_service {
-            Some(service) => service,
+            Some(_) if custom_tls => {
+                return Err(Error::invalid_request(
+                    "http_service",
+                    "replaces the built-in connector, so `identity` and `add_root_certificate` would be ignored; configure TLS in your service instead",
+                ));
+            }
+            Some(make) => make(self.connect_timeout),
             None => {
                 let mut extra_roots = Vec::new();
                 for pem in &self.root_certificates {

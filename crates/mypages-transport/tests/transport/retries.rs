@@ -286,5 +286,9 @@ async fn backoff_is_capped_by_max_delay() {
     let started = Instant::now();
     client.execute(&Call::get("/x")).await.unwrap_err();
     assert_eq!(server.hits(), 3);
-    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
 }

@@ -98,3 +98,23 @@ async fn the_inner_http_service_can_be_swapped() {
     assert_eq!(error.kind(), ErrorKind::Connect, "{error}");
     assert_eq!(calls.load(Ordering::SeqCst), 1 + 3);
 }
+
+#[test]
+fn a_swapped_service_cannot_silently_drop_tls_settings() {
+    let hyper = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
+        .build_http::<Full<Bytes>>();
+    let error = mypages_transport::Client::builder()
+        .provider("p")
+        .base_url("https://localhost")
+        .identity(
+            mypages_transport::Identity::from_pem(
+                include_bytes!("../fixtures/tls/client.pem"),
+                include_bytes!("../fixtures/tls/client.key"),
+            )
+            .unwrap(),
+        )
+        .http_service(hyper)
+        .build()
+        .unwrap_err();
+    assert_eq!(error.argument(), Some("http_service"));
+}
