@@ -1,0 +1,186 @@
+//! The accounts resource: list, get, partial update, register a PSP payment.
+
+use http::Method;
+use mypages_models::payex::{Account, AccountList, AccountUpdate, PspPayment};
+use mypages_transport::RequestBody;
+use rust_decimal::Decimal;
+
+use crate::client::PayexClient;
+use crate::endpoint::{Fetch, Write};
+use crate::error::Error;
+use crate::list::{Items, List, Pages};
+use crate::validate;
+
+/// The accounts of the ledger; from [`PayexClient::accounts`].
+#[derive(Debug, Clone)]
+pub struct Accounts {
+    client: PayexClient,
+}
+
+impl Accounts {
+    pub(crate) fn new(client: PayexClient) -> Self {
+        Self { client }
+    }
+
+    /// Lists accounts; narrow it with [`AccountsQuery::customer_no`] or
+    /// [`AccountsQuery::account_no`].
+    pub fn list(&self) -> AccountsQuery {
+        AccountsQuery {
+            client: self.client.clone(),
+            account_no: None,
+            customer_no: None,
+        }
+    }
+
+    /// The account `account_no`.
+    pub async fn get(&self, account_no: &str) -> Result<Account, Error> {
+        let path = self.client.account_path(account_no)?;
+        Ok(self
+            .client
+            .transport()
+            .execute(&Fetch::<Account>::new("get_account", path))
+            .await?)
+    }
+
+    /// Sends a partial update (charity donation and/or credit limit) as it is.
+    ///
+    /// Checked before sending: the update sets at least one field, and the credit limit is
+    /// not negative. Whether a new credit limit is lower than the current one is left to
+    /// PayEx (it answers with a problem); use [`Accounts::lower_credit_limit`] to have it
+    /// checked before anything is changed.
+    pub async fn update(&self, account_no: &str, update: &AccountUpdate) -> Result<(), Error> {
+        let path = self.client.account_path(account_no)?;
+        if update.charity_donation.is_none() && update.credit_limit.is_none() {
+            return Err(Error::invalid(
+                "update",
+                "sets nothing; set charity_donation and/or credit_limit",
+            ));
+        }
+        if let Some(limit) = update.credit_limit {
+            validate::non_negative_amount("credit_limit", limit)?;
+        }
+        let body = RequestBody::json(update)?;
+        let write =
+            Write::<()>::new("update_account", Method::PATCH, path, Some(body)).idempotent();
+        Ok(self.client.transport().execute(&write).await?)
+    }
+
+    /// Turns charity donation on or off.
+    pub async fn set_charity_donation(&self, account_no: &str, donate: bool) -> Result<(), Error> {
+        self.update(
+            account_no,
+            &AccountUpdate::new().with_charity_donation(donate),
+        )
+        .await
+    }
+
+    /// Lowers the credit limit, after checking the request against the account.
+    ///
+    /// The limit can only be lowered through the API and is never negative. This fetches the
+    /// account first and refuses (naming `credit_limit`, with nothing changed) a negative
+    /// limit or one above the current limit; then it sends the update. Returns the limit the
+    /// account had before.
+    pub async fn lower_credit_limit(
+        &self,
+        account_no: &str,
+        credit_limit: Decimal,
+    ) -> Result<Decimal, Error> {
+        validate::non_negative_amount("credit_limit", credit_limit)?;
+        let current = self.get(account_no).await?.credit_limit;
+        if credit_limit > current {
+            return Err(Error::invalid(
+                "credit_limit",
+                format_args!(
+                    "{credit_limit} is above the current limit {current}; the limit can only be lowered through the API (raising it requires the customer's signature)"
+                ),
+            ));
+        }
+        self.update(
+            account_no,
+            &AccountUpdate::new().with_credit_limit(credit_limit),
+        )
+        .await?;
+        Ok(current)
+    }
+
+    /// Deposits a payment taken by a payment service provider on the account.
+    ///
+    /// Checked before sending: the amount is more than 0 and the transaction id has 1 to 50
+    /// characters. Whether the amount exceeds the account's `maxPaymentAmount` is left to
+    /// PayEx. The request is never retried once it may have reached PayEx: after an error
+    /// with [`Error::may_have_reached_server`], look at the account's transactions before
+    /// sending it again.
+    pub async fn register_psp_payment(
+        &self,
+        account_no: &str,
+        payment: &PspPayment,
+    ) -> Result<(), Error> {
+        let path = format!(
+            "{}/register-psp-payment",
+            self.client.account_path(account_no)?
+        );
+        validate::positive_amount("amount", payment.amount)?;
+        validate::transaction_id("transaction_id", &payment.source_psp_payment_transaction_id)?;
+        let body = RequestBody::json(payment)?;
+        let write = Write::<()>::new("register_psp_payment", Method::POST, path, Some(body));
+        Ok(self.client.transport().execute(&write).await?)
+    }
+}
+
+/// A list of accounts, optionally filtered; from [`Accounts::list`].
+#[derive(Debug, Clone)]
+#[must_use = "a query does nothing until its pages or items are read"]
+pub struct AccountsQuery {
+    client: PayexClient,
+    account_no: Option<String>,
+    customer_no: Option<String>,
+}
+
+impl AccountsQuery {
+    /// Only the account with this number (takes precedence over the customer filter).
+    pub fn account_no(mut self, account_no: impl Into<String>) -> Self {
+        self.account_no = Some(account_no.into());
+        self
+    }
+
+    /// Only the accounts of this customer.
+    pub fn customer_no(mut self, customer_no: impl Into<String>) -> Self {
+        self.customer_no = Some(customer_no.into());
+        self
+    }
+
+    /// The list request, filters checked.
+    pub fn into_list(self) -> List<AccountList> {
+        let first = self.first();
+        List::new(self.client, first)
+    }
+
+    fn first(&self) -> Result<Fetch<AccountList>, Error> {
+        let mut query = Vec::new();
+        if let Some(account_no) = &self.account_no {
+            validate::filter("account_no", account_no)?;
+            query.push(("accountNo", account_no.clone()));
+        }
+        if let Some(customer_no) = &self.customer_no {
+            validate::filter("customer_no", customer_no)?;
+            query.push(("customerNo", customer_no.clone()));
+        }
+        let path = format!("{}/accounts", self.client.root());
+        Ok(Fetch::new("list_accounts", path).with_query(query))
+    }
+
+    /// The pages, lazily; see [`List::pages`].
+    pub fn pages(self) -> Pages<AccountList> {
+        self.into_list().pages()
+    }
+
+    /// The accounts of every page, lazily; see [`List::items`].
+    pub fn items(self) -> Items<AccountList> {
+        self.into_list().items()
+    }
+
+    /// Every account of every page.
+    pub async fn all(self) -> Result<Vec<Account>, Error> {
+        self.into_list().all().await
+    }
+}
