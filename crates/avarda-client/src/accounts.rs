@@ -31,7 +31,7 @@ impl<'a> Accounts<'a> {
     /// Avarda documents this list with a single-object example; both an array and a single
     /// object are accepted and returned as a `Vec`.
     pub async fn list(
-        &self,
+        self,
         customer: &Customer,
         purchase_id: &str,
     ) -> Result<StrongAuth<Vec<Account>>, Error> {
@@ -51,7 +51,7 @@ impl<'a> Accounts<'a> {
     /// One account in detail, with its transactions and APR data:
     /// `GET /Accounts/{accountId}?purchaseId=`.
     pub async fn get(
-        &self,
+        self,
         customer: &Customer,
         purchase_id: &str,
         account_id: &str,

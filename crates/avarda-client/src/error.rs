@@ -96,19 +96,13 @@ impl ErrorFields {
 }
 
 impl Error {
-    /// Whether a transport error is the failure of the partner-token fetch: an API answer
-    /// that never let the call itself leave the client.
-    fn is_token_fetch_failure(error: &mypages_transport::Error) -> bool {
-        error.kind() == TransportKind::Api && !error.may_have_reached_server()
-    }
-
     fn classify(error: &mypages_transport::Error) -> ErrorKind {
         match error.kind() {
             TransportKind::InvalidRequest => ErrorKind::InvalidArgument,
             TransportKind::Connect | TransportKind::Transport => ErrorKind::Connection,
             TransportKind::Timeout => ErrorKind::Timeout,
             TransportKind::Decode | TransportKind::BodyTooLarge => ErrorKind::Decode,
-            TransportKind::Api if Self::is_token_fetch_failure(error) => {
+            TransportKind::Api if error.is_token_source_failure() => {
                 match error.status().map(|s| s.as_u16()) {
                     Some(code) if code >= 500 => ErrorKind::Server,
                     Some(429) => ErrorKind::RateLimited,
@@ -183,7 +177,7 @@ impl Error {
     /// repeating [`Pay::start`](crate::Pay::start) after an error where this is `true`,
     /// ask [`Pay::status`](crate::Pay::status) or the customer whether a payment started.
     pub fn may_have_reached_server(&self) -> bool {
-        self.source.may_have_reached_server() && !Self::is_token_fetch_failure(&self.source)
+        self.source.may_have_reached_server()
     }
 
     /// Whether the failure is transient (a connection failure, a timeout, or a 408, 429,
@@ -239,9 +233,6 @@ impl From<mypages_transport::Error> for Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.kind == ErrorKind::InvalidCredentials {
-            f.write_str("fetching the Avarda partner access token failed: ")?;
-        }
         write!(f, "{}", self.source)?;
         if !self.fields.is_empty() {
             let parts: Vec<&str> = [

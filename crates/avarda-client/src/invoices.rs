@@ -25,7 +25,7 @@ impl<'a> Invoices<'a> {
     ///
     /// Invoices need no strong authentication; the customer's return URL is not sent.
     pub async fn list(
-        &self,
+        self,
         customer: &Customer,
         purchase_id: &str,
     ) -> Result<Vec<InvoiceSummary>, Error> {
@@ -43,7 +43,7 @@ impl<'a> Invoices<'a> {
 
     /// One invoice in detail: `GET /Invoices/{invoiceId}?purchaseId=`.
     pub async fn get(
-        &self,
+        self,
         customer: &Customer,
         purchase_id: &str,
         invoice_id: &str,

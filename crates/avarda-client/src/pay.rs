@@ -26,7 +26,7 @@ impl<'a> Pay<'a> {
     /// Each call creates a new purchase session, so it is never retried once it may have
     /// reached Avarda; after an error where [`Error::may_have_reached_server`] is true, ask
     /// the customer to try again rather than repeating it blindly.
-    pub async fn start(&self, request: &PayRequest) -> Result<PaySession, Error> {
+    pub async fn start(self, request: &PayRequest) -> Result<PaySession, Error> {
         validate::id("account_id", &request.account_id)?;
         if let Some(PayLanguage::Name(name)) = &request.language {
             validate::id("language", name)?;
@@ -39,7 +39,7 @@ impl<'a> Pay<'a> {
     /// read case-insensitively (`paid` and `Paid` are both [`PaymentState::Paid`]).
     ///
     /// [`PaymentState::Paid`]: mypages_models::avarda::PaymentState::Paid
-    pub async fn status(&self, purchase_id: &str, account_id: &str) -> Result<PayStatus, Error> {
+    pub async fn status(self, purchase_id: &str, account_id: &str) -> Result<PayStatus, Error> {
         validate::id("purchase_id", purchase_id)?;
         validate::id("account_id", account_id)?;
         let request = PayStatusRequest::new(purchase_id.to_owned(), account_id.to_owned());
