@@ -14,7 +14,7 @@ use tower::util::BoxCloneSyncService;
 use tower::{Layer, Service, ServiceExt};
 
 use crate::base_url::BaseUrl;
-use crate::connector::{Connector, Identity, TlsSettings, classify_boxed};
+use crate::connector::{Connector, Identity, TlsSettings, authority_of, classify_boxed};
 use crate::download::Download;
 use crate::endpoint::{Endpoint, Response, encode_query_component};
 use crate::error::{BoxError, Error};
@@ -401,10 +401,18 @@ impl ClientBuilder {
         B::Error: Into<BoxError>,
     {
         self.http_service = Some(Box::new(move |connect_timeout| {
-            let service = service
-                .map_request(|request: http::Request<Bytes>| request.map(Full::new))
-                .map_response(|response: http::Response<B>| response.map(ResponseBody::streaming))
-                .map_err(move |error: S::Error| classify_boxed(error.into(), connect_timeout));
+            let service = tower::service_fn(move |request: http::Request<Bytes>| {
+                let authority = authority_of(&request);
+                let call = service.clone().oneshot(request.map(Full::new));
+                async move {
+                    match call.await {
+                        Ok(response) => Ok(response.map(ResponseBody::streaming)),
+                        Err(error) => {
+                            Err(classify_boxed(error.into(), connect_timeout, &authority))
+                        }
+                    }
+                }
+            });
             BoxCloneSyncService::new(service)
         }));
         self

@@ -167,11 +167,12 @@ impl Service<http::Request<Bytes>> for Connector {
     fn call(&mut self, request: http::Request<Bytes>) -> Self::Future {
         let client = self.client.clone();
         let connect_timeout = self.connect_timeout;
+        let authority = authority_of(&request);
         Box::pin(async move {
             let response = client
                 .request(request.map(Full::new))
                 .await
-                .map_err(|error| classify_hyper(error, connect_timeout))?;
+                .map_err(|error| classify_hyper(error, connect_timeout, &authority))?;
             Ok(response.map(ResponseBody::streaming))
         })
     }
@@ -182,12 +183,13 @@ impl Service<http::Request<Bytes>> for Connector {
 pub(crate) fn classify_hyper(
     error: hyper_util::client::legacy::Error,
     connect_timeout: Duration,
+    authority: &str,
 ) -> Error {
     if error.is_connect() {
         if has_timed_out(&error) {
             Error::timeout(TimeoutKind::Connect, connect_timeout).with_source(Box::new(error))
         } else {
-            Error::connect(Box::new(error))
+            Error::connect(Box::new(error), authority)
         }
     } else {
         Error::transport(Box::new(error))
@@ -209,9 +211,17 @@ fn has_timed_out(error: &(dyn StdError + 'static)) -> bool {
 }
 
 /// Maps the error of a user-supplied inner service.
-pub(crate) fn classify_boxed(error: BoxError, connect_timeout: Duration) -> Error {
+pub(crate) fn classify_boxed(error: BoxError, connect_timeout: Duration, authority: &str) -> Error {
     match error.downcast::<hyper_util::client::legacy::Error>() {
-        Ok(hyper) => classify_hyper(*hyper, connect_timeout),
+        Ok(hyper) => classify_hyper(*hyper, connect_timeout, authority),
         Err(other) => Error::from_boxed(other),
     }
+}
+
+/// The `host:port` a request goes to, for error messages (never a path or query).
+pub(crate) fn authority_of<B>(request: &http::Request<B>) -> String {
+    request
+        .uri()
+        .authority()
+        .map_or_else(|| "the provider".to_owned(), |a| a.to_string())
 }

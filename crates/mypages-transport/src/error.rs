@@ -115,9 +115,9 @@ impl Error {
         error
     }
 
-    pub(crate) fn connect(source: BoxError) -> Error {
+    pub(crate) fn connect(source: BoxError, authority: &str) -> Error {
         let message = format!(
-            "could not connect: {}; check the base URL, the network and the provider's status",
+            "could not connect to {authority}: {}; check the base URL, the network and the provider's status",
             chain(&*source)
         );
         Error::new(ErrorKind::Connect, Phase::Connect, message).with_source(source)

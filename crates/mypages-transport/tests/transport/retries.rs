@@ -114,6 +114,7 @@ async fn connect_errors_are_retried_for_idempotent_requests_only() {
     let (logs, _guard) = Logs::capture();
     let error = client.execute(&Call::get("/x")).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Connect, "{error}");
+    assert!(error.to_string().contains(&addr.to_string()), "{error}");
     assert!(!error.may_have_reached_server());
     assert_eq!(logs.last_attempts(), Some(3));
 
