@@ -2,7 +2,7 @@
 //!
 //! Output is always `YYYY-MM-DD`. Input is lenient the way the providers are: a full RFC 3339
 //! date-time (`2021-11-27T16:30:11.848Z`) where a date is documented is read as the calendar
-//! date it names, as written.
+//! date it names, as written, and the ISO 8601 basic form (`20211127`) is accepted too.
 //!
 //! ```
 //! #[derive(serde::Serialize, serde::Deserialize)]
@@ -28,19 +28,22 @@ use time::macros::format_description;
 use crate::codec::{Codec, codec_modules};
 
 const DATE: &[BorrowedFormatItem<'static>] = format_description!("[year]-[month]-[day]");
+const BASIC: &[BorrowedFormatItem<'static>] = format_description!("[year][month][day]");
 
-/// Parses a calendar date: `YYYY-MM-DD`, or the date part of a date-time as written.
+/// Parses a calendar date: `YYYY-MM-DD`, `YYYYMMDD`, or the date part of a date-time as
+/// written.
 ///
 /// ```
 /// use time::macros::date;
 ///
 /// assert_eq!(mypages_models::date::parse("2018-12-05"), Some(date!(2018 - 12 - 05)));
 /// assert_eq!(mypages_models::date::parse("2021-11-27T16:30:11.848Z"), Some(date!(2021 - 11 - 27)));
+/// assert_eq!(mypages_models::date::parse("20211127"), Some(date!(2021 - 11 - 27)));
 /// assert_eq!(mypages_models::date::parse("27/11/2021"), None);
 /// ```
 pub fn parse(text: &str) -> Option<Date> {
     let text = text.trim();
-    if let Ok(date) = Date::parse(text, DATE) {
+    if let Ok(date) = Date::parse(text, DATE).or_else(|_| Date::parse(text, BASIC)) {
         return Some(date);
     }
     crate::date_time::parse(text).and_then(|_| Date::parse(text.get(..10)?, DATE).ok())
