@@ -14,22 +14,22 @@ use axum::response::Response;
 
 /// One request the server received.
 #[derive(Debug, Clone)]
-pub struct Seen {
-    pub method: Method,
+pub(crate) struct Seen {
+    pub(crate) method: Method,
     /// Path and query exactly as received.
-    pub target: String,
-    pub headers: HeaderMap,
-    pub body: Bytes,
+    pub(crate) target: String,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
 }
 
 impl Seen {
     /// The body as JSON.
-    pub fn json(&self) -> serde_json::Value {
+    pub(crate) fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body).expect("request body is JSON")
     }
 
     /// The body as text.
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8(self.body.to_vec()).expect("request body is UTF-8")
     }
 }
@@ -49,43 +49,50 @@ struct Inner {
 
 /// The server; dropping it leaves the task running until the test's runtime ends.
 #[derive(Clone)]
-pub struct Server {
+pub(crate) struct Server {
     inner: Arc<Mutex<Inner>>,
     root: String,
 }
 
 /// The path prefix every base URL of these tests carries.
-pub const PREFIX: &str = "/payex";
+pub(crate) const PREFIX: &str = "/payex";
 /// The ledger of these tests.
-pub const LEDGER: &str = "501";
+pub(crate) const LEDGER: &str = "501";
 /// The token of these tests.
-pub const TOKEN: &str = "test-token-do-not-print";
+pub(crate) const TOKEN: &str = "test-token-do-not-print";
 
 impl Server {
     /// Starts a server on an ephemeral loopback port.
-    pub async fn start() -> Server {
+    pub(crate) async fn start() -> Server {
         let inner = Arc::new(Mutex::new(Inner::default()));
-        let app = axum::Router::new().fallback(handle).with_state(inner.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let app = axum::Router::new()
+            .fallback(handle)
+            .with_state(inner.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         tokio::spawn(async move {
             axum::serve(listener, app).await.expect("serve");
         });
-        Server { inner, root: format!("http://{addr}") }
+        Server {
+            inner,
+            root: format!("http://{addr}"),
+        }
     }
 
     /// The base URL with the test prefix: `http://127.0.0.1:PORT/payex`.
-    pub fn base_url(&self) -> String {
+    pub(crate) fn base_url(&self) -> String {
         format!("{}{PREFIX}", self.root)
     }
 
     /// `http://127.0.0.1:PORT` without any prefix.
-    pub fn root(&self) -> &str {
+    pub(crate) fn root(&self) -> &str {
         &self.root
     }
 
     /// The route of the Account API under the prefix: `/payex/ledger/account/v1/501` + `rest`.
-    pub fn route(rest: &str) -> String {
+    pub(crate) fn route(rest: &str) -> String {
         format!("{PREFIX}/ledger/account/v1/{LEDGER}{rest}")
     }
 
@@ -101,48 +108,71 @@ impl Server {
 
     /// Answers `method target` with JSON text (`target` includes the prefix and any query).
     /// Several answers for one route are given in order; the last one repeats.
-    pub fn json(&self, method: Method, target: &str, status: u16, body: &str) {
-        self.push(method, target, Scripted {
-            status: StatusCode::from_u16(status).unwrap(),
-            content_type: "application/json",
-            body: Bytes::from(body.to_owned()),
-        });
+    pub(crate) fn json(&self, method: Method, target: &str, status: u16, body: &str) {
+        self.push(
+            method,
+            target,
+            Scripted {
+                status: StatusCode::from_u16(status).unwrap(),
+                content_type: "application/json",
+                body: Bytes::from(body.to_owned()),
+            },
+        );
     }
 
     /// Answers with a problem document.
-    pub fn problem(&self, method: Method, target: &str, status: u16, body: &str) {
-        self.push(method, target, Scripted {
-            status: StatusCode::from_u16(status).unwrap(),
-            content_type: "application/problem+json",
-            body: Bytes::from(body.to_owned()),
-        });
+    pub(crate) fn problem(&self, method: Method, target: &str, status: u16, body: &str) {
+        self.push(
+            method,
+            target,
+            Scripted {
+                status: StatusCode::from_u16(status).unwrap(),
+                content_type: "application/problem+json",
+                body: Bytes::from(body.to_owned()),
+            },
+        );
     }
 
     /// Answers 204 No Content.
-    pub fn no_content(&self, method: Method, target: &str) {
-        self.push(method, target, Scripted {
-            status: StatusCode::NO_CONTENT,
-            content_type: "application/json",
-            body: Bytes::new(),
-        });
+    pub(crate) fn no_content(&self, method: Method, target: &str) {
+        self.push(
+            method,
+            target,
+            Scripted {
+                status: StatusCode::NO_CONTENT,
+                content_type: "application/json",
+                body: Bytes::new(),
+            },
+        );
     }
 
     /// Answers with raw bytes of a content type.
-    pub fn bytes(&self, method: Method, target: &str, status: u16, content_type: &'static str, body: Vec<u8>) {
-        self.push(method, target, Scripted {
-            status: StatusCode::from_u16(status).unwrap(),
-            content_type,
-            body: Bytes::from(body),
-        });
+    pub(crate) fn bytes(
+        &self,
+        method: Method,
+        target: &str,
+        status: u16,
+        content_type: &'static str,
+        body: Vec<u8>,
+    ) {
+        self.push(
+            method,
+            target,
+            Scripted {
+                status: StatusCode::from_u16(status).unwrap(),
+                content_type,
+                body: Bytes::from(body),
+            },
+        );
     }
 
     /// Every request seen so far.
-    pub fn seen(&self) -> Vec<Seen> {
+    pub(crate) fn seen(&self) -> Vec<Seen> {
         self.inner.lock().unwrap().seen.clone()
     }
 
     /// The one request seen; panics unless exactly one was.
-    pub fn only(&self) -> Seen {
+    pub(crate) fn only(&self) -> Seen {
         let seen = self.seen();
         assert_eq!(seen.len(), 1, "expected exactly one request, saw {seen:?}");
         seen.into_iter().next().unwrap()
@@ -156,9 +186,16 @@ async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let target = uri.path_and_query().map_or_else(|| uri.path().to_owned(), |pq| pq.as_str().to_owned());
+    let target = uri
+        .path_and_query()
+        .map_or_else(|| uri.path().to_owned(), |pq| pq.as_str().to_owned());
     let mut inner = inner.lock().unwrap();
-    inner.seen.push(Seen { method: method.clone(), target: target.clone(), headers, body });
+    inner.seen.push(Seen {
+        method: method.clone(),
+        target: target.clone(),
+        headers,
+        body,
+    });
     let answer = match inner.routes.get_mut(&(method, target.clone())) {
         Some(answers) if answers.len() > 1 => Some(answers.remove(0)),
         Some(answers) => answers.first().cloned(),
