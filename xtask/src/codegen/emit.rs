@@ -103,14 +103,26 @@ impl Emitter {
         self.body.push_str(&doc(&item.doc, ""));
         let _ = writeln!(
             self.body,
-            "#[derive(Debug, Clone, {default}PartialEq, Eq, Serialize, Deserialize)]\n#[non_exhaustive]\npub struct {} {{",
-            item.name
+            "#[derive(Debug, Clone, {default}PartialEq, Eq, Serialize, Deserialize)]",
         );
+        // Most providers name fields in camelCase: say so once rather than on every field.
+        let camel = fields
+            .iter()
+            .any(|f| bare(&f.rust) != f.wire && serde_camel_case(bare(&f.rust)) == f.wire);
+        if camel {
+            self.body.push_str("#[serde(rename_all = \"camelCase\")]\n");
+        }
+        let _ = writeln!(self.body, "#[non_exhaustive]\npub struct {} {{", item.name);
         for field in fields {
             let ty = self.field_ty(field);
             self.body.push_str(&doc(&field.doc, "    "));
             let mut attrs: Vec<String> = Vec::new();
-            if bare(&field.rust) != field.wire {
+            let implied = if camel {
+                serde_camel_case(bare(&field.rust))
+            } else {
+                bare(&field.rust).to_owned()
+            };
+            if implied != field.wire {
                 attrs.push(format!("rename = {:?}", field.wire));
             }
             for alias in &field.aliases {
@@ -341,6 +353,24 @@ fn expected_shapes(branches: &[Branch]) -> String {
         Some((last, _)) => (*last).to_owned(),
         None => String::new(),
     }
+}
+
+/// What serde's `rename_all = "camelCase"` makes of a snake_case field name
+/// (`my_pages_live_url` -> `myPagesLiveUrl`).
+fn serde_camel_case(field: &str) -> String {
+    let mut out = String::new();
+    let mut capitalize = false;
+    for c in field.chars() {
+        if c == '_' {
+            capitalize = true;
+        } else if capitalize {
+            out.push(c.to_ascii_uppercase());
+            capitalize = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The first sentence of a description, on one line.

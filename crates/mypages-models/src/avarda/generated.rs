@@ -14,13 +14,12 @@ use time::OffsetDateTime;
 
 /// The merchant's client credentials (the same as for Checkout 3.0).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TokenRequest {
     /// The client id Avarda issued to the merchant.
-    #[serde(rename = "clientId")]
     pub client_id: String,
     /// The client secret Avarda issued to the merchant.
-    #[serde(rename = "clientSecret")]
     pub client_secret: Sensitive<String>,
 }
 
@@ -36,12 +35,13 @@ impl TokenRequest {
 
 /// A partner access token, sent as a bearer token on every other call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PartnerAccessToken {
     /// The JWT. It must never reach the customer's browser.
     pub token: Sensitive<String>,
     /// When the token expires (about one hour after issue).
-    #[serde(rename = "tokenExpirationUtc", with = "crate::date_time")]
+    #[serde(with = "crate::date_time")]
     pub token_expiration_utc: OffsetDateTime,
 }
 
@@ -111,13 +111,13 @@ open_enum! {
 /// page was read only in part, so only the fields every invoice must have to be shown
 /// are required.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct InvoiceSummary {
     /// The invoice id.
     pub id: String,
     /// When the invoice was issued.
     #[serde(
-        rename = "invoiceDate",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::date_time::option"
@@ -125,7 +125,6 @@ pub struct InvoiceSummary {
     pub invoice_date: Option<OffsetDateTime>,
     /// When the invoice falls due.
     #[serde(
-        rename = "dueDate",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::date_time::option"
@@ -142,32 +141,19 @@ pub struct InvoiceSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<AccountType>,
     /// The reference to pay with.
-    #[serde(
-        rename = "paymentReference",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_reference: Option<String>,
     /// The purchases the invoice covers.
-    #[serde(
-        rename = "purchaseId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_id: Option<Vec<String>>,
     /// Whether the invoice has been postponed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postponed: Option<bool>,
     /// URL of Avarda's "live invoice" for the customer.
-    #[serde(
-        rename = "myPagesLiveUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub my_pages_live_url: Option<String>,
     /// Amount of the scheduled payment.
     #[serde(
-        rename = "scheduledPaymentAmount",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::decimal::option"
@@ -175,7 +161,6 @@ pub struct InvoiceSummary {
     pub scheduled_payment_amount: Option<Decimal>,
     /// When the scheduled payment is charged.
     #[serde(
-        rename = "scheduledPaymentChargeDate",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::date_time::option"
@@ -270,13 +255,13 @@ impl InvoiceSummary {
 /// it holds the summary's fields plus the detail fields accounts carry (transactions,
 /// amounts to pay, where to pay), all optional beyond the summary's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct InvoiceDetails {
     /// The invoice id.
     pub id: String,
     /// When the invoice was issued.
     #[serde(
-        rename = "invoiceDate",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::date_time::option"
@@ -284,7 +269,6 @@ pub struct InvoiceDetails {
     pub invoice_date: Option<OffsetDateTime>,
     /// When the invoice falls due.
     #[serde(
-        rename = "dueDate",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::date_time::option"
@@ -301,32 +285,19 @@ pub struct InvoiceDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<AccountType>,
     /// The reference to pay with.
-    #[serde(
-        rename = "paymentReference",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_reference: Option<String>,
     /// The purchases the invoice covers.
-    #[serde(
-        rename = "purchaseId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_id: Option<Vec<String>>,
     /// Whether the invoice has been postponed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postponed: Option<bool>,
     /// URL of Avarda's "live invoice" for the customer.
-    #[serde(
-        rename = "myPagesLiveUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub my_pages_live_url: Option<String>,
     /// Amount of the scheduled payment.
     #[serde(
-        rename = "scheduledPaymentAmount",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::decimal::option"
@@ -334,7 +305,6 @@ pub struct InvoiceDetails {
     pub scheduled_payment_amount: Option<Decimal>,
     /// When the scheduled payment is charged.
     #[serde(
-        rename = "scheduledPaymentChargeDate",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::date_time::option"
@@ -346,7 +316,6 @@ pub struct InvoiceDetails {
     /// The least the customer can pay; paying less than the whole invoice rolls the
     /// rest over to a loan.
     #[serde(
-        rename = "minimumAmountToPay",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::decimal::option"
@@ -354,7 +323,6 @@ pub struct InvoiceDetails {
     pub minimum_amount_to_pay: Option<Decimal>,
     /// The invoice's amount when issued.
     #[serde(
-        rename = "originalAmount",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::decimal::option"
@@ -364,18 +332,10 @@ pub struct InvoiceDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receiver: Option<String>,
     /// Avarda's bank account to pay the invoice to.
-    #[serde(
-        rename = "bankAccount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<String>,
     /// The merchant's own references.
-    #[serde(
-        rename = "orderReference",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_reference: Option<Vec<String>>,
 }
 
@@ -506,6 +466,7 @@ impl InvoiceDetails {
 
 /// One account of the customer (an invoice account, a loan, ...).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Account {
     /// The account id.
@@ -519,37 +480,24 @@ pub struct Account {
     /// The kind of account.
     pub r#type: AccountType,
     /// The account's due date.
-    #[serde(rename = "dueDate", with = "crate::date_time")]
+    #[serde(with = "crate::date_time")]
     pub due_date: OffsetDateTime,
     /// The account date.
-    #[serde(rename = "accountDate", with = "crate::date_time")]
+    #[serde(with = "crate::date_time")]
     pub account_date: OffsetDateTime,
     /// Where the account stands.
     pub state: PaymentStatusType,
     /// The bank account number associated with the payment.
-    #[serde(
-        rename = "paymentReference",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_reference: Option<String>,
     /// The customer's purchases on the account.
-    #[serde(
-        rename = "purchaseId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_id: Option<Vec<String>>,
     /// URL of Avarda's "live invoice" for the customer.
-    #[serde(
-        rename = "myPagesLiveUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub my_pages_live_url: Option<String>,
     /// Amount of the scheduled payment.
     #[serde(
-        rename = "scheduledPaymentAmount",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::decimal::option"
@@ -557,7 +505,6 @@ pub struct Account {
     pub scheduled_payment_amount: Option<Decimal>,
     /// When the scheduled payment is charged.
     #[serde(
-        rename = "scheduledPaymentChargeDate",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::date_time::option"
@@ -568,30 +515,22 @@ pub struct Account {
     pub transactions: Option<Vec<Transaction>>,
     /// The least the customer can pay; paying less than the whole amount rolls the
     /// rest over to a loan.
-    #[serde(rename = "minimumAmountToPay", with = "crate::decimal")]
+    #[serde(with = "crate::decimal")]
     pub minimum_amount_to_pay: Decimal,
     /// The account's original amount.
-    #[serde(rename = "originalAmount", with = "crate::decimal")]
+    #[serde(with = "crate::decimal")]
     pub original_amount: Decimal,
     /// Who receives the payment (Avarda).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receiver: Option<String>,
     /// Avarda's bank account to pay to.
-    #[serde(
-        rename = "bankAccount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<String>,
     /// The credit's annual percentage rate figures.
-    #[serde(rename = "aprData", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apr_data: Option<AprData>,
     /// The merchant's own references.
-    #[serde(
-        rename = "orderReference",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_reference: Option<Vec<String>>,
 }
 
@@ -703,6 +642,7 @@ impl Account {
 
 /// One transaction on an account or invoice.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Transaction {
     /// What the transaction is.
@@ -720,36 +660,26 @@ pub struct Transaction {
     pub amount: Option<Decimal>,
     /// The tax in the amount.
     #[serde(
-        rename = "taxAmount",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::decimal::option"
     )]
     pub tax_amount: Option<Decimal>,
     /// The tax code.
-    #[serde(rename = "taxCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<String>,
     /// The kind of transaction (free text; Avarda documents no values).
-    #[serde(
-        rename = "transactionType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_type: Option<String>,
     /// When the transaction happened.
     #[serde(
-        rename = "transactionDate",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::date_time::option"
     )]
     pub transaction_date: Option<OffsetDateTime>,
     /// The merchant's order reference.
-    #[serde(
-        rename = "orderReference",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_reference: Option<String>,
 }
 
@@ -819,11 +749,11 @@ impl Transaction {
 
 /// Annual percentage rate figures of a credit.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AprData {
     /// The credit amount.
     #[serde(
-        rename = "creditAmount",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::decimal::option"
@@ -834,7 +764,6 @@ pub struct AprData {
     pub months: Option<i32>,
     /// What is paid per month.
     #[serde(
-        rename = "perMonth",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::decimal::option"
@@ -849,7 +778,6 @@ pub struct AprData {
     pub percent: Option<Decimal>,
     /// The total cost of the credit.
     #[serde(
-        rename = "totalCredit",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::decimal::option"
@@ -857,7 +785,6 @@ pub struct AprData {
     pub total_credit: Option<Decimal>,
     /// The total amount to pay.
     #[serde(
-        rename = "totalAmount",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::decimal::option"
@@ -865,7 +792,6 @@ pub struct AprData {
     pub total_amount: Option<Decimal>,
     /// The nominal interest rate.
     #[serde(
-        rename = "interestRate",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::decimal::option"
@@ -873,7 +799,6 @@ pub struct AprData {
     pub interest_rate: Option<Decimal>,
     /// The fee per invoice.
     #[serde(
-        rename = "invoiceFee",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::decimal::option"
@@ -991,11 +916,11 @@ impl<'de> Deserialize<'de> for AccountList {
 
 /// The customer must complete strong authentication before their accounts are shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AuthenticationRedirect {
     /// Where to send the customer for strong authentication; they come back to the
     /// `customerAuthenticationReturnUrl` of the call.
-    #[serde(rename = "redirectUrl")]
     pub redirect_url: String,
 }
 
@@ -1052,13 +977,13 @@ impl<'de> Deserialize<'de> for PayLanguage {
 
 /// Starts the payment of an account or invoice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PayRequest {
     /// The checkout's language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<PayLanguage>,
     /// The account (a GUID) or invoice id to pay.
-    #[serde(rename = "accountId")]
     pub account_id: String,
 }
 
@@ -1080,10 +1005,10 @@ impl PayRequest {
 
 /// A Checkout 3.0 purchase session paying an account or invoice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaySession {
     /// The purchase id of the session; ask `POST /Pay/Status` with it.
-    #[serde(rename = "purchaseId")]
     pub purchase_id: String,
     /// The purchase token that mounts the Checkout 3.0 form
     /// (`avardaCheckoutInit({purchaseId, purchaseJwt})`).
@@ -1099,13 +1024,12 @@ impl PaySession {
 
 /// Asks for the state of a payment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PayStatusRequest {
     /// The purchase id `POST /Pay` returned.
-    #[serde(rename = "purchaseId")]
     pub purchase_id: String,
     /// The account or invoice being paid.
-    #[serde(rename = "accountId")]
     pub account_id: String,
 }
 
@@ -1153,16 +1077,21 @@ impl PayStatus {
 /// The fields Avarda is seen to send in error bodies (`error_description` is checked by
 /// Avarda's client; the others are common in its APIs). None is guaranteed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ErrorBody {
     /// A short error code (OAuth style).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// A human-readable description (OAuth style).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "error_description",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub error_description: Option<String>,
     /// Avarda's error code.
-    #[serde(rename = "errorCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// A human-readable message.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -563,17 +563,14 @@ open_enum! {
 
 /// The customer of an account or an order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Customer {
     /// A person or an organisation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CustomerType>,
     /// Official identity number, 10 or 12 digits.
-    #[serde(
-        rename = "identityNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_number: Option<Sensitive<String>>,
     /// Id within PayFunc.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -671,23 +668,20 @@ open_enum! {
 
 /// A postal address.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Address {
     /// Street address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
     /// Postal code.
-    #[serde(rename = "zipCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip_code: Option<String>,
     /// City.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Country code, e.g. "SE".
-    #[serde(
-        rename = "countryCode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
 }
 

@@ -233,17 +233,16 @@ impl Operation {
 /// An end customer's account: balances, credit limit, how to pay, and links to the
 /// sub-resources (bills, cards, transactions, recurring payments).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Account {
     /// URI of the account.
     #[serde(rename = "@id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The identifier of the account (max 50 characters).
-    #[serde(rename = "accountNo")]
     pub account_no: String,
     /// Date when the account was started.
     #[serde(
-        rename = "startDate",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::date::option"
@@ -253,34 +252,24 @@ pub struct Account {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The defined code of the account type, e.g. `kontodebet`, `kontokredit`, `kontofaktura`.
-    #[serde(
-        rename = "accountProfileType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_profile_type: Option<String>,
     /// A descriptive name for the account type, e.g. `kontokredit1`, `matkonto1`.
-    #[serde(
-        rename = "accountAlias",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_alias: Option<String>,
     /// Identifier of the customer (account owner).
-    #[serde(rename = "customerNo")]
     pub customer_no: String,
     /// Status of the account.
     pub status: AccountStatus,
     /// The credit limit; never negative. Can only be lowered through the API.
-    #[serde(rename = "creditLimit", with = "crate::decimal")]
+    #[serde(with = "crate::decimal")]
     pub credit_limit: Decimal,
     /// Total of all balances (capital, interest, fees, ...). Positive is a debt, negative
     /// a surplus.
-    #[serde(rename = "totalBalance", with = "crate::decimal")]
+    #[serde(with = "crate::decimal")]
     pub total_balance: Decimal,
     /// Sum of all outstanding (valid, not captured) reservations.
     #[serde(
-        rename = "reservedAmount",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::decimal::option"
@@ -288,7 +277,6 @@ pub struct Account {
     pub reserved_amount: Option<Decimal>,
     /// Available credit.
     #[serde(
-        rename = "availableAmount",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::decimal::option"
@@ -296,56 +284,31 @@ pub struct Account {
     pub available_amount: Option<Decimal>,
     /// The largest amount that can be deposited on the account right now.
     #[serde(
-        rename = "maxPaymentAmount",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::decimal::option"
     )]
     pub max_payment_amount: Option<Decimal>,
     /// URI of the open bill, if there is one.
-    #[serde(rename = "openBill", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open_bill: Option<String>,
     /// Whether donations are made from the account.
-    #[serde(
-        rename = "charityDonation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charity_donation: Option<bool>,
     /// Yearly interest rates of the account.
-    #[serde(
-        rename = "interestRate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interest_rate: Option<InterestRate>,
     /// How to make a bank payment to the account.
-    #[serde(
-        rename = "bankPayment",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_payment: Option<BankPayment>,
     /// URI of the account's active payment orders.
-    #[serde(
-        rename = "activePaymentOrders",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_payment_orders: Option<String>,
     /// URI of the account's recurring-payment configuration.
-    #[serde(
-        rename = "recurringPaymentConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurring_payment_configuration: Option<String>,
     /// URI of the recurring-payment consent (named in the property table).
-    #[serde(
-        rename = "recurringPaymentConsent",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurring_payment_consent: Option<String>,
     /// URI of the account's cards.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -544,11 +507,11 @@ open_enum! {
 
 /// Yearly interest rates, in percent.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct InterestRate {
     /// Yearly debt interest rate, in percent.
     #[serde(
-        rename = "debtInterest",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::decimal::option"
@@ -556,7 +519,6 @@ pub struct InterestRate {
     pub debt_interest: Option<Decimal>,
     /// Yearly penalty interest rate, in percent.
     #[serde(
-        rename = "penaltyInterest",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::decimal::option"
@@ -588,21 +550,14 @@ impl InterestRate {
 
 /// How to make a bank payment to the account.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BankPayment {
     /// Bank account number for payments to the account.
-    #[serde(
-        rename = "bankAccountNo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account_no: Option<String>,
     /// Type of bank account.
-    #[serde(
-        rename = "bankAccountType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account_type: Option<BankAccountType>,
     /// BIC/SWIFT (Business Identifier Code).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -611,11 +566,7 @@ pub struct BankPayment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iban: Option<String>,
     /// Payment reference of the account.
-    #[serde(
-        rename = "paymentReference",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_reference: Option<String>,
 }
 
@@ -682,18 +633,14 @@ open_enum! {
 /// A partial update of an account: only the fields that are set are sent. The credit
 /// limit can only be lowered and is never negative.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccountUpdate {
     /// Turn charity donation on or off.
-    #[serde(
-        rename = "charityDonation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charity_donation: Option<bool>,
     /// The new, lower credit limit (0 or more).
     #[serde(
-        rename = "creditLimit",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::decimal::option"
@@ -725,6 +672,7 @@ impl AccountUpdate {
 
 /// A payment taken by a payment service provider, to deposit on the account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PspPayment {
     /// Amount to deposit; more than 0 and at most the account's `maxPaymentAmount`.
@@ -734,10 +682,7 @@ pub struct PspPayment {
     #[serde(rename = "PaymentDate", alias = "paymentDate", with = "crate::date")]
     pub payment_date: Date,
     /// Unique identifier of the payment at the PSP (max 50 characters).
-    #[serde(
-        rename = "sourcePspPaymentTransactionId",
-        alias = "SourcePspPaymentTransactionId"
-    )]
+    #[serde(alias = "SourcePspPaymentTransactionId")]
     pub source_psp_payment_transaction_id: String,
 }
 
@@ -805,6 +750,7 @@ impl BillList {
 
 /// A bill or reminder produced in the account's billing cycle.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Bill {
     /// URI of the bill.
@@ -812,7 +758,6 @@ pub struct Bill {
     pub id: Option<String>,
     /// Due date.
     #[serde(
-        rename = "dueDate",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::date::option"
@@ -820,30 +765,24 @@ pub struct Bill {
     pub due_date: Option<Date>,
     /// Date when the bill was created.
     #[serde(
-        rename = "billDate",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::date::option"
     )]
     pub bill_date: Option<Date>,
     /// The identifier of the bill (max 50 characters).
-    #[serde(rename = "billNo")]
     pub bill_no: String,
     /// The amount stated on the bill document.
-    #[serde(rename = "billAmount", with = "crate::decimal")]
+    #[serde(with = "crate::decimal")]
     pub bill_amount: Decimal,
     /// The kind of bill.
-    #[serde(rename = "billType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bill_type: Option<BillType>,
     /// Whether the bill is open or closed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<BillStatus>,
     /// How to pay the bill; only set while the bill is open.
-    #[serde(
-        rename = "activePaymentDetails",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_payment_details: Option<ActivePaymentDetails>,
     /// URI to download the bill as a PDF.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -938,29 +877,21 @@ open_enum! {
 
 /// How to pay an open bill.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActivePaymentDetails {
     /// The least amount to pay on the bill.
     #[serde(
-        rename = "minimumAmountToBePayed",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::decimal::option"
     )]
     pub minimum_amount_to_be_payed: Option<Decimal>,
     /// Bank account for the payment.
-    #[serde(
-        rename = "bankAccountNo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account_no: Option<String>,
     /// Type of the bank account.
-    #[serde(
-        rename = "bankAccountType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account_type: Option<BankAccountType>,
     /// Bank Identifier Code (BIC).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -969,18 +900,10 @@ pub struct ActivePaymentDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iban: Option<String>,
     /// Reference to give with the payment.
-    #[serde(
-        rename = "paymentReference",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_reference: Option<String>,
     /// Whether an active recurring payment order will pay this bill.
-    #[serde(
-        rename = "paymentOrdersExists",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_orders_exists: Option<bool>,
 }
 
@@ -1090,6 +1013,7 @@ impl CardList {
 
 /// A card connected to an account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Card {
     /// Token identifier of the card (a secret; redacted in `Debug`).
@@ -1106,14 +1030,10 @@ pub struct Card {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Whether this is the account's main card (its holder owns the account).
-    #[serde(rename = "mainCard", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub main_card: Option<bool>,
     /// Who holds the card.
-    #[serde(
-        rename = "cardHolder",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_holder: Option<CardHolder>,
     /// URI of the card.
     #[serde(rename = "@id", default, skip_serializing_if = "Option::is_none")]
@@ -1190,6 +1110,7 @@ impl Card {
 
 /// The holder of a card.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CardHolder {
     /// The card holder's customer number.
@@ -1199,11 +1120,7 @@ pub struct CardHolder {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The card holder's national identity number.
-    #[serde(
-        rename = "nationalConsumerIdentifier",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub national_consumer_identifier: Option<NationalConsumerIdentifier>,
 }
 
@@ -1241,16 +1158,13 @@ impl CardHolder {
 
 /// A national identity number with its country.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NationalConsumerIdentifier {
     /// The identity number, `YYYYMMDD-NNNC` (a secret; redacted in `Debug`).
     pub value: Sensitive<String>,
     /// ISO 3166-1 alpha-2 country code.
-    #[serde(
-        rename = "countryCode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
 }
 
@@ -1272,6 +1186,7 @@ impl NationalConsumerIdentifier {
 
 /// A card to add to an account, or to put in place of an existing card.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CardRegistration {
     /// Token identifier of the card (a secret; redacted in `Debug`).
@@ -1288,14 +1203,10 @@ pub struct CardRegistration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Whether this is the account's main card.
-    #[serde(rename = "mainCard", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub main_card: Option<bool>,
     /// Who holds the card.
-    #[serde(
-        rename = "cardHolder",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_holder: Option<CardHolder>,
 }
 
@@ -1339,20 +1250,17 @@ impl CardRegistration {
 /// A partial update of a card: only the fields that are set are sent. The document does
 /// not list the writable fields; these are the card's own fields.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CardUpdate {
     /// Mark the card deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Make this the account's main card.
-    #[serde(rename = "mainCard", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub main_card: Option<bool>,
     /// New card holder details.
-    #[serde(
-        rename = "cardHolder",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_holder: Option<CardHolder>,
 }
 
@@ -1434,6 +1342,7 @@ impl TransactionList {
 
 /// A booked transaction on an account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Transaction {
     /// Type of transaction.
@@ -1446,11 +1355,7 @@ pub struct Transaction {
     #[serde(with = "crate::decimal")]
     pub amount: Decimal,
     /// Whether the transaction came from a point of sale rather than the ledger itself.
-    #[serde(
-        rename = "initiatedFromPointOfSale",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initiated_from_point_of_sale: Option<bool>,
     /// Date when the transaction was initiated (authorisation date).
     #[serde(
@@ -1622,28 +1527,20 @@ impl Reservation {
 
 /// How recurring payments behave on an account.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RecurringPaymentConfiguration {
     /// URI of the configuration.
     #[serde(rename = "@id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// How the customer pays.
-    #[serde(
-        rename = "paymentMethod",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<PaymentMethod>,
     /// What is debited each month.
-    #[serde(
-        rename = "paymentScope",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_scope: Option<PaymentScope>,
     /// Amount debited monthly; only used with `fixedRecurring`.
     #[serde(
-        rename = "fixedAmount",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::decimal::option"
@@ -1713,17 +1610,15 @@ impl RecurringPaymentConfiguration {
 
 /// A new recurring-payment configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RecurringPaymentConfigurationCreate {
     /// How the customer pays.
-    #[serde(rename = "paymentMethod")]
     pub payment_method: PaymentMethod,
     /// What is debited each month.
-    #[serde(rename = "paymentScope")]
     pub payment_scope: PaymentScope,
     /// Amount debited monthly; only used with `fixedRecurring`.
     #[serde(
-        rename = "fixedAmount",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::decimal::option"
@@ -1750,25 +1645,17 @@ impl RecurringPaymentConfigurationCreate {
 
 /// A partial update of the recurring-payment configuration.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RecurringPaymentConfigurationUpdate {
     /// How the customer pays.
-    #[serde(
-        rename = "paymentMethod",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<PaymentMethod>,
     /// What is debited each month.
-    #[serde(
-        rename = "paymentScope",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_scope: Option<PaymentScope>,
     /// Amount debited monthly; only used with `fixedRecurring`.
     #[serde(
-        rename = "fixedAmount",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::decimal::option"
@@ -1875,18 +1762,14 @@ impl ActivePaymentOrderList {
 
 /// A scheduled payment order; the customer is debited on `executeDate`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActivePaymentOrder {
     /// How the customer is debited.
-    #[serde(
-        rename = "paymentMethod",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<PaymentMethod>,
     /// When the payment order is executed (`executionDate` in the account table).
     #[serde(
-        rename = "executeDate",
         alias = "executionDate",
         default,
         skip_serializing_if = "Option::is_none",
@@ -1925,61 +1808,38 @@ impl ActivePaymentOrder {
 /// The owner of accounts, from PayEx's Ledger Customer API (the resource an account's
 /// `customer` link names).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Customer {
     /// URI of the customer.
     #[serde(rename = "@id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The customer number.
-    #[serde(
-        rename = "customerNo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_no: Option<String>,
     /// The customer's national identity number or organisation number.
-    #[serde(
-        rename = "nationalIdentifier",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub national_identifier: Option<NationalIdentifier>,
     /// VAT number (businesses).
-    #[serde(rename = "vatNo", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_no: Option<String>,
     /// Whether the customer is a consumer or a business.
-    #[serde(
-        rename = "legalEntity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_entity: Option<LegalEntity>,
     /// Full name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// E-mail address.
-    #[serde(
-        rename = "emailAddress",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
     /// Mobile phone number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msisdn: Option<String>,
     /// URI of the legal address.
-    #[serde(
-        rename = "legalAddress",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_address: Option<String>,
     /// URI of the billing address.
-    #[serde(
-        rename = "billingAddress",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<String>,
 }
 
@@ -2063,17 +1923,14 @@ impl Customer {
 
 /// A national identity (or organisation) number with its country.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NationalIdentifier {
     /// The number (a secret; redacted in `Debug`).
-    #[serde(rename = "regNo", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reg_no: Option<Sensitive<String>>,
     /// ISO 3166-1 alpha-2 country code.
-    #[serde(
-        rename = "countryCode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
 }
 
