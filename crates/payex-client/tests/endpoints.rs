@@ -1,6 +1,8 @@
 //! Every endpoint of the Ledger Account API through the real transport against a scripted
 //! server on 127.0.0.1 whose base URL has a path prefix (`/payex`).
 
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions panic on broken fixtures, as tests do
+
 mod support;
 
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! `(method, path and query)` with the response the test registered, and records every
 //! request it sees, so a test can assert what was (or was not) sent.
 
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used)]
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
