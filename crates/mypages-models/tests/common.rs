@@ -164,6 +164,20 @@ fn sensitive_values_are_redacted_in_debug_and_serialized_as_they_are() {
 }
 
 #[test]
+fn a_sensitive_value_of_the_wrong_type_is_not_quoted_in_the_error() {
+    #[derive(Debug, Deserialize)]
+    struct Person {
+        #[allow(dead_code)] // Only decoded.
+        national_id: Sensitive<String>,
+    }
+    let error = serde_json::from_str::<Person>(r#"{"national_id":198001011234}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(!error.contains("198001011234"), "{error}");
+    assert!(error.contains("sensitive value"), "{error}");
+}
+
+#[test]
 fn dates_read_leniently_and_write_canonically() {
     #[derive(Debug, Serialize, Deserialize)]
     struct Dates {
