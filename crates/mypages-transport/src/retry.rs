@@ -9,9 +9,10 @@ use http::header::RETRY_AFTER;
 
 /// When and how often failed attempts are retried.
 ///
-/// Requests that never left the client are always retried. Connect errors, timeouts, broken
-/// connections and 408, 429, 500, 502, 503 and 504 answers are retried only for idempotent
-/// endpoints. Between attempts the client waits a random time between zero and
+/// Failures before anything was sent (a transient failure of the token source) are retried
+/// for every endpoint. Connect errors, timeouts, broken connections and 408, 429, 500, 502,
+/// 503 and 504 answers are retried only for idempotent endpoints (see
+/// [`Endpoint::idempotent`](crate::Endpoint::idempotent)); anything else is returned at once. Between attempts the client waits a random time between zero and
 /// `base_delay * 2^(retry - 1)` (capped at `max_delay`), or what the provider's
 /// `Retry-After` asks for (capped at `max_retry_after`). Retries draw from a budget shared
 /// by all clones of a client, so a failing provider is not hammered.
