@@ -119,6 +119,10 @@ fn describe_provider_error(error: &Error) -> String {
             for field in &problem.problems {
                 let _ = writeln!(text, "  problem: {}: {}", field.name, field.message);
             }
+            // Members beyond RFC 7807's, e.g. PayFunc's `content: {type, description}`.
+            for (name, value) in &problem.extensions {
+                let _ = writeln!(text, "  {name}: {value}");
+            }
         }
         None => {
             if let Some(body) = error.body().filter(|body| !body.is_empty()) {

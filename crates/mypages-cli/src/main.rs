@@ -13,6 +13,7 @@ mod connection;
 mod exit;
 mod input;
 mod output;
+mod p4p;
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -41,6 +42,9 @@ struct Cli {
 /// The top-level commands.
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Payments for Programmers (PayFunc): accounts, balance, links, methods, keys,
+    /// subscriptions, orders.
+    P4p(p4p::Args),
     /// Serve the three simulated providers until interrupted.
     Sandbox {
         /// Address to listen on.
@@ -77,6 +81,7 @@ fn main() -> ExitCode {
 
 async fn run(command: Command, output: Output) -> Result<(), CliError> {
     match command {
+        Command::P4p(args) => p4p::run(args, &output).await,
         Command::Sandbox { addr } => mypages_sandbox::serve(addr)
             .await
             .map_err(|e| CliError::failure(e.to_string())),
