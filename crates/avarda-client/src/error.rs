@@ -191,6 +191,12 @@ impl Error {
         &self.source
     }
 
+    /// Takes the transport error underneath, e.g. to hand it to code that speaks only
+    /// `mypages_transport`.
+    pub fn into_transport(self) -> mypages_transport::Error {
+        self.source
+    }
+
     /// What to do about this kind of failure.
     fn advice(&self) -> &'static str {
         match self.kind {
