@@ -40,6 +40,9 @@ fn workspace_root() -> PathBuf {
     manifest.parent().unwrap_or(manifest).to_path_buf()
 }
 
+/// Where the provider modules live, relative to the workspace root.
+const MODELS: &str = "crates/mypages-models/src";
+
 /// One generated file: where it goes (relative to the root) and its text.
 struct Output {
     path: PathBuf,
@@ -88,7 +91,7 @@ fn generate(root: &Path) -> Result<Vec<Output>, String> {
         let source = emit::emit(&spec, &spec_path);
         let text = rustfmt(&source).map_err(|e| format!("{spec_path}: {e}"))?;
         outputs.push(Output {
-            path: PathBuf::from(format!("crates/mypages-models/src/{provider}/generated.rs")),
+            path: Path::new(MODELS).join(provider).join("generated.rs"),
             text,
         });
     }
@@ -117,13 +120,29 @@ fn write(root: &Path) -> Result<Vec<PathBuf>, String> {
 /// Fails naming every generated file that is missing or differs from what the specs give.
 fn check(root: &Path) -> Result<(), String> {
     let mut stale = Vec::new();
-    for output in generate(root)? {
+    let outputs = generate(root)?;
+    for output in &outputs {
         match std::fs::read_to_string(root.join(&output.path)) {
             Ok(old) if old == output.text => {}
             Ok(_) => stale.push(format!("{} is stale", output.path.display())),
             Err(_) => stale.push(format!("{} is missing", output.path.display())),
         }
     }
+    let models = Path::new(MODELS);
+    for entry in std::fs::read_dir(root.join(models))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let path = models.join(entry.file_name()).join("generated.rs");
+        if root.join(&path).is_file() && !outputs.iter().any(|o| o.path == path) {
+            stale.push(format!(
+                "{} has no spec in specs/ (delete it, or restore the spec)",
+                path.display()
+            ));
+        }
+    }
+    stale.sort();
     if stale.is_empty() {
         Ok(())
     } else {

@@ -378,6 +378,13 @@ fn check_fails_naming_the_stale_file_after_an_unregenerated_spec_edit() {
 
     write(root.path()).expect("regenerate");
     check(root.path()).expect("fresh again");
+
+    std::fs::remove_file(&spec).expect("remove the spec");
+    let error = check(root.path()).expect_err("generated file without a spec");
+    assert!(
+        error.contains("crates/mypages-models/src/test/generated.rs has no spec"),
+        "{error}"
+    );
 }
 
 #[test]
