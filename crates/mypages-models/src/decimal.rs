@@ -3,8 +3,9 @@
 //! The number is read from the raw JSON text (never through `f64`) and written back digit for
 //! digit: `2000.00` stays `2000.00`, `79228162514264337593543950335` keeps every digit. A JSON
 //! string holding a number (`"12.50"`) is accepted too, since providers send both; scientific
-//! notation (`1.5e3`) is accepted on input. These functions need `serde_json` as the
-//! (de)serializer, as every type of this crate does.
+//! notation (`1.5e3`) is accepted on input. These functions need `serde_json`'s text
+//! (de)serializer, as every type of this crate does: `serde_json::to_value` would turn the
+//! number into an `f64` and other formats see serde_json's raw-value token.
 //!
 //! ```
 //! use rust_decimal::Decimal;
