@@ -61,6 +61,8 @@ mod connector;
 mod download;
 mod endpoint;
 mod error;
+#[cfg(test)]
+mod fuzz_tests;
 mod paging;
 mod problem;
 mod retry;
