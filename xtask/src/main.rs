@@ -1,6 +1,7 @@
 //! Project automation for the mypages workspace, run as `cargo xtask <command>`.
 //!
 //! - `cargo xtask ci`: everything CI checks, in the order a failure is cheapest to find.
+//! - `cargo xtask codegen [--check]`: the models of `crates/mypages-models` from `specs/`.
 
 mod ci;
 mod codegen;
@@ -13,7 +14,7 @@ fn main() -> ExitCode {
         Some("ci") => ci::run(),
         Some("codegen") => codegen::run(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <ci>");
+            eprintln!("usage: cargo xtask <ci | codegen [--check]>");
             return ExitCode::from(2);
         }
     };
