@@ -14,6 +14,7 @@ mod exit;
 mod input;
 mod output;
 mod p4p;
+mod payex;
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -45,6 +46,9 @@ enum Command {
     /// Payments for Programmers (PayFunc): accounts, balance, links, methods, keys,
     /// subscriptions, orders.
     P4p(p4p::Args),
+    /// PayEx Ledger Account API: accounts, bills and their PDFs, cards, transactions,
+    /// reservations, recurring payments, payment orders.
+    Payex(payex::Args),
     /// Serve the three simulated providers until interrupted.
     Sandbox {
         /// Address to listen on.
@@ -82,6 +86,7 @@ fn main() -> ExitCode {
 async fn run(command: Command, output: Output) -> Result<(), CliError> {
     match command {
         Command::P4p(args) => p4p::run(args, &output).await,
+        Command::Payex(args) => payex::run(args, &output).await,
         Command::Sandbox { addr } => mypages_sandbox::serve(addr)
             .await
             .map_err(|e| CliError::failure(e.to_string())),
