@@ -74,17 +74,35 @@ impl Accounts {
         .await
     }
 
-    /// Lowers the credit limit, after checking the request against the account.
-    ///
-    /// The limit can only be lowered through the API and is never negative. This fetches the
-    /// account first and refuses (naming `credit_limit`, with nothing changed) a negative
-    /// limit or one above the current limit; then it sends the update. Returns the limit the
-    /// account had before.
+    /// Lowers the credit limit, after checking the request against the account; see
+    /// [`Accounts::checked_update`]. Returns the limit the account had before.
     pub async fn lower_credit_limit(
         &self,
         account_no: &str,
         credit_limit: Decimal,
     ) -> Result<Decimal, Error> {
+        let update = AccountUpdate::new().with_credit_limit(credit_limit);
+        let before = self.checked_update(account_no, &update).await?;
+        // `checked_update` fetched the account because the update sets a credit limit.
+        Ok(before.unwrap_or(credit_limit))
+    }
+
+    /// Sends a partial update after checking a new credit limit against the account.
+    ///
+    /// The limit can only be lowered through the API and is never negative. When the update
+    /// sets a credit limit, this fetches the account first and refuses (naming
+    /// `credit_limit`, with nothing changed) a negative limit or one above the current
+    /// limit; then it sends the whole update in one request. Returns the credit limit the
+    /// account had before, when it was fetched.
+    pub async fn checked_update(
+        &self,
+        account_no: &str,
+        update: &AccountUpdate,
+    ) -> Result<Option<Decimal>, Error> {
+        let Some(credit_limit) = update.credit_limit else {
+            self.update(account_no, update).await?;
+            return Ok(None);
+        };
         validate::non_negative_amount("credit_limit", credit_limit)?;
         let current = self.get(account_no).await?.credit_limit;
         if credit_limit > current {
@@ -95,12 +113,8 @@ impl Accounts {
                 ),
             ));
         }
-        self.update(
-            account_no,
-            &AccountUpdate::new().with_credit_limit(credit_limit),
-        )
-        .await?;
-        Ok(current)
+        self.update(account_no, update).await?;
+        Ok(Some(current))
     }
 
     /// Deposits a payment taken by a payment service provider on the account.
