@@ -192,6 +192,8 @@ pub(crate) struct JsonObject {
     path: String,
     /// Whether key lookup ignores ASCII case (the .NET providers do).
     case_insensitive: bool,
+    /// Whether `null` counts as absent.
+    allow_nulls: bool,
 }
 
 impl JsonObject {
@@ -219,6 +221,7 @@ impl JsonObject {
             fields,
             path,
             case_insensitive,
+            allow_nulls: false,
         })
     }
 
@@ -227,8 +230,14 @@ impl JsonObject {
         format!("{}{field}", self.path)
     }
 
-    /// The raw value of a field, or `None` when absent or `null`.
-    pub(crate) fn raw(&self, field: &str) -> Option<&RawValue> {
+    /// Lets `null` stand for an absent field in this object (for nullable properties);
+    /// otherwise a `null` is an error naming the field.
+    pub(crate) fn allow_nulls(mut self) -> Self {
+        self.allow_nulls = true;
+        self
+    }
+
+    fn lookup(&self, field: &str) -> Option<&RawValue> {
         let found = if self.case_insensitive {
             self.fields
                 .iter()
@@ -237,9 +246,24 @@ impl JsonObject {
         } else {
             self.fields.get(field)
         };
-        found
-            .map(AsRef::as_ref)
-            .filter(|raw| shape(raw) != Shape::Null)
+        found.map(AsRef::as_ref)
+    }
+
+    /// The raw value of a field: `None` when absent (or `null`, where nulls are allowed).
+    pub(crate) fn raw(&self, field: &str) -> Result<Option<&RawValue>, BodyError> {
+        match self.lookup(field) {
+            Some(raw) if shape(raw) == Shape::Null => {
+                if self.allow_nulls {
+                    Ok(None)
+                } else {
+                    Err(BodyError::field(
+                        self.name(field),
+                        "must not be null; leave it out instead",
+                    ))
+                }
+            }
+            other => Ok(other),
+        }
     }
 
     fn missing(&self, field: &str) -> BodyError {
@@ -248,7 +272,7 @@ impl JsonObject {
 
     /// An optional string field.
     pub(crate) fn opt_str(&self, field: &str) -> Result<Option<String>, BodyError> {
-        self.raw(field)
+        self.raw(field)?
             .map(|raw| {
                 serde_json::from_str::<String>(raw.get())
                     .map_err(|_| BodyError::field(self.name(field), "must be a string"))
@@ -272,7 +296,7 @@ impl JsonObject {
 
     /// An optional number field, read exactly.
     pub(crate) fn opt_decimal(&self, field: &str) -> Result<Option<Decimal>, BodyError> {
-        self.raw(field)
+        self.raw(field)?
             .map(|raw| {
                 if shape(raw) != Shape::Number {
                     return Err(BodyError::field(self.name(field), "must be a number"));
@@ -294,7 +318,7 @@ impl JsonObject {
 
     /// An optional integer field.
     pub(crate) fn opt_i64(&self, field: &str) -> Result<Option<i64>, BodyError> {
-        self.raw(field)
+        self.raw(field)?
             .map(|raw| {
                 serde_json::from_str::<i64>(raw.get())
                     .map_err(|_| BodyError::field(self.name(field), "must be an integer"))
@@ -304,7 +328,7 @@ impl JsonObject {
 
     /// An optional boolean field.
     pub(crate) fn opt_bool(&self, field: &str) -> Result<Option<bool>, BodyError> {
-        self.raw(field)
+        self.raw(field)?
             .map(|raw| {
                 serde_json::from_str::<bool>(raw.get())
                     .map_err(|_| BodyError::field(self.name(field), "must be true or false"))
@@ -330,7 +354,7 @@ impl JsonObject {
 
     /// An optional nested object.
     pub(crate) fn opt_object(&self, field: &str) -> Result<Option<JsonObject>, BodyError> {
-        self.raw(field)
+        self.raw(field)?
             .map(|raw| JsonObject::from_raw(raw, &self.name(field), self.case_insensitive))
             .transpose()
     }
@@ -342,7 +366,7 @@ impl JsonObject {
 
     /// An optional array, as raw elements.
     pub(crate) fn opt_array(&self, field: &str) -> Result<Option<Vec<Box<RawValue>>>, BodyError> {
-        self.raw(field)
+        self.raw(field)?
             .map(|raw| {
                 serde_json::from_str::<Vec<Box<RawValue>>>(raw.get())
                     .map_err(|_| BodyError::field(self.name(field), "must be an array"))
@@ -499,7 +523,9 @@ mod tests {
             holder.str("name").unwrap_err().field_name(),
             "cardHolder.name"
         );
-        assert!(object.raw("n").is_none());
+        assert!(object.raw("n").is_err());
+        let object = JsonObject::from_body(&body, true).unwrap().allow_nulls();
+        assert!(object.raw("n").unwrap().is_none());
         assert!(matches!(
             JsonObject::from_body(&Bytes::from_static(b"[1]"), true),
             Err(BodyError::Malformed(_))

@@ -129,7 +129,6 @@ fn finish(answer: Answer) -> Response {
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/account", post(create_account).get(list_accounts))
-        .route("/account/", post(create_account).get(list_accounts))
         .route(
             "/account/{id}",
             get(get_account).patch(update_account).post(create_key),
@@ -151,8 +150,8 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
                 .patch(update_subscription)
                 .delete(end_subscription),
         )
-        .route("/order", post(create_order).patch(order_events))
-        .route("/order/", post(create_order).patch(order_events))
+        .route("/order", post(create_order))
+        .route("/order/", axum::routing::patch(order_events))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(shared)
@@ -326,7 +325,7 @@ fn read_schedule(raw: &RawValue, path: &str) -> Result<String, BodyError> {
             let object = JsonObject::from_raw(raw, path, false)?;
             let found = frequency(&object.str("frequency")?)?;
             for part in ["divisor", "offset"] {
-                if let Some(value) = object.raw(part) {
+                if let Some(value) = object.raw(part)? {
                     let ok = match wire::shape(value) {
                         Shape::Number => serde_json::from_str::<i64>(value.get()).is_ok(),
                         Shape::Array => serde_json::from_str::<Vec<i64>>(value.get())
@@ -350,10 +349,69 @@ fn read_schedule(raw: &RawValue, path: &str) -> Result<String, BodyError> {
     }
 }
 
-/// A customer object, checked and kept as sent.
-fn read_customer(raw: &RawValue, path: &str) -> Result<Box<RawValue>, BodyError> {
+/// Copies the listed string fields of `object` that are present into a JSON object.
+fn string_fields(
+    object: &JsonObject,
+    fields: &[&str],
+) -> Result<serde_json::Map<String, serde_json::Value>, BodyError> {
+    let mut out = serde_json::Map::new();
+    for field in fields {
+        if let Some(value) = object.opt_str(field)? {
+            out.insert((*field).to_owned(), serde_json::Value::String(value));
+        }
+    }
+    Ok(out)
+}
+
+/// A string, or an object of the listed string fields (email, phone).
+fn string_or_fields(
+    raw: &RawValue,
+    path: &str,
+    fields: &[&str],
+) -> Result<serde_json::Value, BodyError> {
+    match wire::shape(raw) {
+        Shape::String => Ok(serde_json::Value::String(
+            serde_json::from_str(raw.get())
+                .map_err(|_| BodyError::field(path, "must be a string"))?,
+        )),
+        Shape::Object => Ok(serde_json::Value::Object(string_fields(
+            &JsonObject::from_raw(raw, path, false)?,
+            fields,
+        )?)),
+        _ => Err(BodyError::field(path, "must be a string or an object")),
+    }
+}
+
+const ADDRESS_FIELDS: [&str; 4] = ["street", "zipCode", "city", "countryCode"];
+const ADDRESS_PURPOSES: [&str; 4] = ["primary", "billing", "delivery", "visit"];
+
+/// One address, or addresses by purpose.
+fn read_address(raw: &RawValue, path: &str) -> Result<serde_json::Value, BodyError> {
     let object = JsonObject::from_raw(raw, path, false)?;
-    if let Some(kind) = object.opt_str("type")? {
+    let mut by_purpose = serde_json::Map::new();
+    for purpose in ADDRESS_PURPOSES {
+        if let Some(address) = object.opt_object(purpose)? {
+            by_purpose.insert(
+                purpose.to_owned(),
+                serde_json::Value::Object(string_fields(&address, &ADDRESS_FIELDS)?),
+            );
+        }
+    }
+    if by_purpose.is_empty() {
+        Ok(serde_json::Value::Object(string_fields(
+            &object,
+            &ADDRESS_FIELDS,
+        )?))
+    } else {
+        Ok(serde_json::Value::Object(by_purpose))
+    }
+}
+
+/// A customer, checked field by field and kept with its known fields only.
+fn read_customer(raw: &RawValue, path: &str) -> Result<serde_json::Value, BodyError> {
+    let object = JsonObject::from_raw(raw, path, false)?;
+    let mut out = string_fields(&object, &["type", "identityNumber", "id", "number", "name"])?;
+    if let Some(serde_json::Value::String(kind)) = out.get("type") {
         if !["person", "organisation", "organization"].contains(&kind.to_ascii_lowercase().as_str())
         {
             return Err(BodyError::field(
@@ -362,7 +420,7 @@ fn read_customer(raw: &RawValue, path: &str) -> Result<Box<RawValue>, BodyError>
             ));
         }
     }
-    if let Some(number) = object.opt_str("identityNumber")? {
+    if let Some(serde_json::Value::String(number)) = out.get("identityNumber") {
         let digits = number.chars().filter(char::is_ascii_digit).count();
         if !(digits == 10 || digits == 12)
             || number
@@ -375,28 +433,29 @@ fn read_customer(raw: &RawValue, path: &str) -> Result<Box<RawValue>, BodyError>
             ));
         }
     }
-    for field in ["id", "number", "name"] {
-        object.opt_str(field)?;
+    if let Some(address) = object.raw("address")? {
+        out.insert(
+            "address".into(),
+            read_address(address, &object.name("address"))?,
+        );
     }
-    for field in ["email", "phone"] {
-        if let Some(value) = object.raw(field) {
-            if !matches!(wire::shape(value), Shape::String | Shape::Object) {
-                return Err(BodyError::field(
-                    object.name(field),
-                    "must be a string or an object",
-                ));
-            }
-        }
+    if let Some(email) = object.raw("email")? {
+        out.insert(
+            "email".into(),
+            string_or_fields(email, &object.name("email"), &["primary", "billing"])?,
+        );
     }
-    if let Some(address) = object.raw("address") {
-        if wire::shape(address) != Shape::Object {
-            return Err(BodyError::field(
-                object.name("address"),
-                "must be an object",
-            ));
-        }
+    if let Some(phone) = object.raw("phone")? {
+        out.insert(
+            "phone".into(),
+            string_or_fields(
+                phone,
+                &object.name("phone"),
+                &["primary", "cellphone", "landline"],
+            )?,
+        );
     }
-    Ok(raw.to_owned())
+    Ok(serde_json::Value::Object(out))
 }
 
 fn read_currency(object: &JsonObject, field: &str) -> Result<Option<String>, BodyError> {
@@ -469,11 +528,11 @@ async fn create_account(AxState(shared): Ctx, headers: HeaderMap, body: Bytes) -
                 .map(|(i, raw)| read_method(raw, &format!("method[{i}]"), today))
                 .collect::<Result<Vec<_>, _>>()?;
             let customer = object
-                .raw("customer")
+                .raw("customer")?
                 .map(|raw| read_customer(raw, "customer"))
                 .transpose()?;
             let schedule = object
-                .raw("schedule")
+                .raw("schedule")?
                 .map(|raw| read_schedule(raw, "schedule").map(|_| raw.to_owned()))
                 .transpose()?;
             let limit = object.opt_decimal("limit")?;
@@ -568,7 +627,7 @@ async fn update_account(
                 return Err(BodyError::field("limit", "must be 0 or more"));
             }
             let schedule = object
-                .raw("schedule")
+                .raw("schedule")?
                 .map(|raw| read_schedule(raw, "schedule").map(|_| raw.to_owned()))
                 .transpose()?;
             Ok((limit, schedule, read_currency(&object, "currency")?))
@@ -846,11 +905,11 @@ fn read_subscription(body: &Bytes, creatable: bool) -> Result<SubscriptionFields
     (|| {
         let object = JsonObject::from_body(body, false)?;
         let items = object
-            .raw("items")
+            .raw("items")?
             .map(|raw| read_items(raw, "items"))
             .transpose()?;
         let schedule = object
-            .raw("schedule")
+            .raw("schedule")?
             .map(|raw| read_schedule(raw, "schedule").map(|frequency| (raw.to_owned(), frequency)))
             .transpose()?;
         let fields = SubscriptionFields {
@@ -996,6 +1055,7 @@ async fn replace_subscription(
 ) -> Response {
     let today = shared.today();
     finish((|| {
+        caller(&shared, &headers)?;
         let fields = read_subscription(&body, true)?;
         change_subscription(&shared, &headers, params, false, |s| {
             s.number = fields.number;
@@ -1022,6 +1082,7 @@ async fn update_subscription(
 ) -> Response {
     let today = shared.today();
     finish((|| {
+        caller(&shared, &headers)?;
         let fields = read_subscription(&body, false)?;
         change_subscription(&shared, &headers, params, false, |s| {
             if let Some(number) = fields.number {
@@ -1078,8 +1139,8 @@ async fn create_order(AxState(shared): Ctx, headers: HeaderMap, body: Bytes) -> 
         let (number, client, customer, items, currency, payment, theme, meta, callback) = (|| {
             let object = JsonObject::from_body(&body, false)?;
             let items_raw = object
-                .raw("items")
-                .or_else(|| object.raw("item"))
+                .raw("items")?
+                .or(object.raw("item")?)
                 .ok_or_else(|| BodyError::field("items", "is required"))?;
             let items = read_items(items_raw, "items")?;
             let currency = read_currency(&object, "currency")?
@@ -1112,7 +1173,7 @@ async fn create_order(AxState(shared): Ctx, headers: HeaderMap, body: Bytes) -> 
                 currency: None,
             };
             let customer = object
-                .raw("customer")
+                .raw("customer")?
                 .map(|raw| read_customer(raw, "customer"))
                 .transpose()?;
             Ok((
@@ -1123,7 +1184,7 @@ async fn create_order(AxState(shared): Ctx, headers: HeaderMap, body: Bytes) -> 
                 currency,
                 payment,
                 object.opt_str("theme")?,
-                object.raw("meta").map(ToOwned::to_owned),
+                object.raw("meta")?.map(ToOwned::to_owned),
                 object.opt_str("callback")?,
             ))
         })(

@@ -144,7 +144,7 @@ pub(crate) struct Account {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) number: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) customer: Option<Box<RawValue>>,
+    pub(crate) customer: Option<serde_json::Value>,
     pub(crate) method: Vec<Method>,
     pub(crate) link: Vec<Link>,
     pub(crate) status: &'static str,
@@ -220,7 +220,7 @@ pub(crate) struct Order {
     #[serde(serialize_with = "ser_datetime")]
     pub(crate) created: OffsetDateTime,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) customer: Option<Box<RawValue>>,
+    pub(crate) customer: Option<serde_json::Value>,
     pub(crate) items: Items,
     pub(crate) currency: String,
     pub(crate) payment: Payment,
@@ -312,9 +312,13 @@ impl State {
         let mut demo = Account {
             id: P4P_ACCOUNT_ID.into(),
             number: Some("KUND-100001".into()),
-            customer: raw(
-                r#"{"type":"person","name":"Astrid Lindqvist","email":"astrid.lindqvist@example.com","phone":"+46701234567","address":{"street":"Storgatan 1","zipCode":"11122","city":"Stockholm","countryCode":"SE"}}"#,
-            ),
+            customer: Some(serde_json::json!({
+                "type": "person",
+                "name": "Astrid Lindqvist",
+                "email": "astrid.lindqvist@example.com",
+                "phone": "+46701234567",
+                "address": {"street": "Storgatan 1", "zipCode": "11122", "city": "Stockholm", "countryCode": "SE"},
+            })),
             method: vec![Method {
                 kind: "card",
                 created: noon(add_months(today, -6)),
@@ -387,7 +391,9 @@ impl State {
             let mut account = Account {
                 id: id.clone(),
                 number: Some(format!("KUND-{}", 100_002 + n)),
-                customer: raw(&format!(r#"{{"type":"person","name":"Kund {}"}}"#, n + 1)),
+                customer: Some(
+                    serde_json::json!({"type": "person", "name": format!("Kund {}", n + 1)}),
+                ),
                 method: Vec::new(),
                 link: Vec::new(),
                 status: "created",

@@ -59,13 +59,13 @@ fn paging(query: Option<&str>, top_keys: &[&str], skip_keys: &[&str]) -> Result<
         skip: 0,
         keep: Vec::new(),
     };
+    // A page size or offset that is not a whole number is a validation problem; a page size
+    // out of range is clamped (0 gives one item, as the smallest useful page).
     for (key, value) in pairs {
         if top_keys.iter().any(|k| k.eq_ignore_ascii_case(&key)) {
             paging.top = wire::parse_count(&value)
-                .filter(|top| (1..=MAX_TOP).contains(top))
-                .ok_or_else(|| {
-                    Problem::validation(&key, format!("must be a whole number from 1 to {MAX_TOP}"))
-                })?;
+                .ok_or_else(|| Problem::validation(&key, "must be a whole number"))?
+                .clamp(1, MAX_TOP);
         } else if skip_keys.iter().any(|k| k.eq_ignore_ascii_case(&key)) {
             paging.skip = wire::parse_count(&value)
                 .ok_or_else(|| Problem::validation(&key, "must be a whole number, 0 or more"))?;
@@ -468,6 +468,43 @@ fn valid_swedish_reg_no(value: &str) -> bool {
     (10 - sum % 10) % 10 == digits[11]
 }
 
+/// A card holder as sent.
+struct Holder {
+    number: Option<String>,
+    name: Option<String>,
+    national_id: Option<(String, Option<String>)>,
+}
+
+/// Reads `cardHolder`; checks a Swedish identity number.
+fn read_holder(holder: JsonObject) -> Result<Holder, Problem> {
+    // `number` and `name` may be null; the identifier object may not.
+    let national_id = holder.opt_object("nationalConsumerIdentifier")?;
+    let holder = holder.allow_nulls();
+    let mut read = Holder {
+        number: holder.opt_str("number")?,
+        name: holder.opt_str("name")?,
+        national_id: None,
+    };
+    if let Some(id) = national_id.map(JsonObject::allow_nulls) {
+        let value = id.str("value")?;
+        let country = id.opt_str("countryCode")?;
+        if country
+            .as_deref()
+            .is_none_or(|c| c.eq_ignore_ascii_case("SE"))
+            && !valid_swedish_reg_no(&value)
+        {
+            return Err(Problem::new(
+                StatusCode::BAD_REQUEST,
+                "invalid-reg-no",
+                "Invalid registration number",
+                "cardHolder.nationalConsumerIdentifier.value is not a valid Swedish personal identity number (YYYYMMDD-NNNC).",
+            ));
+        }
+        read.national_id = Some((value, country));
+    }
+    Ok(read)
+}
+
 /// Reads a card registration (the body of add and replace).
 fn read_card(body: &Bytes) -> Result<Card, Problem> {
     let body = JsonObject::from_body(body, true)?;
@@ -488,25 +525,10 @@ fn read_card(body: &Bytes) -> Result<Card, Problem> {
         national_id: None,
     };
     if let Some(holder) = body.opt_object("cardHolder")? {
-        card.holder_number = holder.opt_str("number")?;
-        card.holder_name = holder.opt_str("name")?;
-        if let Some(id) = holder.opt_object("nationalConsumerIdentifier")? {
-            let value = id.str("value")?;
-            let country = id.opt_str("countryCode")?;
-            if country
-                .as_deref()
-                .is_none_or(|c| c.eq_ignore_ascii_case("SE"))
-                && !valid_swedish_reg_no(&value)
-            {
-                return Err(Problem::new(
-                    StatusCode::BAD_REQUEST,
-                    "invalid-reg-no",
-                    "Invalid registration number",
-                    "cardHolder.nationalConsumerIdentifier.value is not a valid Swedish personal identity number (YYYYMMDD-NNNC).",
-                ));
-            }
-            card.national_id = Some((value, country));
-        }
+        let holder = read_holder(holder)?;
+        card.holder_number = holder.number;
+        card.holder_name = holder.name;
+        card.national_id = holder.national_id;
     }
     Ok(card)
 }
@@ -634,11 +656,10 @@ pub(super) async fn update_card(
         let body = JsonObject::from_body(&body, true)?;
         let deleted = body.opt_bool("deleted")?;
         let main = body.opt_bool("mainCard")?;
-        let holder = body.opt_object("cardHolder")?;
-        let holder = match holder {
-            Some(holder) => Some((holder.opt_str("number")?, holder.opt_str("name")?)),
-            None => None,
-        };
+        let holder = body
+            .opt_object("cardHolder")?
+            .map(read_holder)
+            .transpose()?;
         if deleted.is_none() && main.is_none() && holder.is_none() {
             return Err(Problem::validation(
                 "body",
@@ -672,9 +693,10 @@ pub(super) async fn update_card(
                     card.main_card = false;
                 }
             }
-            if let Some((number, name)) = holder {
-                card.holder_number = number.or(card.holder_number.take());
-                card.holder_name = name.or(card.holder_name.take());
+            if let Some(holder) = holder {
+                card.holder_number = holder.number.or(card.holder_number.take());
+                card.holder_name = holder.name.or(card.holder_name.take());
+                card.national_id = holder.national_id.or(card.national_id.take());
             }
             Ok(wire::no_content())
         })

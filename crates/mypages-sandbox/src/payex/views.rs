@@ -164,6 +164,9 @@ pub(crate) struct BillView {
     bill_amount: Decimal,
     bill_type: &'static str,
     status: &'static str,
+    /// Only on open bills (the document writes `null` on closed ones; the spec's schema is
+    /// not nullable, so the field is left out).
+    #[serde(skip_serializing_if = "Option::is_none")]
     active_payment_details: Option<PaymentDetails>,
     document: String,
 }
