@@ -89,76 +89,78 @@ impl Service<http::Request<Bytes>> for Retry {
 impl Retry {
     /// Runs the attempts; returns the final outcome and how many attempts were made.
     async fn run(&self, request: http::Request<Bytes>) -> (Outcome, u32) {
-        let this = self;
-        {
-            let meta = meta_of(&request);
-            let deadline = request.extensions().get::<Deadline>().map(|d| d.0);
-            let mut attempt: u32 = 1;
-            loop {
-                let span = tracing::debug_span!(
-                    "attempt",
-                    attempt,
-                    status = tracing::field::Empty,
-                    elapsed_ms = tracing::field::Empty,
-                );
-                let started = Instant::now();
-                let outcome = this
-                    .inner
-                    .clone()
-                    .oneshot(request.clone())
-                    .instrument(span.clone())
-                    .await;
-                span.record("elapsed_ms", started.elapsed().as_millis() as u64);
-                match &outcome {
-                    Ok(response) => {
-                        span.record("status", response.status().as_u16());
-                    }
-                    Err(error) => {
-                        span.record("status", tracing::field::debug(error.kind()));
-                    }
+        let meta = meta_of(&request);
+        let deadline = request.extensions().get::<Deadline>().map(|d| d.0);
+        let mut attempt: u32 = 1;
+        loop {
+            let outcome = self.attempt(&request, attempt).await;
+            let Some(retryable) = classify(&outcome, meta.idempotent, &self.policy) else {
+                if outcome.as_ref().is_ok_and(|r| r.status().is_success()) {
+                    self.budget.deposit(RetryPolicy::SUCCESS_REFUND);
                 }
-                let Some(retryable) = classify(&outcome, meta.idempotent, &this.policy) else {
-                    if outcome.as_ref().is_ok_and(|r| r.status().is_success()) {
-                        this.budget.deposit(RetryPolicy::SUCCESS_REFUND);
-                    }
-                    return (outcome, attempt);
-                };
-                if attempt >= this.policy.max_attempts {
-                    return (outcome, attempt);
-                }
-                let cost = if retryable.timeout {
-                    RetryPolicy::TIMEOUT_RETRY_COST
-                } else {
-                    RetryPolicy::RETRY_COST
-                };
-                if !this.budget.withdraw(cost) {
-                    tracing::warn!(attempt, "retry budget exhausted; not retrying");
-                    return (outcome, attempt);
-                }
-                let delay = retryable.retry_after.unwrap_or_else(|| {
-                    let mut rng = this
-                        .rng
-                        .lock()
-                        .unwrap_or_else(|poisoned| poisoned.into_inner());
-                    this.policy.backoff(attempt, &mut rng)
-                });
-                if deadline.is_some_and(|deadline| Instant::now() + delay >= deadline) {
-                    tracing::debug!(
-                        attempt,
-                        "no time left before the operation deadline; not retrying"
-                    );
-                    return (outcome, attempt);
-                }
+                return (outcome, attempt);
+            };
+            if attempt >= self.policy.max_attempts {
+                return (outcome, attempt);
+            }
+            let delay = retryable
+                .retry_after
+                .unwrap_or_else(|| self.policy.backoff(attempt, &mut self.rng()));
+            if deadline.is_some_and(|deadline| Instant::now() + delay >= deadline) {
                 tracing::debug!(
                     attempt,
-                    reason = retryable.reason,
-                    delay_ms = delay.as_millis() as u64,
-                    "retrying"
+                    "no time left before the operation deadline; not retrying"
                 );
-                drop(outcome);
-                tokio::time::sleep(delay).await;
-                attempt += 1;
+                return (outcome, attempt);
             }
+            let cost = if retryable.timeout {
+                RetryPolicy::TIMEOUT_RETRY_COST
+            } else {
+                RetryPolicy::RETRY_COST
+            };
+            if !self.budget.withdraw(cost) {
+                tracing::warn!(attempt, "retry budget exhausted; not retrying");
+                return (outcome, attempt);
+            }
+            tracing::debug!(
+                attempt,
+                reason = retryable.reason,
+                delay_ms = delay.as_millis() as u64,
+                "retrying"
+            );
+            drop(outcome);
+            tokio::time::sleep(delay).await;
+            attempt += 1;
         }
+    }
+
+    /// One attempt, in its own span.
+    async fn attempt(&self, request: &http::Request<Bytes>, attempt: u32) -> Outcome {
+        let span = tracing::debug_span!(
+            "attempt",
+            attempt,
+            status = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let outcome = self
+            .inner
+            .clone()
+            .oneshot(request.clone())
+            .instrument(span.clone())
+            .await;
+        span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+        match &outcome {
+            Ok(response) => span.record("status", response.status().as_u16()),
+            Err(error) => span.record("status", tracing::field::debug(error.kind())),
+        };
+        outcome
+    }
+
+    fn rng(&self) -> std::sync::MutexGuard<'_, fastrand::Rng> {
+        // A poisoned lock only means a panic elsewhere mid-draw; the generator is still usable.
+        self.rng
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }

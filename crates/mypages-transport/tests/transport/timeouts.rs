@@ -17,7 +17,7 @@ async fn a_slow_attempt_times_out_and_is_retried_when_idempotent() {
     })
     .await;
     let client = builder(&server.url())
-        .attempt_timeout(Duration::from_millis(100))
+        .attempt_timeout(Duration::from_millis(300))
         .build()
         .unwrap();
     let value = client.execute(&Call::get("/x")).await.unwrap();
@@ -91,8 +91,14 @@ async fn the_operation_timeout_cuts_retries_short() {
         .build()
         .unwrap();
     let error = client.execute(&Call::get("/x")).await.unwrap_err();
-    assert_eq!(error.timeout_kind(), Some(TimeoutKind::Operation));
-    assert!(server.hits() < 50);
+    // Either the deadline struck mid-attempt, or an attempt ended too close to it for
+    // another wait: then its 503 is returned as it is.
+    assert!(
+        error.timeout_kind() == Some(TimeoutKind::Operation)
+            || error.status().map(|s| s.as_u16()) == Some(503),
+        "{error}"
+    );
+    assert!(server.hits() < 50, "{} attempts", server.hits());
 }
 
 /// A listener whose accept queue is full: the kernel drops further SYNs, so connecting
