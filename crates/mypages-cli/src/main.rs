@@ -9,6 +9,7 @@
 //! mypages payex --base-url http://127.0.0.1:7070/payex --token sandbox-token --ledger 1000 accounts list
 //! ```
 
+mod avarda;
 mod connection;
 mod exit;
 mod input;
@@ -43,6 +44,8 @@ struct Cli {
 /// The top-level commands.
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Avarda MyPages: invoices, accounts (behind strong authentication) and payments.
+    Avarda(avarda::Args),
     /// Payments for Programmers (PayFunc): accounts, balance, links, methods, keys,
     /// subscriptions, orders.
     P4p(p4p::Args),
@@ -85,6 +88,7 @@ fn main() -> ExitCode {
 
 async fn run(command: Command, output: Output) -> Result<(), CliError> {
     match command {
+        Command::Avarda(args) => avarda::run(args, &output).await,
         Command::P4p(args) => p4p::run(args, &output).await,
         Command::Payex(args) => payex::run(args, &output).await,
         Command::Sandbox { addr } => mypages_sandbox::serve(addr)
