@@ -3,15 +3,30 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+/// One check: its name, the cargo arguments, and extra environment variables.
+type Step<'a> = (&'a str, Vec<&'a str>, Vec<(&'a str, &'a str)>);
+
 /// Runs every check in turn and stops at the first failure.
 pub(crate) fn run() -> Result<(), String> {
     let root = workspace_root();
-    let steps: Vec<(&str, Vec<&str>, Vec<(&str, &str)>)> = vec![
+    let steps: [Step<'_>; 4] = [
         ("format", vec!["fmt", "--all", "--check"], vec![]),
-        ("generated code is fresh", vec!["xtask", "codegen", "--check"], vec![]),
+        (
+            "generated code is fresh",
+            vec!["xtask", "codegen", "--check"],
+            vec![],
+        ),
         (
             "clippy",
-            vec!["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"],
+            vec![
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--locked",
+                "--",
+                "-D",
+                "warnings",
+            ],
             vec![],
         ),
         (
@@ -20,8 +35,8 @@ pub(crate) fn run() -> Result<(), String> {
             vec![("RUSTDOCFLAGS", "-D warnings")],
         ),
     ];
-    for (name, args, env) in &steps {
-        step(&root, name, args, env)?;
+    for (name, args, env) in steps {
+        step(&root, name, &args, &env)?;
     }
     // Tests need the external tools (.ci/run installs them): make their absence a failure.
     let test_env = [("MYPAGES_REQUIRE_TOOLS", "1")];
@@ -29,12 +44,28 @@ pub(crate) fn run() -> Result<(), String> {
         step(
             &root,
             "tests",
-            &["nextest", "run", "--workspace", "--locked", "--no-fail-fast"],
+            &[
+                "nextest",
+                "run",
+                "--workspace",
+                "--locked",
+                "--no-fail-fast",
+            ],
             &test_env,
         )?;
-        step(&root, "doc tests", &["test", "--workspace", "--locked", "--doc"], &test_env)?;
+        step(
+            &root,
+            "doc tests",
+            &["test", "--workspace", "--locked", "--doc"],
+            &test_env,
+        )?;
     } else {
-        step(&root, "tests", &["test", "--workspace", "--locked", "--no-fail-fast"], &test_env)?;
+        step(
+            &root,
+            "tests",
+            &["test", "--workspace", "--locked", "--no-fail-fast"],
+            &test_env,
+        )?;
     }
     eprintln!("xtask ci: all checks passed");
     Ok(())
@@ -51,7 +82,10 @@ fn step(root: &PathBuf, name: &str, args: &[&str], env: &[(&str, &str)]) -> Resu
     if status.success() {
         Ok(())
     } else {
-        Err(format!("{name} failed ({status}); run `cargo {}` to see why", args.join(" ")))
+        Err(format!(
+            "{name} failed ({status}); run `cargo {}` to see why",
+            args.join(" ")
+        ))
     }
 }
 
