@@ -8,6 +8,11 @@ use mypages_transport::{
     CachedToken, Client, Endpoint, Error, ExpiringToken, RequestBody, Response, SecretString,
 };
 use secrecy::ExposeSecret;
+use time::OffsetDateTime;
+
+/// How long a partner access token lives by Avarda's documentation: assumed when the answer
+/// carries neither `tokenExpirationUtc` nor a readable JWT `exp` claim.
+const DOCUMENTED_LIFETIME: Duration = Duration::from_secs(60 * 60);
 
 /// `POST /auth/token`: exchanges the client id and secret for a partner access token.
 pub(crate) struct GetPartnerAccessToken {
@@ -62,13 +67,73 @@ pub(crate) fn partner_token_source(
             );
             async move {
                 let answer = client.execute(&GetPartnerAccessToken { request }).await?;
+                let expires_at = answer
+                    .token_expiration_utc
+                    .or_else(|| jwt_expiry(answer.token.expose()))
+                    .unwrap_or_else(|| OffsetDateTime::now_utc() + DOCUMENTED_LIFETIME);
                 let token = SecretString::from(answer.token.into_inner());
-                Ok(ExpiringToken::expiring_at(
-                    token,
-                    answer.token_expiration_utc,
-                ))
+                Ok(ExpiringToken::expiring_at(token, expires_at))
             }
         },
         refresh_ahead,
     )
+}
+
+/// The `exp` claim of a JWT (its payload is base64url JSON), if it has a readable one. The
+/// signature is not checked: the value only decides when to fetch a new token.
+fn jwt_expiry(jwt: &str) -> Option<OffsetDateTime> {
+    let payload = jwt.split('.').nth(1)?;
+    let bytes = base64url_decode(payload)?;
+    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let exp = claims.get("exp")?.as_i64()?;
+    OffsetDateTime::from_unix_timestamp(exp).ok()
+}
+
+/// Decodes unpadded (or padded) base64url; `None` on any other character.
+fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim_end_matches('=');
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut buffer: u32 = 0;
+    let mut bits = 0u32;
+    for byte in text.bytes() {
+        let value = match byte {
+            b'A'..=b'Z' => byte - b'A',
+            b'a'..=b'z' => byte - b'a' + 26,
+            b'0'..=b'9' => byte - b'0' + 52,
+            b'-' => 62,
+            b'_' => 63,
+            _ => return None,
+        };
+        buffer = (buffer << 6) | u32::from(value);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push(u8::try_from((buffer >> bits) & 0xff).ok()?);
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_exp_claim_of_a_jwt() {
+        // {"alg":"HS256"} . {"sub":"merchant","exp":1795302798} . signature
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJtZXJjaGFudCIsImV4cCI6MTc5NTMwMjc5OH0.c2ln";
+        let exp = jwt_expiry(jwt).unwrap();
+        assert_eq!(exp.unix_timestamp(), 1_795_302_798);
+        assert_eq!(jwt_expiry("not-a-jwt"), None);
+        assert_eq!(jwt_expiry("a.b!c.d"), None);
+        assert_eq!(jwt_expiry("a.eyJub3RoaW5nIjp0cnVlfQ.d"), None);
+    }
+
+    #[test]
+    fn base64url_round_numbers() {
+        assert_eq!(base64url_decode("TWFu").unwrap(), b"Man");
+        assert_eq!(base64url_decode("TWE").unwrap(), b"Ma");
+        assert_eq!(base64url_decode("TQ==").unwrap(), b"M");
+        assert_eq!(base64url_decode("-_8").unwrap(), [0xfb, 0xff]);
+    }
 }

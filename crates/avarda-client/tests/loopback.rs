@@ -89,6 +89,23 @@ async fn token_is_refreshed_ahead_of_its_expiry() {
 }
 
 #[tokio::test]
+async fn without_token_expiration_utc_the_jwt_exp_claim_decides_the_refresh() {
+    let mut config = Config::answering(|_, _| (200, invoices_json()));
+    config.token_lifetime = Duration::from_secs(2);
+    config.expiry_in_jwt_only = true;
+    let server = Server::start(config).await;
+    let avarda = client(&server);
+    let me = customer("customer-1");
+    avarda.invoices().list(&me, "p").await.unwrap();
+    avarda.invoices().list(&me, "p").await.unwrap();
+    assert_eq!(server.token_fetches(), 1);
+    // `exp` is in whole seconds: the token lives 1 to 2 s, refreshed half its life ahead.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    avarda.invoices().list(&me, "p").await.unwrap();
+    assert_eq!(server.token_fetches(), 2);
+}
+
+#[tokio::test]
 async fn a_rejected_token_is_refreshed_once_and_the_call_replayed() {
     let mut config = Config::answering(|_, _| (200, invoices_json()));
     config.reject_first_token = true;
@@ -105,6 +122,7 @@ async fn a_rejected_token_is_refreshed_once_and_the_call_replayed() {
     assert_eq!(seen.len(), 2);
     assert_eq!(seen[0].header("authorization"), Some("Bearer tok-1"));
     assert_eq!(seen[1].header("authorization"), Some("Bearer tok-2"));
+    assert_eq!(seen[1].path, "/Invoices");
     // The new token stays cached.
     avarda
         .invoices()

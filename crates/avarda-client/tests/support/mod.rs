@@ -39,6 +39,8 @@ pub(crate) struct Config {
     pub(crate) token_lifetime: Duration,
     /// Answer 401 to API calls carrying the first token issued (as if Avarda revoked it).
     pub(crate) reject_first_token: bool,
+    /// Leave `tokenExpirationUtc` out: the expiry is only in the JWT's `exp` claim.
+    pub(crate) expiry_in_jwt_only: bool,
     /// The answer to the n-th (from 1) API request: status and body.
     pub(crate) respond: Box<Respond>,
 }
@@ -50,6 +52,7 @@ impl Config {
         Self {
             token_lifetime: Duration::from_secs(3600),
             reject_first_token: false,
+            expiry_in_jwt_only: false,
             respond: Box::new(respond),
         }
     }
@@ -138,6 +141,17 @@ async fn handle(
             );
         }
         let expires = time::OffsetDateTime::now_utc() + shared.config.token_lifetime;
+        if shared.config.expiry_in_jwt_only {
+            let claims = format!(
+                r#"{{"sub":"{CLIENT_ID}","exp":{}}}"#,
+                expires.unix_timestamp()
+            );
+            let jwt = format!(
+                "eyJhbGciOiJIUzI1NiJ9.{}.tok-{n}",
+                base64url(claims.as_bytes())
+            );
+            return json(200, format!(r#"{{"token":"{jwt}"}}"#));
+        }
         let expires = expires.format(&Rfc3339).unwrap();
         return json(
             200,
@@ -148,6 +162,7 @@ async fn handle(
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
+        .and_then(|v| v.rsplit('.').next())
         .unwrap_or_default()
         .to_owned();
     let n = shared.api_requests.fetch_add(1, Ordering::SeqCst) + 1;
@@ -171,4 +186,17 @@ pub(crate) fn account(id: &str, balance: &str) -> String {
     format!(
         r#"{{"id":"{id}","currency":"SEK","balance":{balance},"type":"Loan","dueDate":"2026-12-27T00:00:00Z","accountDate":"2026-11-27T00:00:00Z","state":"Unpaid","minimumAmountToPay":250.50,"originalAmount":10000.00}}"#
     )
+}
+
+/// Unpadded base64url, for the test server's JWTs.
+fn base64url(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().fold(0u32, |n, b| (n << 8) | u32::from(*b)) << (8 * (3 - chunk.len()));
+        for i in 0..=chunk.len() {
+            out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+        }
+    }
+    out
 }

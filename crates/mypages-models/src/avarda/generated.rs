@@ -40,18 +40,29 @@ impl TokenRequest {
 pub struct PartnerAccessToken {
     /// The JWT. It must never reach the customer's browser.
     pub token: Sensitive<String>,
-    /// When the token expires (about one hour after issue).
-    #[serde(with = "crate::date_time")]
-    pub token_expiration_utc: OffsetDateTime,
+    /// When the token expires (about one hour after issue). The expiry is also in the
+    /// JWT's `exp` claim, which is used when this field is absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::date_time::option"
+    )]
+    pub token_expiration_utc: Option<OffsetDateTime>,
 }
 
 impl PartnerAccessToken {
-    /// Creates a `PartnerAccessToken` from its required fields.
-    pub fn new(token: Sensitive<String>, token_expiration_utc: OffsetDateTime) -> Self {
+    /// Creates a `PartnerAccessToken` from its required fields; the optional fields start as `None` and are set with the `with_` methods.
+    pub fn new(token: Sensitive<String>) -> Self {
         Self {
             token,
-            token_expiration_utc,
+            token_expiration_utc: None,
         }
+    }
+
+    /// Sets `tokenExpirationUtc`: When the token expires (about one hour after issue).
+    pub fn with_token_expiration_utc(mut self, token_expiration_utc: OffsetDateTime) -> Self {
+        self.token_expiration_utc = Some(token_expiration_utc);
+        self
     }
 }
 
