@@ -296,7 +296,13 @@ impl AvardaClientBuilder {
                 if secret.expose_secret().trim().is_empty() {
                     return Err(invalid("client_secret", "must not be empty"));
                 }
-                let token_client = self.transport(&base_url).build()?;
+                // The token client does not retry by itself: a call whose token fetch failed
+                // transiently is retried as a whole (nothing was sent), so one policy and one
+                // budget bound every attempt.
+                let token_client = self
+                    .transport(&base_url)
+                    .retry(RetryPolicy::never())
+                    .build()?;
                 let source = partner_token_source(token_client, id, secret, self.refresh_ahead);
                 self.transport(&base_url).token_source(source).build()?
             }

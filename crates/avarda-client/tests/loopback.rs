@@ -162,6 +162,36 @@ async fn bad_credentials_are_a_typed_error_and_nothing_else_is_sent() {
 }
 
 #[tokio::test]
+async fn a_transient_token_failure_is_retried_within_the_calls_policy() {
+    let mut config = Config::answering(|_, _| (200, r#"{"purchaseId":"P1","jwt":"j"}"#.to_owned()));
+    config.token_failures = 1;
+    let server = Server::start(config).await;
+    let avarda = client(&server);
+    // POST /Pay is never repeated once sent, but a failed token fetch means it was not.
+    let session = avarda
+        .pay()
+        .start(&PayRequest::new("acc-1".to_owned()))
+        .await;
+    assert_eq!(session.unwrap().purchase_id, "P1");
+    assert_eq!(server.token_fetches(), 2);
+    assert_eq!(server.api_requests(), 1);
+
+    let mut config = Config::answering(|_, _| (200, invoices_json()));
+    config.token_failures = 100;
+    let server = Server::start(config).await;
+    let error = client(&server)
+        .invoices()
+        .list(&customer("customer-1"), "p")
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Server);
+    assert!(!error.may_have_reached_server());
+    // Three attempts in all (the default policy), not three per attempt.
+    assert_eq!(server.token_fetches(), 3);
+    assert_eq!(server.api_requests(), 0);
+}
+
+#[tokio::test]
 async fn a_ready_token_is_sent_as_is_and_no_token_is_fetched() {
     let server = Server::start(Config::answering(|_, _| (200, invoices_json()))).await;
     let avarda = AvardaClient::builder()

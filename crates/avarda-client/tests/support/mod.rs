@@ -39,6 +39,8 @@ pub(crate) struct Config {
     pub(crate) token_lifetime: Duration,
     /// Answer 401 to API calls carrying the first token issued (as if Avarda revoked it).
     pub(crate) reject_first_token: bool,
+    /// Answer 503 to this many token requests first.
+    pub(crate) token_failures: usize,
     /// Leave `tokenExpirationUtc` out: the expiry is only in the JWT's `exp` claim.
     pub(crate) expiry_in_jwt_only: bool,
     /// The answer to the n-th (from 1) API request: status and body.
@@ -53,6 +55,7 @@ impl Config {
             token_lifetime: Duration::from_secs(3600),
             reject_first_token: false,
             expiry_in_jwt_only: false,
+            token_failures: 0,
             respond: Box::new(respond),
         }
     }
@@ -132,6 +135,9 @@ async fn handle(
     let body = String::from_utf8_lossy(&body).into_owned();
     if path == "/auth/token" {
         let n = shared.token_fetches.fetch_add(1, Ordering::SeqCst) + 1;
+        if n <= shared.config.token_failures {
+            return json(503, r#"{"message":"token service unavailable"}"#.to_owned());
+        }
         let request: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
         if request["clientId"] != CLIENT_ID || request["clientSecret"] != CLIENT_SECRET {
             return json(
