@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use p4p_client::models::{
     AccountCreatable, AccountId, AccountUpdate, Customer, EventType, Items, OrderCreatable,
-    OrderId, SubscriptionCreatable, SubscriptionId, SubscriptionUpdate,
+    OrderId, Sensitive, SubscriptionCreatable, SubscriptionId, SubscriptionUpdate,
 };
 use p4p_client::{AccountRef, Environment, P4pClient, RetryPolicy, SecretString, SettleTarget};
 use secrecy::ExposeSecret;
@@ -23,8 +23,8 @@ const BASE_URL_ENV: &str = "MYPAGES_P4P_BASE_URL";
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     /// The API key: private, public, or an account key (which allows `me` as the account).
-    #[arg(long, env = "P4P_KEY", hide_env_values = true, value_name = "KEY")]
-    key: Option<String>,
+    #[arg(long, env = "P4P_KEY", hide_env_values = true, value_name = "KEY", value_parser = secret)]
+    key: Option<Sensitive<String>>,
     #[command(flatten)]
     connection: ConnectionArgs,
     #[command(subcommand)]
@@ -124,8 +124,8 @@ enum MethodsCommand {
         /// The account id.
         id: String,
         /// The tokenized card.
-        #[arg(long, value_name = "TOKEN")]
-        card: String,
+        #[arg(long, value_name = "TOKEN", value_parser = secret)]
+        card: Sensitive<String>,
     },
 }
 
@@ -226,13 +226,13 @@ pub(crate) async fn run(args: Args, out: &Output) -> Result<(), CliError> {
         }
         Resource::Methods(MethodsCommand::Add { id, card }) => {
             let account = account_id("ID", &id)?;
-            if card.trim().is_empty() {
+            if card.expose().trim().is_empty() {
                 return Err(CliError::usage(
                     "--card",
                     "must not be empty: give the tokenized card",
                 ));
             }
-            let card = SecretString::from(card);
+            let card = SecretString::from(card.into_inner());
             out.print(
                 &client
                     .accounts()
@@ -341,7 +341,8 @@ async fn subscriptions(
 fn build_client(args: &Args) -> Result<P4pClient, CliError> {
     let key = args
         .key
-        .as_deref()
+        .as_ref()
+        .map(|key| key.expose().as_str())
         .filter(|key| !key.trim().is_empty())
         .ok_or_else(|| {
             CliError::usage(
@@ -365,6 +366,11 @@ fn build_client(args: &Args) -> Result<P4pClient, CliError> {
         Some("base_url") => CliError::usage("--base-url", error.to_string()),
         _ => api(error),
     })
+}
+
+/// Reads a secret argument (a key, a card token) so that `Debug` never prints it.
+fn secret(text: &str) -> Result<Sensitive<String>, std::convert::Infallible> {
+    Ok(Sensitive::new(text.to_owned()))
 }
 
 /// Maps a client error to its exit: refused input 2, a PayFunc error 4, the rest 5.
