@@ -389,6 +389,16 @@ async fn payfunc_errors_exit_4_and_failures_exit_5() {
         "the key is never echoed: {}",
         denied.stderr
     );
+
+    let card = "card.token.secret";
+    let args = ["methods", "add", "nosuchaccount000", "--card", card];
+    let missing = run(&url, KEY, &args, "").await;
+    assert_eq!(missing.code, 4, "{}", missing.stderr);
+    assert!(
+        !missing.stderr.contains(card),
+        "the card token is never echoed: {}",
+        missing.stderr
+    );
     sandbox.shutdown().await.unwrap();
 
     let unreachable = mypages(NOWHERE, KEY, &["accounts", "list"], "");
