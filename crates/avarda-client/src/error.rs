@@ -298,6 +298,20 @@ mod tests {
         assert!(ErrorFields::parse(b"").is_empty());
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_error_body_parses_without_panicking(body in proptest::collection::vec(proptest::num::u8::ANY, 0..256)) {
+            let _ = ErrorFields::parse(&body);
+        }
+
+        #[test]
+        fn any_json_object_parses_without_panicking(key in "[a-zA-Z_]{0,20}", value in "\\PC{0,40}") {
+            let body = serde_json::json!({ key: value, "errorCode": value }).to_string();
+            let fields = ErrorFields::parse(body.as_bytes());
+            proptest::prop_assert_eq!(fields.error_code.as_deref(), Some(value.as_str()));
+        }
+    }
+
     #[test]
     fn invalid_arguments_keep_their_argument() {
         let error = Error::from(mypages_transport::Error::invalid_request(

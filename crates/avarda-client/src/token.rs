@@ -129,6 +129,14 @@ mod tests {
         assert_eq!(jwt_expiry("a.eyJub3RoaW5nIjp0cnVlfQ.d"), None);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_token_text_is_read_without_panicking(text in "\\PC{0,200}") {
+            let _ = jwt_expiry(&text);
+            let _ = base64url_decode(&text);
+        }
+    }
+
     #[test]
     fn base64url_round_numbers() {
         assert_eq!(base64url_decode("TWFu").unwrap(), b"Man");
