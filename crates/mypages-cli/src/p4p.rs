@@ -391,8 +391,9 @@ fn subscription_id(text: &str) -> Result<SubscriptionId, CliError> {
     SubscriptionId::new(text).map_err(|e| CliError::usage("SUB", e.to_string()))
 }
 
-/// Reads an Account Creatable; PayFunc requires `method`, so an empty list is added when
-/// the file leaves it out. Member values are kept as JSON text, so amounts stay exact.
+/// Reads an Account Creatable; PayFunc requires `method`, so an empty list is sent when
+/// the file leaves it out (or writes `null`). Member values are kept as JSON text, so
+/// amounts stay exact.
 fn read_account_creatable(file: &Path) -> Result<AccountCreatable, CliError> {
     let text = input::read_text("--file", file)?;
     let not_an_account = |e: serde_json::Error| {
@@ -406,7 +407,10 @@ fn read_account_creatable(file: &Path) -> Result<AccountCreatable, CliError> {
     };
     let mut members: std::collections::BTreeMap<String, Box<RawValue>> =
         serde_json::from_str(&text).map_err(not_an_account)?;
-    if !members.contains_key("method") {
+    let missing = members
+        .get("method")
+        .is_none_or(|method| method.get().trim() == "null");
+    if missing {
         let empty = RawValue::from_string("[]".to_owned()).map_err(not_an_account)?;
         members.insert("method".to_owned(), empty);
     }

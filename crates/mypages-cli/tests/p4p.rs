@@ -122,6 +122,17 @@ async fn accounts_keys_balance_links_and_methods() {
     assert_eq!(created["method"], Value::Array(Vec::new()));
     let id = created["id"].as_str().unwrap().to_owned();
 
+    let null_method = r#"{"number": "cli-2", "method": null}"#;
+    let created_too = run(
+        &url,
+        KEY,
+        &["accounts", "create", "--file", "-"],
+        null_method,
+    )
+    .await
+    .ok()
+    .json();
+    assert_eq!(created_too["method"], Value::Array(Vec::new()));
     let got = run(&url, KEY, &["accounts", "get", &id], "")
         .await
         .ok()
