@@ -112,6 +112,18 @@ fn method_documented() {
 }
 
 #[test]
+fn method_creatable_documented() {
+    let (method, json): (MethodCreatable, _) = round_trip("method_creatable_documented");
+    insta::assert_snapshot!("p4p_method_creatable_documented", json);
+    assert_eq!(method.r#type, MethodCreatableType::Token);
+    assert_eq!(method.card.expose(), "abc.def.ghi");
+    assert!(
+        !format!("{method:?}").contains("abc.def.ghi"),
+        "the card token is redacted"
+    );
+}
+
+#[test]
 fn card_expiry_is_checked() {
     assert!(serde_json::from_str::<CardExpiry>("[0, 22]").is_err());
     assert!(serde_json::from_str::<CardExpiry>("[13, 22]").is_err());
