@@ -338,6 +338,34 @@ async fn creations_are_never_retried_reads_are() {
         .unwrap_err();
     assert_eq!(error.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
 
+    // A connection dropped mid-request: it may have reached PayFunc, so no second attempt.
+    sandbox.add_fault(
+        FaultRule::new(FaultKind::Drop)
+            .provider(Provider::P4p)
+            .method(Method::POST)
+            .path("/account")
+            .next(1),
+    );
+    let error = private
+        .accounts()
+        .create(&AccountCreatable::new(Vec::new()))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Transport, "{error}");
+    assert!(error.may_have_reached_server());
+
+    // A truncated answer is a decode error, not a success.
+    sandbox.add_fault(
+        FaultRule::new(FaultKind::Truncate)
+            .provider(Provider::P4p)
+            .method(Method::GET)
+            .path("/account")
+            .next(3),
+    );
+    let error = private.accounts().list().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Decode, "{error}");
+    sandbox.clear_faults();
+
     // The same fault on reads and settling is retried away.
     sandbox.add_fault(once(Method::GET, "/account/*"));
     private.accounts().get(&demo()).await.unwrap();
