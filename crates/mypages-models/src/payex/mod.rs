@@ -23,15 +23,20 @@ pub use generated::*;
 
 /// The `next` link of optional paging links, ignoring blank values.
 fn non_blank(link: Option<&String>) -> Option<&str> {
-    link.map(String::as_str).filter(|link| !link.trim().is_empty())
+    link.map(String::as_str)
+        .filter(|link| !link.trim().is_empty())
 }
 
 impl AccountList {
     /// The root-relative link to the next page: `navigation.next` (`skip`), or `view.next`
     /// (`$top`/`$skip`) when the server pages that way; `None` on the last page.
     pub fn next_link(&self) -> Option<&str> {
-        non_blank(self.navigation.as_ref().and_then(|navigation| navigation.next.as_ref()))
-            .or_else(|| non_blank(self.view.as_ref().and_then(|view| view.next.as_ref())))
+        non_blank(
+            self.navigation
+                .as_ref()
+                .and_then(|navigation| navigation.next.as_ref()),
+        )
+        .or_else(|| non_blank(self.view.as_ref().and_then(|view| view.next.as_ref())))
     }
 }
 
@@ -46,7 +51,13 @@ macro_rules! view_paged {
     )*};
 }
 
-view_paged!(BillList, CardList, TransactionList, ReservationList, ActivePaymentOrderList);
+view_paged!(
+    BillList,
+    CardList,
+    TransactionList,
+    ReservationList,
+    ActivePaymentOrderList
+);
 
 impl Operation {
     /// The operation's name: `rel`, or `title` in the older shape.
@@ -65,9 +76,11 @@ impl Operation {
 
 /// Finds the operation named `rel` (case-insensitively) in an optional list of operations.
 fn find<'a>(operations: Option<&'a Vec<Operation>>, rel: &str) -> Option<&'a Operation> {
-    operations?
-        .iter()
-        .find(|operation| operation.name().is_some_and(|name| name.eq_ignore_ascii_case(rel)))
+    operations?.iter().find(|operation| {
+        operation
+            .name()
+            .is_some_and(|name| name.eq_ignore_ascii_case(rel))
+    })
 }
 
 impl Account {
@@ -96,9 +109,11 @@ mod tests {
         .unwrap();
         assert_eq!(page.next_link(), Some("/a?skip=2"));
         let page: AccountList =
-            serde_json::from_str(r#"{"items":[],"navigation":{"next":" "},"view":{"next":"/b"}}"#).unwrap();
+            serde_json::from_str(r#"{"items":[],"navigation":{"next":" "},"view":{"next":"/b"}}"#)
+                .unwrap();
         assert_eq!(page.next_link(), Some("/b"));
-        let page: AccountList = serde_json::from_str(r#"{"items":[],"navigation":{"next":null}}"#).unwrap();
+        let page: AccountList =
+            serde_json::from_str(r#"{"items":[],"navigation":{"next":null}}"#).unwrap();
         assert_eq!(page.next_link(), None);
     }
 
