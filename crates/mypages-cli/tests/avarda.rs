@@ -44,7 +44,11 @@ async fn mypages(args: &[&str], env: &[(&str, &str)]) -> Run {
         ] {
             command.env_remove(name);
         }
-        let output = command.args(&args).envs(env).output().expect("the mypages binary runs");
+        let output = command
+            .args(&args)
+            .envs(env)
+            .output()
+            .expect("the mypages binary runs");
         Run {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
