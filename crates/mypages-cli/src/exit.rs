@@ -29,6 +29,12 @@ pub(crate) enum CliError {
     Transport(Error),
     /// Exit 5: something local failed after the call (writing a file, stdout).
     Failure(String),
+    /// A partial failure the command has already printed (the overview's failed rows):
+    /// only the exit code remains to give.
+    Reported {
+        /// The exit code.
+        code: u8,
+    },
 }
 
 impl CliError {
@@ -52,6 +58,7 @@ impl CliError {
             Self::StrongAuth { .. } => 3,
             Self::Provider(_) => 4,
             Self::Transport(_) | Self::Failure(_) => 5,
+            Self::Reported { code } => *code,
         }
     }
 
@@ -81,6 +88,7 @@ impl CliError {
             Self::Provider(error) => describe_provider_error(error),
             Self::Transport(error) => describe_transport_error(error),
             Self::Failure(message) => format!("mypages: {message}\n"),
+            Self::Reported { .. } => String::new(),
         }
     }
 }

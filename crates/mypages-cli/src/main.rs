@@ -11,9 +11,11 @@
 
 mod avarda;
 mod connection;
+mod demo;
 mod exit;
 mod input;
 mod output;
+mod overview;
 mod p4p;
 mod payex;
 
@@ -52,6 +54,11 @@ enum Command {
     /// PayEx Ledger Account API: accounts, bills and their PDFs, cards, transactions,
     /// reservations, recurring payments, payment orders.
     Payex(payex::Args),
+    /// Run the main job on the embedded sandbox: one customer's accounts, invoices, bills
+    /// and recent transactions at all three providers, gathered concurrently.
+    Demo,
+    /// One customer's accounts across the providers a config file names.
+    Overview(overview::Args),
     /// Serve the three simulated providers until interrupted.
     Sandbox {
         /// Address to listen on.
@@ -91,6 +98,8 @@ async fn run(command: Command, output: Output) -> Result<(), CliError> {
         Command::Avarda(args) => avarda::run(args, &output).await,
         Command::P4p(args) => p4p::run(args, &output).await,
         Command::Payex(args) => payex::run(args, &output).await,
+        Command::Demo => demo::run(&output).await,
+        Command::Overview(args) => overview::run(args, &output).await,
         Command::Sandbox { addr } => mypages_sandbox::serve(addr)
             .await
             .map_err(|e| CliError::failure(e.to_string())),

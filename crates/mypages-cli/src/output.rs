@@ -212,6 +212,8 @@ pub(crate) fn grid(header: &[String], rows: &[Vec<String>], right_align: &[bool]
                 }
             }
         }
+        let trimmed = out.trim_end().len();
+        out.truncate(trimmed);
         out.push('\n');
         out
     };
