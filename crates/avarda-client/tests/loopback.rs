@@ -394,6 +394,43 @@ async fn error_answers_keep_status_headers_and_body_whatever_their_shape() {
 }
 
 #[tokio::test]
+async fn forbidden_rate_limited_and_slow_answers_have_their_own_kinds() {
+    let server = Server::start(Config::answering(|seen, _| match seen.path.as_str() {
+        "/Invoices/locked" => (403, r#"{"message":"Forbidden"}"#.to_owned()),
+        _ => (429, r#"{"message":"Too many requests"}"#.to_owned()),
+    }))
+    .await;
+    let avarda = client(&server);
+    let me = customer("customer-1");
+    let error = avarda.invoices().get(&me, "p", "locked").await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Forbidden);
+    assert_eq!(server.api_requests(), 1, "403 is not retried");
+
+    let error = avarda.invoices().list(&me, "p").await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::RateLimited);
+    assert!(error.is_transient());
+    assert_eq!(
+        server.api_requests(),
+        4,
+        "a read is tried three times on 429"
+    );
+
+    let mut config = Config::answering(|_, _| (200, invoices_json()));
+    config.delay = Duration::from_secs(5);
+    let slow = Server::start(config).await;
+    let avarda = AvardaClient::builder()
+        .base_url(slow.url())
+        .credentials(CLIENT_ID, CLIENT_SECRET)
+        .attempt_timeout(Duration::from_millis(100))
+        .retry(RetryPolicy::never())
+        .build()
+        .unwrap();
+    let error = avarda.invoices().list(&me, "p").await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Timeout);
+    assert!(error.may_have_reached_server());
+}
+
+#[tokio::test]
 async fn an_answer_that_is_not_the_documented_json_is_a_decode_error_with_its_path() {
     let server = Server::start(Config::answering(|_, _| {
         (

@@ -39,6 +39,8 @@ pub(crate) struct Config {
     pub(crate) token_lifetime: Duration,
     /// Answer 401 to API calls carrying the first token issued (as if Avarda revoked it).
     pub(crate) reject_first_token: bool,
+    /// Wait this long before answering API requests.
+    pub(crate) delay: Duration,
     /// Answer 503 to this many token requests first.
     pub(crate) token_failures: usize,
     /// Leave `tokenExpirationUtc` out: the expiry is only in the JWT's `exp` claim.
@@ -56,6 +58,7 @@ impl Config {
             reject_first_token: false,
             expiry_in_jwt_only: false,
             token_failures: 0,
+            delay: Duration::ZERO,
             respond: Box::new(respond),
         }
     }
@@ -183,6 +186,7 @@ async fn handle(
     if bearer.is_empty() || (shared.config.reject_first_token && bearer == "tok-1") {
         return json(401, r#"{"message":"Unauthorized"}"#.to_owned());
     }
+    tokio::time::sleep(shared.config.delay).await;
     let (status, body) = (shared.config.respond)(&seen, n);
     json(status, body)
 }
