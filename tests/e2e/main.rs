@@ -7,7 +7,10 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod failures;
 mod journeys_avarda;
 mod journeys_p4p;
 mod journeys_payex;
+mod paging;
+mod retries;
 mod support;
