@@ -235,14 +235,13 @@ impl Endpoint for CreateAccountKey {
         Ok(account_path(self.account.as_str(), ""))
     }
 
-    /// The key comes as a JSON string; a bare token in a text body is accepted too.
+    /// The key comes as a JSON string; a bare token in a text body (one word that is not
+    /// JSON, such as `abc.def.ghi`) is accepted too.
     fn decode(&self, response: Response) -> Result<SecretString, TransportError> {
-        if let Ok(text) = std::str::from_utf8(response.body()) {
+        let is_json = serde_json::from_slice::<serde::de::IgnoredAny>(response.body()).is_ok();
+        if let (false, Ok(text)) = (is_json, std::str::from_utf8(response.body())) {
             let token = text.trim();
-            if !token.is_empty()
-                && !token.starts_with(['{', '[', '"'])
-                && !token.contains(char::is_whitespace)
-            {
+            if !token.is_empty() && !token.contains(char::is_whitespace) {
                 return Ok(SecretString::from(token.to_owned()));
             }
         }

@@ -214,18 +214,23 @@ async fn create_key_reads_a_json_string_or_a_bare_token_and_keeps_it_secret() {
     server.reply(Reply::json(200, r#""eyJhbGciOi.account.key""#));
     server.reply(Reply::text(200, "text/plain", "eyJhbGciOi.bare.key\n"));
     server.reply(Reply::json(200, r#""""#));
+    server.reply(Reply::json(200, "null"));
+    server.reply(Reply::json(200, r#"{"key":"k"}"#));
     let client = server.client();
     let key = client.accounts().create_key(&account_id()).await.unwrap();
     assert_eq!(key.expose_secret(), "eyJhbGciOi.account.key");
     assert!(!format!("{key:?}").contains("eyJhbGciOi"));
     let key = client.accounts().create_key(&account_id()).await.unwrap();
     assert_eq!(key.expose_secret(), "eyJhbGciOi.bare.key");
-    let error = client
-        .accounts()
-        .create_key(&account_id())
-        .await
-        .unwrap_err();
-    assert_eq!(error.kind(), p4p_client::ErrorKind::Decode);
+    for _ in 0..3 {
+        // An empty string, `null` and an object are no key.
+        let error = client
+            .accounts()
+            .create_key(&account_id())
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind(), p4p_client::ErrorKind::Decode);
+    }
     let request = &server.requests()[0];
     assert_eq!(
         (request.method.clone(), request.path.as_str()),
