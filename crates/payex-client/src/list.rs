@@ -63,7 +63,8 @@ page!(
 /// prefix kept), only when the previous page has been consumed.
 ///
 /// An argument that failed validation surfaces as the first (and only) element of the
-/// stream, before anything is sent.
+/// stream, before anything is sent. A page whose `next` link repeats the previous page's
+/// ends the list (instead of asking for the same page for ever).
 #[must_use = "a list does nothing until its pages or items are read"]
 pub struct List<P> {
     client: PayexClient,
@@ -102,7 +103,7 @@ impl<P: Page> List<P> {
             Ok(first) => ItemsState::Running(
                 self.client
                     .transport()
-                    .link_pages(first, |page: &P| page.next_page())
+                    .link_pages(first, next_link())
                     .items(P::into_items),
             ),
             Err(error) => ItemsState::Failed(Some(error)),
@@ -124,6 +125,20 @@ impl<P: Page> List<P> {
     pub async fn first_page(self) -> Result<P, Error> {
         let first = self.first?;
         Ok(self.client.transport().execute(&first).await?)
+    }
+}
+
+/// The next-page link of each page, except a link that repeats the previous one: a server
+/// that keeps answering with the same `next` would otherwise be asked for ever.
+fn next_link<P: Page>() -> impl FnMut(&P) -> Option<String> + Send + 'static {
+    let mut previous: Option<String> = None;
+    move |page: &P| {
+        let next = page.next_page()?;
+        if previous.as_deref() == Some(next.as_str()) {
+            return None;
+        }
+        previous = Some(next.clone());
+        Some(next)
     }
 }
 

@@ -151,6 +151,27 @@ async fn pages_are_fetched_lazily_one_at_a_time() {
 }
 
 #[tokio::test]
+async fn a_next_link_that_repeats_ends_the_list() {
+    let server = Server::start().await;
+    let looping = r#"{"items":[{"amount":1}],"view":{"next":"/ledger/account/v1/501/accounts/NNN/reservations?$skip=1"}}"#;
+    server.json(
+        Method::GET,
+        &route("/accounts/NNN/reservations"),
+        200,
+        looping,
+    );
+    server.json(
+        Method::GET,
+        &route("/accounts/NNN/reservations?$skip=1"),
+        200,
+        looping,
+    );
+    let reservations = client(&server).reservations("NNN").all().await.unwrap();
+    assert_eq!(reservations.len(), 2);
+    assert_eq!(server.seen().len(), 2);
+}
+
+#[tokio::test]
 async fn account_get_decodes_the_documented_example() {
     let server = Server::start().await;
     server.json(
