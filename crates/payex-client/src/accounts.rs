@@ -74,17 +74,20 @@ impl Accounts {
         .await
     }
 
-    /// Lowers the credit limit, after checking the request against the account; see
+    /// Lowers the credit limit, after checking it against the account; see
     /// [`Accounts::checked_update`]. Returns the limit the account had before.
     pub async fn lower_credit_limit(
         &self,
         account_no: &str,
         credit_limit: Decimal,
     ) -> Result<Decimal, Error> {
-        let update = AccountUpdate::new().with_credit_limit(credit_limit);
-        let before = self.checked_update(account_no, &update).await?;
-        // `checked_update` fetched the account because the update sets a credit limit.
-        Ok(before.unwrap_or(credit_limit))
+        let current = self.check_credit_limit(account_no, credit_limit).await?;
+        self.update(
+            account_no,
+            &AccountUpdate::new().with_credit_limit(credit_limit),
+        )
+        .await?;
+        Ok(current)
     }
 
     /// Sends a partial update after checking a new credit limit against the account.
@@ -99,10 +102,20 @@ impl Accounts {
         account_no: &str,
         update: &AccountUpdate,
     ) -> Result<Option<Decimal>, Error> {
-        let Some(credit_limit) = update.credit_limit else {
-            self.update(account_no, update).await?;
-            return Ok(None);
+        let before = match update.credit_limit {
+            Some(credit_limit) => Some(self.check_credit_limit(account_no, credit_limit).await?),
+            None => None,
         };
+        self.update(account_no, update).await?;
+        Ok(before)
+    }
+
+    /// The account's current credit limit, when `credit_limit` is not negative and not above it.
+    async fn check_credit_limit(
+        &self,
+        account_no: &str,
+        credit_limit: Decimal,
+    ) -> Result<Decimal, Error> {
         validate::non_negative_amount("credit_limit", credit_limit)?;
         let current = self.get(account_no).await?.credit_limit;
         if credit_limit > current {
@@ -113,8 +126,7 @@ impl Accounts {
                 ),
             ));
         }
-        self.update(account_no, update).await?;
-        Ok(Some(current))
+        Ok(current)
     }
 
     /// Deposits a payment taken by a payment service provider on the account.
