@@ -9,6 +9,7 @@
 
 mod failures;
 mod journeys_avarda;
+mod journeys_overview;
 mod journeys_p4p;
 mod journeys_payex;
 mod paging;
