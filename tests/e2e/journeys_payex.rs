@@ -228,3 +228,38 @@ async fn a_recurring_payment_configuration_is_created_updated_and_deleted() {
     let error = recurring.delete().await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
 }
+
+#[tokio::test]
+async fn a_28_digit_amount_keeps_every_digit() {
+    let sandbox = support::sandbox().await;
+    let payex = support::payex(&sandbox);
+
+    let food = payex.accounts().get(FOOD).await.unwrap();
+    let max = food
+        .max_payment_amount
+        .expect("the food account has a payment cap");
+    assert_eq!(max.to_string(), "99999999999999999999999999.99");
+    let json = serde_json::to_string(&food).unwrap();
+    assert!(
+        json.contains(r#""maxPaymentAmount":99999999999999999999999999.99"#),
+        "{json}"
+    );
+
+    // The largest payment PayEx allows is booked to the cent: -120.00 - cap.
+    let payment = PspPayment::new(max, TODAY, "e2e-psp-huge".to_owned());
+    payex
+        .accounts()
+        .register_psp_payment(FOOD, &payment)
+        .await
+        .unwrap();
+    let after = payex.accounts().get(FOOD).await.unwrap();
+    assert_eq!(
+        after.total_balance.to_string(),
+        "-100000000000000000000000119.99"
+    );
+    let json = serde_json::to_string(&after).unwrap();
+    assert!(
+        json.contains(r#""totalBalance":-100000000000000000000000119.99"#),
+        "{json}"
+    );
+}
