@@ -363,5 +363,11 @@ fn cli_error_naming(error: avarda_client::Error, account: &'static str) -> CliEr
         };
         return CliError::usage(option, error.to_string());
     }
+    if error.kind() == ErrorKind::InvalidCredentials {
+        // Exit 4 prints Avarda's answer, which may not say it came from the token endpoint.
+        eprintln!(
+            "mypages: Avarda refused the partner credentials at POST /auth/token; check --client-id, --client-secret and --env / --base-url"
+        );
+    }
     CliError::from(error.into_transport())
 }

@@ -448,6 +448,7 @@ async fn avarda_errors_exit_4_and_transport_failures_exit_5() {
     assert_eq!(run.code, 4, "{}", run.stderr);
     assert!(run.stderr.contains("401"), "{}", run.stderr);
     assert!(run.stderr.contains("invalid_client"), "{}", run.stderr);
+    assert!(run.stderr.contains("/auth/token"), "{}", run.stderr);
     assert!(!run.stderr.contains("the-wrong-secret"), "{}", run.stderr);
 
     // A ready token Avarda does not know.
