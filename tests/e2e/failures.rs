@@ -276,3 +276,48 @@ async fn an_unreachable_host_is_a_connect_error_and_nothing_was_sent() {
     assert!(!error.may_have_reached_server());
     assert!(error.to_string().contains(&addr.to_string()), "{error}");
 }
+
+#[tokio::test]
+async fn errors_under_faults_never_show_credentials() {
+    let sandbox = support::sandbox().await;
+    let secrets = [
+        PAYEX_TOKEN,
+        P4P_KEY,
+        mypages_sandbox::credentials::AVARDA_CLIENT_SECRET,
+        AVARDA_CUSTOMER_TOKEN,
+    ];
+    let mut shown = Vec::new();
+    for kind in [
+        FaultKind::Status(503),
+        FaultKind::Status(401),
+        FaultKind::Drop,
+        FaultKind::Truncate,
+    ] {
+        let id = sandbox.add_fault(mypages_sandbox::FaultRule::new(kind).method(Method::GET));
+        let error = support::payex(&sandbox)
+            .accounts()
+            .get(MAIN)
+            .await
+            .unwrap_err();
+        shown.push(format!("{error} {error:?}"));
+        let error = support::avarda(&sandbox)
+            .invoices()
+            .list(&demo_customer(), AVARDA_PURCHASE_ID)
+            .await
+            .unwrap_err();
+        shown.push(format!("{error} {error:?}"));
+        let error = support::p4p(&sandbox)
+            .accounts()
+            .get(&demo_account())
+            .await
+            .unwrap_err();
+        shown.push(format!("{error} {error:?}"));
+        assert!(sandbox.remove_fault(id));
+    }
+    assert_eq!(shown.len(), 12);
+    for text in &shown {
+        for secret in secrets {
+            assert!(!text.contains(secret), "{secret:?} shown in {text}");
+        }
+    }
+}
