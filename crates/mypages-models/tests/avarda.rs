@@ -4,6 +4,8 @@
 //! amounts digit for digit, unknown enum values kept, both accounts shapes.
 
 #![cfg(feature = "avarda")]
+// Test helpers may unwrap: a failure there is a failed test.
+#![allow(clippy::unwrap_used)]
 
 use mypages_models::Decimal;
 use mypages_models::avarda::*;
