@@ -2,6 +2,7 @@
 //! `(method, path and query)` with the response the test registered, and records every
 //! request it sees, so a test can assert what was (or was not) sent.
 
+// Each test binary uses a different part of the server; unwrapping is how tests fail.
 #![allow(dead_code, clippy::unwrap_used)]
 
 use std::collections::HashMap;
@@ -84,11 +85,6 @@ impl Server {
     /// The base URL with the test prefix: `http://127.0.0.1:PORT/payex`.
     pub(crate) fn base_url(&self) -> String {
         format!("{}{PREFIX}", self.root)
-    }
-
-    /// `http://127.0.0.1:PORT` without any prefix.
-    pub(crate) fn root(&self) -> &str {
-        &self.root
     }
 
     /// The route of the Account API under the prefix: `/payex/ledger/account/v1/501` + `rest`.
