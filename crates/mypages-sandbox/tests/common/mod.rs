@@ -63,11 +63,40 @@ pub async fn send(
     if let Some(body) = body {
         stream.write_all(body).await?;
     }
-    let mut raw = Vec::new();
-    tokio::time::timeout(Duration::from_secs(20), stream.read_to_end(&mut raw))
+    let raw = tokio::time::timeout(Duration::from_secs(20), read_response(&mut stream))
         .await
         .map_err(|_| std::io::Error::new(std::io::ErrorKind::TimedOut, "no answer"))??;
     parse(&raw)
+}
+
+/// Reads one response: up to its `Content-Length`, its last chunk, or the end of the stream
+/// (some servers keep the connection open despite `Connection: close`).
+async fn read_response(stream: &mut TcpStream) -> std::io::Result<Vec<u8>> {
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 8192];
+    loop {
+        if let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok());
+            let body = &raw[end + 4..];
+            let complete = match length {
+                Some(length) => body.len() >= length,
+                None if head.contains("transfer-encoding: chunked") => body.ends_with(b"0\r\n\r\n"),
+                None => false,
+            };
+            if complete {
+                return Ok(raw);
+            }
+        }
+        let n = stream.read(&mut buf).await?;
+        if n == 0 {
+            return Ok(raw);
+        }
+        raw.extend_from_slice(&buf[..n]);
+    }
 }
 
 fn parse(raw: &[u8]) -> std::io::Result<Reply> {
