@@ -334,7 +334,6 @@ async fn paying_and_cancelling_on_the_pay_page() {
 
     let start = |language: &'static str| {
         let body = format!(r#"{{"accountId":"{invoice_id}","language":"{language}"}}"#);
-        let headers = headers;
         async move {
             send(addr, "POST", "/avarda/Pay", &headers, Some(body.as_bytes()))
                 .await
@@ -344,7 +343,6 @@ async fn paying_and_cancelling_on_the_pay_page() {
     };
     let status = |purchase: String| {
         let body = format!(r#"{{"purchaseId":"{purchase}","accountId":"{invoice_id}"}}"#);
-        let headers = headers;
         async move {
             send(
                 addr,
