@@ -2,7 +2,9 @@
 //!
 //! - `cargo xtask ci`: everything CI checks, in the order a failure is cheapest to find.
 //! - `cargo xtask codegen [--check]`: the models of `crates/mypages-models` from `specs/`.
+//! - `cargo xtask bench [--quick] [GROUP...]`: the benchmarks, in release mode (never in CI).
 
+mod bench;
 mod ci;
 mod codegen;
 
@@ -11,10 +13,11 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
+        Some("bench") => bench::run(&args[1..]),
         Some("ci") => ci::run(),
         Some("codegen") => codegen::run(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <ci | codegen [--check]>");
+            eprintln!("usage: cargo xtask <ci | codegen [--check] | bench [--quick] [GROUP...]>");
             return ExitCode::from(2);
         }
     };

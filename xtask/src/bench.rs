@@ -1,0 +1,50 @@
+//! `cargo xtask bench [--quick] [GROUP...]`: builds the benchmarks in release mode and runs
+//! them, printing the machine and one Markdown table per group.
+//!
+//! The benchmarks live in the `mypages-bench` crate (`benches/`); this only builds and runs
+//! it, so the exact command is always the one printed here. Benchmarks are never part of
+//! `cargo xtask ci`.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+/// The groups `mypages-bench` knows; checked here so a typo fails before a release build.
+const GROUPS: [&str; 5] = ["decode", "decimals", "e2e", "paging", "token"];
+
+/// Builds and runs the benchmarks with `args` (`--quick`, group names).
+pub(crate) fn run(args: &[String]) -> Result<(), String> {
+    for arg in args {
+        if arg != "--quick" && !GROUPS.contains(&arg.as_str()) {
+            return Err(format!(
+                "unknown bench argument {arg:?}; usage: cargo xtask bench [--quick] [{}]...",
+                GROUPS.join(" | ")
+            ));
+        }
+    }
+    let mut command_line = vec!["run", "--release", "--quiet", "-p", "mypages-bench", "--"];
+    command_line.extend(args.iter().map(String::as_str));
+    eprintln!("xtask bench: cargo {}", command_line.join(" "));
+    let status = Command::new(cargo())
+        .args(&command_line)
+        .current_dir(workspace_root())
+        .status()
+        .map_err(|e| format!("bench: could not start cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "bench failed ({status}); run `cargo {}` to see why",
+            command_line.join(" ")
+        ))
+    }
+}
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
+}
+
+/// The workspace root: the parent of this crate's manifest directory.
+fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map_or(manifest.clone(), PathBuf::from)
+}
