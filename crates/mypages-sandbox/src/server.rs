@@ -10,8 +10,11 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::connect_info::Connected;
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::Response;
 use axum::routing::{delete, get};
 use axum::serve::{IncomingStream, Listener};
@@ -72,13 +75,15 @@ pub(crate) fn provider_error(provider: Provider, status: StatusCode, detail: &st
 /// Builds the whole application.
 pub(crate) fn app(shared: Arc<Shared>) -> Router {
     let with_faults = |router: Router, provider: Provider| {
-        router.layer(axum::middleware::from_fn_with_state(
-            FaultLayerState {
-                shared: shared.clone(),
-                provider,
-            },
-            faults::apply_faults,
-        ))
+        router
+            .layer(axum::middleware::from_fn_with_state(provider, limit_body))
+            .layer(axum::middleware::from_fn_with_state(
+                FaultLayerState {
+                    shared: shared.clone(),
+                    provider,
+                },
+                faults::apply_faults,
+            ))
     };
     let admin = Router::new()
         .route(
@@ -105,6 +110,38 @@ pub(crate) fn app(shared: Arc<Shared>) -> Router {
         )
         .nest("/_admin", admin)
         .fallback(root_not_found)
+}
+
+/// The largest request body the sandbox reads.
+const MAX_BODY: usize = 1024 * 1024;
+
+/// Reads the request body up front, so a body that is too large or breaks off is answered
+/// in the provider's own error format (not a plain-text rejection).
+async fn limit_body(State(provider): State<Provider>, request: Request, next: Next) -> Response {
+    let declared = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > MAX_BODY as u64) {
+        return provider_error(
+            provider,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "the request body is larger than 1 MiB",
+        );
+    }
+    let (parts, body) = request.into_parts();
+    match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(bytes) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+        Err(_) => provider_error(
+            provider,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "the request body is larger than 1 MiB or could not be read",
+        ),
+    }
 }
 
 async fn root_not_found() -> Response {
