@@ -1,5 +1,8 @@
 //! Writes change later reads, at all three providers.
 
+// Test helpers may unwrap: a failure there is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::net::SocketAddr;
