@@ -23,6 +23,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use mypages_sandbox::{FaultRule, Sandbox};
 
 use crate::exit::CliError;
 use crate::output::{Output, OutputFormat};
@@ -60,11 +61,27 @@ enum Command {
     /// One customer's accounts across the providers a config file names.
     Overview(overview::Args),
     /// Serve the three simulated providers until interrupted.
-    Sandbox {
-        /// Address to listen on.
-        #[arg(long, default_value = "127.0.0.1:7070")]
-        addr: SocketAddr,
-    },
+    Sandbox(SandboxArgs),
+}
+
+/// `mypages sandbox`: the three simulated providers on one address.
+#[derive(Debug, clap::Args)]
+struct SandboxArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:7070")]
+    addr: SocketAddr,
+    /// A fault rule, repeatable: `payex GET /ledger/account/v1/1000/accounts/* status=503 next=2`
+    /// (provider, optional method and path, one of status=CODE, retry-after=SECS,
+    /// latency-ms=MS, drop, truncate, and optional rate=P or next=N). Rules can also be
+    /// changed at run time on `/_admin/faults`.
+    #[arg(long = "fault", value_name = "RULE")]
+    faults: Vec<FaultRule>,
+    /// Generated customers per provider, for volume.
+    #[arg(long, value_name = "N")]
+    customers: Option<usize>,
+    /// Transactions per generated customer's account.
+    #[arg(long, value_name = "M")]
+    transactions: Option<usize>,
 }
 
 fn main() -> ExitCode {
@@ -100,10 +117,29 @@ async fn run(command: Command, output: Output) -> Result<(), CliError> {
         Command::Payex(args) => payex::run(args, &output).await,
         Command::Demo => demo::run(&output).await,
         Command::Overview(args) => overview::run(args, &output).await,
-        Command::Sandbox { addr } => mypages_sandbox::serve(addr)
-            .await
-            .map_err(|e| CliError::failure(e.to_string())),
+        Command::Sandbox(args) => sandbox(args).await,
     }
+}
+
+/// Serves the sandbox until Ctrl-C, after printing its roots and credentials.
+async fn sandbox(args: SandboxArgs) -> Result<(), CliError> {
+    let mut builder = Sandbox::builder().addr(args.addr);
+    for rule in args.faults {
+        builder = builder.fault(rule);
+    }
+    if let Some(customers) = args.customers {
+        builder = builder.generated_customers(customers);
+    }
+    if let Some(transactions) = args.transactions {
+        builder = builder.transactions_per_customer(transactions);
+    }
+    builder
+        .serve_until(async {
+            // If the signal cannot be listened for, stop at once rather than never.
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| CliError::failure(e.to_string()))
 }
 
 /// Diagnostics go to stderr; `RUST_LOG` sets the filter (default: warnings).

@@ -3,7 +3,10 @@
 //! Values pass through as JSON text, never through `f64`: an amount the provider sent as
 //! `2000.00` is printed as `2000.00`, in the table too.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use serde::Serialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
@@ -72,6 +75,59 @@ fn write_stdout(text: &str) -> Result<(), CliError> {
         // A closed pipe (`mypages ... | head`) is the reader's choice, not a failure.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(CliError::failure(format!("could not write to stdout: {e}"))),
+    }
+}
+
+/// A spinner on stderr while a list command follows many pages, so a person knows it is
+/// working. It draws only when stderr is a terminal (never in pipes, files or scripts) and
+/// clears its line when dropped.
+pub(crate) struct Progress {
+    pages: Arc<AtomicUsize>,
+    ticker: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Progress {
+    /// Starts a spinner labelled `what` (e.g. `transactions`) if stderr is a terminal.
+    pub(crate) fn start(what: &'static str) -> Self {
+        Self::start_on(what, std::io::stderr().is_terminal())
+    }
+
+    fn start_on(what: &'static str, terminal: bool) -> Self {
+        let pages = Arc::new(AtomicUsize::new(0));
+        let ticker = terminal.then(|| {
+            let pages = Arc::clone(&pages);
+            tokio::spawn(async move {
+                const FRAMES: [char; 4] = ['|', '/', '-', '\\'];
+                let mut tick = tokio::time::interval(Duration::from_millis(120));
+                for frame in FRAMES.iter().cycle() {
+                    tick.tick().await;
+                    let done = pages.load(Ordering::Relaxed);
+                    eprint!("\r{frame} fetching {what}: {done} page(s)");
+                }
+            })
+        });
+        Self { pages, ticker }
+    }
+
+    /// Counts one more page received.
+    pub(crate) fn page(&self) {
+        self.pages.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Whether the spinner draws (stderr is a terminal).
+    #[cfg(test)]
+    fn draws(&self) -> bool {
+        self.ticker.is_some()
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(ticker) = self.ticker.take() {
+            ticker.abort();
+            // Erase the spinner's line so the result starts clean.
+            eprint!("\r\x1b[K");
+        }
     }
 }
 
@@ -251,6 +307,16 @@ mod tests {
                 .unwrap()
         };
         assert_eq!(end("2000.00"), end("-5.5"));
+    }
+
+    #[tokio::test]
+    async fn progress_draws_only_on_a_terminal_and_counts_pages() {
+        let quiet = Progress::start_on("accounts", false);
+        quiet.page();
+        assert!(!quiet.draws());
+        assert_eq!(quiet.pages.load(Ordering::Relaxed), 1);
+        let shown = Progress::start_on("accounts", true);
+        assert!(shown.draws());
     }
 
     #[test]

@@ -3,17 +3,20 @@
 
 use std::path::{Path, PathBuf};
 
+use futures_util::TryStreamExt;
 use payex_client::models::{
     AccountUpdate, CardRegistration, Date, Decimal, PaymentMethod, PaymentScope, PspPayment,
     RecurringPaymentConfigurationCreate, RecurringPaymentConfigurationUpdate,
 };
-use payex_client::{Environment, ErrorKind, PayexClient, RetryPolicy, SecretString, YearMonth};
+use payex_client::{
+    Environment, ErrorKind, List, Page, PayexClient, RetryPolicy, SecretString, YearMonth,
+};
 use serde::Serialize;
 
 use crate::connection::{ConnectionArgs, EnvironmentArg};
 use crate::exit::CliError;
 use crate::input;
-use crate::output::Output;
+use crate::output::{Output, Progress};
 
 /// The environment variable that may hold the API root.
 const BASE_URL_ENV: &str = "MYPAGES_PAYEX_BASE_URL";
@@ -287,13 +290,18 @@ pub(crate) async fn run(args: Args, out: &Output) -> Result<(), CliError> {
             if let (Some(from), Some(to)) = (from, to) {
                 query = query.between(date("--from", &from)?, date("--to", &to)?);
             }
-            print_all(out, query.all().await)
+            print_pages(out, "transactions", query.into_list()).await
         }
         Resource::Reservations(ListOnly::List { account }) => {
-            print_all(out, client.reservations(&account).all().await)
+            print_pages(out, "reservations", client.reservations(&account).list()).await
         }
         Resource::PaymentOrders(ListOnly::List { account }) => {
-            print_all(out, client.active_payment_orders(&account).all().await)
+            print_pages(
+                out,
+                "payment orders",
+                client.active_payment_orders(&account).list(),
+            )
+            .await
         }
         Resource::Recurring(command) => recurring(&client, command, out).await,
     }
@@ -331,7 +339,7 @@ async fn accounts(
             if let Some(customer_no) = customer_no {
                 query = query.customer_no(customer_no);
             }
-            print_all(out, query.all().await)
+            print_pages(out, "accounts", query.into_list()).await
         }
         AccountsCommand::Get { account } => out.print(&accounts.get(&account).await.map_err(api)?),
         AccountsCommand::Update {
@@ -379,7 +387,9 @@ async fn accounts(
 
 async fn bills(client: &PayexClient, command: BillsCommand, out: &Output) -> Result<(), CliError> {
     match command {
-        BillsCommand::List { account } => print_all(out, client.bills(&account).list().all().await),
+        BillsCommand::List { account } => {
+            print_pages(out, "bills", client.bills(&account).list()).await
+        }
         BillsCommand::Get { account, bill } => {
             out.print(&client.bills(&account).get(&bill).await.map_err(api)?)
         }
@@ -435,7 +445,9 @@ async fn download_to_file(
 
 async fn cards(client: &PayexClient, command: CardsCommand, out: &Output) -> Result<(), CliError> {
     match command {
-        CardsCommand::List { account } => print_all(out, client.cards(&account).list().all().await),
+        CardsCommand::List { account } => {
+            print_pages(out, "cards", client.cards(&account).list()).await
+        }
         CardsCommand::Get { account, token } => {
             out.print(&client.cards(&account).get(&token).await.map_err(api)?)
         }
@@ -541,11 +553,22 @@ fn payment_scope(scope: ScopeArg) -> PaymentScope {
     }
 }
 
-fn print_all<T: Serialize>(
-    out: &Output,
-    items: Result<Vec<T>, payex_client::Error>,
-) -> Result<(), CliError> {
-    out.print(&items.map_err(api)?)
+/// Follows every page of `list` (with a spinner on a terminal) and prints one JSON array of
+/// every item.
+async fn print_pages<P>(out: &Output, what: &'static str, list: List<P>) -> Result<(), CliError>
+where
+    P: Page,
+    P::Item: Serialize,
+{
+    let progress = Progress::start(what);
+    let mut pages = list.pages();
+    let mut items = Vec::new();
+    while let Some(page) = pages.try_next().await.map_err(api)? {
+        progress.page();
+        items.extend(page.into_items());
+    }
+    drop(progress);
+    out.print(&items)
 }
 
 /// Prints the resource when PayEx answered with one; an empty answer prints nothing.
