@@ -24,8 +24,8 @@ use tokio::net::{TcpListener, TcpStream};
 use crate::faults::{self, FaultLayerState, FaultTable, Provider};
 use crate::{avarda, p4p, payex};
 
-/// Everything the routes share: each provider's state and the fault rules.
-#[derive(Debug)]
+/// Everything the routes share: each provider's state and the fault rules. No `Debug`: the
+/// state holds tokens.
 pub(crate) struct Shared {
     pub(crate) avarda: Mutex<avarda::State>,
     pub(crate) payex: Mutex<payex::State>,

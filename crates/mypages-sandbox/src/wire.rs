@@ -13,25 +13,21 @@ use serde_json::value::RawValue;
 use time::macros::format_description;
 use time::{Date, OffsetDateTime};
 
-/// Serializes a decimal as a JSON number written digit for digit (`2000.00` stays `2000.00`).
+/// Serializes a decimal as a JSON number written digit for digit (`2000.00` stays `2000.00`),
+/// with the models crate's exact decimal codec.
 pub(crate) fn ser_decimal<S: Serializer>(
     value: &Decimal,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    let raw = RawValue::from_string(value.to_string()).map_err(serde::ser::Error::custom)?;
-    raw.serialize(serializer)
+    mypages_models::decimal::serialize(value, serializer)
 }
 
-/// [`ser_decimal`] for optional amounts (used with `skip_serializing_if = "Option::is_none"`
-/// or to write `null`).
+/// [`ser_decimal`] for optional amounts (`null` when `None`, unless skipped).
 pub(crate) fn ser_opt_decimal<S: Serializer>(
     value: &Option<Decimal>,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    match value {
-        Some(value) => ser_decimal(value, serializer),
-        None => serializer.serialize_none(),
-    }
+    mypages_models::decimal::option::serialize(value, serializer)
 }
 
 /// Serializes a date as `YYYY-MM-DD`.
@@ -98,17 +94,13 @@ pub(crate) fn parse_date(text: &str) -> Option<Date> {
     Date::parse(text, format_description!("[year]-[month]-[day]")).ok()
 }
 
-/// Parses a JSON number's text exactly (no rounding, no float).
+/// Parses a JSON number token exactly (no rounding, no float); a string is not a number here.
 pub(crate) fn decimal_from_json_text(text: &str) -> Option<Decimal> {
     let text = text.trim();
-    if !text.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
+    if text.starts_with('"') {
         return None;
     }
-    if text.contains(['e', 'E']) {
-        Decimal::from_scientific(text).ok()
-    } else {
-        Decimal::from_str_exact(text).ok()
-    }
+    mypages_models::decimal::from_json_text(text).ok()
 }
 
 /// Why a request body could not be read.

@@ -15,7 +15,7 @@ use crate::sandbox::{SandboxError, SeedConfig};
 use crate::wire::{ser_datetime, ser_decimal, ser_opt_datetime, ser_opt_decimal};
 
 /// One transaction on an invoice or account.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Transaction {
     pub(crate) description: String,
@@ -32,7 +32,7 @@ pub(crate) struct Transaction {
 }
 
 /// Annual percentage rate figures of a credit.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct AprData {
     #[serde(serialize_with = "ser_decimal")]
@@ -54,7 +54,7 @@ pub(crate) struct AprData {
 
 /// An invoice or an account (Avarda lists both with the same core fields); serialized as
 /// the detailed form. `InvoiceSummary` borrows from it for the invoices list.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Ledger {
     pub(crate) id: String,
@@ -104,7 +104,7 @@ pub(crate) struct Ledger {
 }
 
 /// The fields of the invoices list.
-#[derive(Debug, Serialize)]
+#[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct InvoiceSummary<'a> {
     id: &'a str,
@@ -159,7 +159,6 @@ impl Ledger {
 }
 
 /// One customer: the purchases that identify them, their invoices and their accounts.
-#[derive(Debug)]
 pub(crate) struct Customer {
     pub(crate) purchase_ids: Vec<String>,
     pub(crate) invoices: Vec<Ledger>,
@@ -167,14 +166,13 @@ pub(crate) struct Customer {
 }
 
 /// A strong-authentication session behind a `redirectUrl`.
-#[derive(Debug)]
 pub(crate) struct AuthSession {
     pub(crate) customer_token: String,
     pub(crate) return_url: String,
 }
 
 /// Where a payment stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum PaymentState {
     Unpaid,
     Paid,
@@ -192,7 +190,6 @@ impl PaymentState {
 }
 
 /// A payment started with `POST /Pay`.
-#[derive(Debug)]
 pub(crate) struct Payment {
     pub(crate) account_id: String,
     pub(crate) amount: Decimal,
@@ -201,7 +198,6 @@ pub(crate) struct Payment {
 }
 
 /// Everything Avarda remembers.
-#[derive(Debug)]
 pub(crate) struct State {
     pub(crate) rng: fastrand::Rng,
     /// Partner tokens and when they expire.

@@ -14,7 +14,7 @@ use crate::sandbox::SeedConfig;
 use crate::wire::{ser_date, ser_datetime, ser_opt_decimal};
 
 /// A product or charge.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Default, Serialize)]
 pub(crate) struct Item {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) number: Option<String>,
@@ -61,7 +61,7 @@ impl Item {
 }
 
 /// Items as sent: a number, one Item or a list; written back in the same shape.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Serialize)]
 #[serde(untagged)]
 pub(crate) enum Items {
     Amount(#[serde(serialize_with = "crate::wire::ser_decimal")] Decimal),
@@ -84,7 +84,7 @@ impl Items {
 }
 
 /// A payment method (a tokenized card).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Serialize)]
 pub(crate) struct Method {
     #[serde(rename = "type")]
     pub(crate) kind: &'static str,
@@ -98,7 +98,7 @@ pub(crate) struct Method {
 }
 
 /// A single-use login link.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Serialize)]
 pub(crate) struct Link {
     pub(crate) url: String,
     pub(crate) id: String,
@@ -113,7 +113,7 @@ pub(crate) struct Link {
 }
 
 /// A subscription.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Serialize)]
 pub(crate) struct Subscription {
     pub(crate) id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -138,7 +138,7 @@ pub(crate) struct Subscription {
 }
 
 /// An account.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Serialize)]
 pub(crate) struct Account {
     pub(crate) id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -178,7 +178,7 @@ impl Account {
 }
 
 /// An order event.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Serialize)]
 pub(crate) struct Event {
     #[serde(rename = "type")]
     pub(crate) kind: &'static str,
@@ -192,7 +192,7 @@ pub(crate) struct Event {
 }
 
 /// How an order is paid.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Serialize)]
 pub(crate) struct Payment {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub(crate) kind: Option<&'static str>,
@@ -210,7 +210,7 @@ pub(crate) struct Payment {
 }
 
 /// An order.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Serialize)]
 pub(crate) struct Order {
     pub(crate) id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -234,7 +234,6 @@ pub(crate) struct Order {
 }
 
 /// Everything PayFunc remembers.
-#[derive(Debug)]
 pub(crate) struct State {
     pub(crate) rng: fastrand::Rng,
     pub(crate) accounts: Vec<Account>,

@@ -11,7 +11,7 @@ use crate::credentials::PAYEX_CUSTOMER_NO;
 use crate::sandbox::SeedConfig;
 
 /// The owner of accounts.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct Customer {
     pub(crate) customer_no: String,
     pub(crate) name: String,
@@ -21,7 +21,7 @@ pub(crate) struct Customer {
 }
 
 /// A bill or reminder.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct Bill {
     pub(crate) bill_no: String,
     /// `Bill`, `Reminder1`, `Reminder2` or `Collection`.
@@ -54,7 +54,7 @@ impl Bill {
 }
 
 /// A card on an account.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct Card {
     pub(crate) token: String,
     pub(crate) pan_trunc: Option<String>,
@@ -66,7 +66,7 @@ pub(crate) struct Card {
 }
 
 /// A booked transaction. Positive amounts increase debt.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct Transaction {
     /// One of the documented transaction types (`Payment`, `Purchase`, ...).
     pub(crate) kind: &'static str,
@@ -77,7 +77,7 @@ pub(crate) struct Transaction {
 }
 
 /// An outstanding reservation.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct Reservation {
     pub(crate) amount: Decimal,
     pub(crate) description: String,
@@ -85,7 +85,7 @@ pub(crate) struct Reservation {
 }
 
 /// Recurring-payment settings.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct Recurring {
     /// `fixedRecurring`, `totalDebt` or `billedAmount`.
     pub(crate) scope: &'static str,
@@ -93,7 +93,7 @@ pub(crate) struct Recurring {
 }
 
 /// An account.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct Account {
     pub(crate) account_no: String,
     pub(crate) customer_no: String,
@@ -178,7 +178,6 @@ impl Account {
 }
 
 /// Everything PayEx remembers.
-#[derive(Debug)]
 pub(crate) struct State {
     pub(crate) customers: Vec<Customer>,
     pub(crate) accounts: Vec<Account>,
