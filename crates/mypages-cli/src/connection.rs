@@ -18,7 +18,8 @@ pub(crate) enum EnvironmentArg {
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct ConnectionArgs {
     /// API root; may carry a path prefix (http://127.0.0.1:7070/payex). Also read from
-    /// MYPAGES_<PROVIDER>_BASE_URL. http:// is accepted only for loopback hosts.
+    /// MYPAGES_AVARDA_BASE_URL, MYPAGES_PAYEX_BASE_URL or MYPAGES_P4P_BASE_URL. http:// is
+    /// accepted only for loopback hosts.
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
     /// The provider environment to use when no base URL is given.
