@@ -7,7 +7,8 @@ use std::time::Duration;
 use avarda_client::{Customer, TokenProvider};
 use http::Method;
 use mypages_sandbox::credentials::{
-    AVARDA_CUSTOMER_TOKEN, AVARDA_PURCHASE_ID, P4P_ACCOUNT_ID, P4P_KEY, PAYEX_LEDGER, PAYEX_TOKEN,
+    AVARDA_CLIENT_ID, AVARDA_CLIENT_SECRET, AVARDA_CUSTOMER_TOKEN, AVARDA_PURCHASE_ID,
+    P4P_ACCOUNT_ID, P4P_KEY, PAYEX_LEDGER, PAYEX_TOKEN,
 };
 use mypages_sandbox::{FaultKind, Provider};
 use mypages_transport::TimeoutKind;
@@ -70,6 +71,7 @@ async fn connections_dropped_on_every_attempt_are_transport_errors() {
         .unwrap_err();
     assert_eq!(error.kind(), payex_client::ErrorKind::Transport);
     assert!(error.may_have_reached_server());
+    assert!(error.is_transient());
     assert!(error.to_string().contains("may have reached"), "{error}");
     assert_eq!(
         seen.count().await,
@@ -245,6 +247,20 @@ async fn a_body_over_the_limit_is_refused() {
         .unwrap();
     let error = p4p.accounts().get(&demo_account()).await.unwrap_err();
     assert_eq!(error.kind(), p4p_client::ErrorKind::BodyTooLarge);
+
+    let avarda = avarda_client::AvardaClient::builder()
+        .base_url(sandbox.avarda_url())
+        .credentials(AVARDA_CLIENT_ID, AVARDA_CLIENT_SECRET)
+        .body_limit(64)
+        .build()
+        .unwrap();
+    let error = avarda
+        .invoices()
+        .list(&demo_customer(), AVARDA_PURCHASE_ID)
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), avarda_client::ErrorKind::Decode);
+    assert!(!error.is_transient());
 
     // The bill PDF streams, whatever the limit.
     let mut pdf = Vec::new();

@@ -115,6 +115,7 @@ pub struct AvardaClientBuilder {
     attempt_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
+    body_limit: Option<usize>,
     refresh_ahead: Duration,
     user_agent: Option<String>,
 }
@@ -129,6 +130,7 @@ impl Default for AvardaClientBuilder {
             attempt_timeout: None,
             operation_timeout: None,
             retry: None,
+            body_limit: None,
             refresh_ahead: Duration::from_secs(60),
             user_agent: None,
         }
@@ -145,6 +147,7 @@ impl fmt::Debug for AvardaClientBuilder {
             .field("attempt_timeout", &self.attempt_timeout)
             .field("operation_timeout", &self.operation_timeout)
             .field("retry", &self.retry)
+            .field("body_limit", &self.body_limit)
             .field("refresh_ahead", &self.refresh_ahead)
             .finish_non_exhaustive()
     }
@@ -239,10 +242,20 @@ impl AvardaClientBuilder {
         if let Some(policy) = &self.retry {
             builder = builder.retry(policy.clone());
         }
+        if let Some(bytes) = self.body_limit {
+            builder = builder.body_limit(bytes);
+        }
         if let Some(user_agent) = &self.user_agent {
             builder = builder.user_agent(user_agent.clone());
         }
         builder
+    }
+
+    /// The largest response body decoded, in bytes (default 16 MiB); a larger answer fails
+    /// with [`ErrorKind::Decode`](crate::ErrorKind::Decode) instead of being read whole.
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = Some(bytes);
+        self
     }
 
     /// Checks the configuration and builds the client. Nothing is sent: the first partner

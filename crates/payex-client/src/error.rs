@@ -147,6 +147,14 @@ impl Error {
         }
     }
 
+    /// Whether trying again later may succeed: a connect error, a timeout, a broken
+    /// connection, or a 408, 429, 500, 502, 503 or 504 answer. A failed write of a download
+    /// is not.
+    pub fn is_transient(&self) -> bool {
+        self.transport()
+            .is_some_and(mypages_transport::Error::is_transient)
+    }
+
     /// The underlying transport error, unless this is a [`ErrorKind::Write`] error.
     pub fn transport(&self) -> Option<&mypages_transport::Error> {
         match &self.repr {
