@@ -7,15 +7,12 @@ use axum::extract::rejection::PathRejection;
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
+use mypages_models::payex as model;
 use rust_decimal::Decimal;
-use serde::Serialize;
 use time::{Date, Month};
 
 use super::state::{Account, Card, Recurring};
-use super::views::{
-    AccountPage, AccountView, BillView, CardView, CustomerView, Navigation, Page, RecurringView,
-    ReservationView, TransactionView, View, account_href, payment_orders,
-};
+use super::views::{self, List, account_href};
 use super::{Ctx, Problem, ledger_root};
 use crate::server::lock;
 use crate::wire::{self, JsonObject};
@@ -102,31 +99,23 @@ fn link(path: &str, keep: &[(String, String)], paging: &[(&str, usize)]) -> Stri
 }
 
 /// One page of `items` with `view` links (`$top`/`$skip`).
-fn page<T: Serialize>(path: &str, items: Vec<T>, paging: &Paging) -> Response {
+fn page<L: List>(path: &str, items: Vec<L::Item>, paging: &Paging) -> Response {
     let total = items.len();
     let Paging { top, skip, keep } = paging;
-    let view = View {
-        id: link(path, keep, &[("$top", *top), ("$skip", *skip)]),
-        previous: (*skip > 0).then(|| {
-            link(
-                path,
-                keep,
-                &[("$top", *top), ("$skip", skip.saturating_sub(*top))],
-            )
-        }),
-        next: (skip + top < total)
-            .then(|| link(path, keep, &[("$top", *top), ("$skip", skip + top)])),
-    };
-    let items: Vec<T> = items.into_iter().skip(*skip).take(*top).collect();
-    wire::json(
-        StatusCode::OK,
-        &Page {
-            id: path.to_owned(),
-            items,
-            view,
-            operations: None,
-        },
-    )
+    let mut view =
+        model::View::new().with_id(link(path, keep, &[("$top", *top), ("$skip", *skip)]));
+    if *skip > 0 {
+        view = view.with_previous(link(
+            path,
+            keep,
+            &[("$top", *top), ("$skip", skip.saturating_sub(*top))],
+        ));
+    }
+    if skip + top < total {
+        view = view.with_next(link(path, keep, &[("$top", *top), ("$skip", skip + top)]));
+    }
+    let items: Vec<L::Item> = items.into_iter().skip(*skip).take(*top).collect();
+    wire::json(StatusCode::OK, &L::build(items, path.to_owned(), view))
 }
 
 fn with_account<R>(
@@ -180,34 +169,36 @@ pub(super) async fn list_accounts(axum::extract::State(shared): Ctx, uri: Uri) -
             .collect();
         let path = format!("{}/accounts", ledger_root());
         let (top, skip, total) = (paging.top, paging.skip, matching.len());
-        let navigation = Navigation {
-            id: path.clone(),
-            first: link(&path, &paging.keep, &[("skip", 0)]),
-            previous: (skip > 0)
-                .then(|| link(&path, &paging.keep, &[("skip", skip.saturating_sub(top))])),
-            next: (skip + top < total).then(|| link(&path, &paging.keep, &[("skip", skip + top)])),
-        };
+        let mut navigation = model::Navigation::new()
+            .with_id(path.clone())
+            .with_first(link(&path, &paging.keep, &[("skip", 0)]));
+        if skip > 0 {
+            navigation = navigation.with_previous(link(
+                &path,
+                &paging.keep,
+                &[("skip", skip.saturating_sub(top))],
+            ));
+        }
+        if skip + top < total {
+            navigation = navigation.with_next(link(&path, &paging.keep, &[("skip", skip + top)]));
+        }
         let items = matching
             .into_iter()
             .skip(skip)
             .take(top)
-            .map(AccountView::new)
+            .map(views::account)
             .collect();
-        Ok(wire::json(
-            StatusCode::OK,
-            &AccountPage {
-                id: path,
-                items,
-                navigation,
-            },
-        ))
+        let list = model::AccountList::new(items)
+            .with_id(path)
+            .with_navigation(navigation);
+        Ok(wire::json(StatusCode::OK, &list))
     })())
 }
 
 /// `GET /accounts/{account}`.
 pub(super) async fn get_account(axum::extract::State(shared): Ctx, params: Params) -> Response {
     finish(with_account(&shared, &params, |a| {
-        wire::json(StatusCode::OK, &AccountView::new(a))
+        wire::json(StatusCode::OK, &views::account(a))
     }))
 }
 
@@ -301,11 +292,8 @@ pub(super) async fn list_bills(
         with_account(&shared, &params, |account| {
             let mut bills: Vec<_> = account.bills.iter().collect();
             bills.sort_by_key(|b| std::cmp::Reverse(b.bill_date));
-            let items = bills
-                .into_iter()
-                .map(|b| BillView::new(account, b))
-                .collect();
-            page(
+            let items = bills.into_iter().map(|b| views::bill(account, b)).collect();
+            page::<model::BillList>(
                 &format!("{}/bills", account_href(&account.account_no)),
                 items,
                 &paging,
@@ -333,7 +321,7 @@ pub(super) async fn get_bill(axum::extract::State(shared): Ctx, params: Params) 
                 .iter()
                 .find(|b| b.is(&bill_id))
                 .ok_or_else(|| bill_not_found(&bill_id))?;
-            Ok(wire::json(StatusCode::OK, &BillView::new(account, bill)))
+            Ok(wire::json(StatusCode::OK, &views::bill(account, bill)))
         })?
     })())
 }
@@ -394,9 +382,9 @@ pub(super) async fn list_cards(
             let items = account
                 .cards
                 .iter()
-                .map(|c| CardView::new(account, c, false))
+                .map(|c| views::card(account, c, false))
                 .collect();
-            page(
+            page::<model::CardList>(
                 &format!("{}/cards", account_href(&account.account_no)),
                 items,
                 &paging,
@@ -426,7 +414,7 @@ pub(super) async fn get_card(axum::extract::State(shared): Ctx, params: Params) 
                 .ok_or_else(card_not_found)?;
             Ok(wire::json(
                 StatusCode::OK,
-                &CardView::new(account, card, true),
+                &views::card(account, card, true),
             ))
         })?
     })())
@@ -553,7 +541,7 @@ fn created_card(account: &Account, token: &str) -> Response {
     let Some(card) = account.cards.iter().find(|c| c.token == token) else {
         return wire::no_content();
     };
-    let view = CardView::new(account, card, true);
+    let view = views::card(account, card, true);
     let location = format!("{}/cards/{token}", account_href(&account.account_no));
     let mut response = wire::json(StatusCode::CREATED, &view);
     if let Ok(value) = HeaderValue::from_str(&location) {
@@ -756,9 +744,8 @@ pub(super) async fn list_transactions(
                 .filter(|t| t.date >= start && t.date <= end)
                 .collect();
             list.sort_by_key(|t| std::cmp::Reverse(t.date));
-            let items: Vec<TransactionView<'_>> =
-                list.into_iter().map(TransactionView::from).collect();
-            page(
+            let items = list.into_iter().map(views::transaction).collect();
+            page::<model::TransactionList>(
                 &format!("{}/transactions", account_href(&account.account_no)),
                 items,
                 &paging,
@@ -776,12 +763,12 @@ pub(super) async fn list_reservations(
     finish((|| {
         let paging = paging(uri.query(), &["$top"], &["$skip"])?;
         with_account(&shared, &params, |account| {
-            let items: Vec<ReservationView<'_>> = account
+            let items = account
                 .reservations
                 .iter()
-                .map(ReservationView::from)
+                .map(views::reservation)
                 .collect();
-            page(
+            page::<model::ReservationList>(
                 &format!("{}/reservations", account_href(&account.account_no)),
                 items,
                 &paging,
@@ -800,8 +787,8 @@ pub(super) async fn list_payment_orders(
     finish((|| {
         let paging = paging(uri.query(), &["$top"], &["$skip"])?;
         with_account(&shared, &params, |account| {
-            let items = payment_orders(account, today);
-            page(
+            let items = views::payment_orders(account, today);
+            page::<model::ActivePaymentOrderList>(
                 &format!(
                     "{}/active-payment-orders",
                     account_href(&account.account_no)
@@ -862,7 +849,7 @@ pub(super) async fn get_recurring(axum::extract::State(shared): Ctx, params: Par
             let recurring = account.recurring.as_ref().ok_or_else(no_recurring)?;
             Ok(wire::json(
                 StatusCode::OK,
-                &RecurringView::new(account, recurring),
+                &views::recurring(account, recurring),
             ))
         })?
     })())
@@ -894,7 +881,7 @@ pub(super) async fn create_recurring(
                     "The account already has a recurring payment configuration; change it with PATCH.",
                 ));
             }
-            let view = RecurringView::new(account, &recurring);
+            let view = views::recurring(account, &recurring);
             account.recurring = Some(recurring);
             let mut response = wire::json(StatusCode::CREATED, &view);
             let location = format!(
@@ -920,7 +907,7 @@ pub(super) async fn update_recurring(
         with_account_mut(&shared, &params, |account| {
             let current = account.recurring.clone().ok_or_else(no_recurring)?;
             let updated = read_recurring(&body, current)?;
-            let view = RecurringView::new(account, &updated);
+            let view = views::recurring(account, &updated);
             account.recurring = Some(updated);
             Ok(wire::json(StatusCode::OK, &view))
         })
@@ -955,7 +942,7 @@ pub(super) async fn get_customer(axum::extract::State(shared): Ctx, params: Para
                     format!("No customer {customer_no:?} in the ledger."),
                 )
             })?;
-        Ok(wire::json(StatusCode::OK, &CustomerView::from(customer)))
+        Ok(wire::json(StatusCode::OK, &views::customer(customer)))
     })())
 }
 

@@ -1,5 +1,8 @@
-//! PayEx resources as they go on the wire, with their hypermedia links.
+//! PayEx resources as they go on the wire: the generated `mypages_models::payex` types,
+//! filled from the sandbox's state, with their hypermedia links.
 
+use mypages_models::payex as model;
+use mypages_models::{Currency, Sensitive};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use time::Date;
@@ -7,18 +10,12 @@ use time::Date;
 use super::ledger_root;
 use super::state::{Account, Bill, Card, Customer, Recurring, Reservation, Transaction};
 use crate::credentials::PAYEX_LEDGER;
-use crate::wire::{ser_date, ser_decimal, ser_opt_decimal};
 
-/// A hypermedia operation.
-#[derive(Serialize)]
-pub(crate) struct Operation {
-    rel: &'static str,
-    method: &'static str,
-    href: String,
-}
-
-fn op(rel: &'static str, method: &'static str, href: String) -> Operation {
-    Operation { rel, method, href }
+fn op(rel: &str, method: &str, href: String) -> model::Operation {
+    model::Operation::new()
+        .with_rel(rel.to_owned())
+        .with_method(method.to_owned())
+        .with_href(href)
 }
 
 /// The route of an account.
@@ -26,342 +23,183 @@ pub(crate) fn account_href(account_no: &str) -> String {
     format!("{}/accounts/{account_no}", ledger_root())
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct InterestRate {
-    #[serde(serialize_with = "ser_decimal")]
-    debt_interest: Decimal,
-    #[serde(serialize_with = "ser_decimal")]
-    penalty_interest: Decimal,
+fn iban(account: &Account) -> String {
+    format!("SE45800000000{}", account.account_no)
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct BankPayment {
-    bank_account_no: String,
-    bank_account_type: &'static str,
-    bic: &'static str,
-    iban: String,
-    payment_reference: String,
+/// An account with its balances and links.
+pub(crate) fn account(account: &Account) -> model::Account {
+    let href = account_href(&account.account_no);
+    let mut view = model::Account::new(
+        account.account_no.clone(),
+        account.customer_no.clone(),
+        model::AccountStatus::from_wire(account.status),
+        account.credit_limit,
+        account.total_balance,
+        Currency::from_wire(account.currency),
+    )
+    .with_id(href.clone())
+    .with_start_date(account.start_date)
+    .with_account_profile_type(account.profile_type.clone())
+    .with_account_alias(account.alias.clone())
+    .with_reserved_amount(account.reserved())
+    .with_available_amount(account.available())
+    .with_max_payment_amount(account.max_payment())
+    .with_charity_donation(account.charity_donation)
+    .with_interest_rate(
+        model::InterestRate::new()
+            .with_debt_interest(account.debt_interest)
+            .with_penalty_interest(account.penalty_interest),
+    )
+    .with_bank_payment(
+        model::BankPayment::new()
+            .with_bank_account_no(account.bankgiro.clone())
+            .with_bank_account_type(model::BankAccountType::from_wire("BGSE"))
+            .with_bic("SWEDSESS".to_owned())
+            .with_iban(iban(account))
+            .with_payment_reference(account.payment_reference.clone()),
+    )
+    .with_active_payment_orders(format!("{href}/active-payment-orders"))
+    .with_recurring_payment_configuration(format!("{href}/recurring-payment-configuration"))
+    .with_cards(format!("{href}/cards"))
+    .with_transactions(format!("{href}/transactions"))
+    .with_bills(format!("{href}/bills"))
+    .with_customer(format!(
+        "/ledger/customer/v1/{PAYEX_LEDGER}/customers/{}",
+        account.customer_no
+    ))
+    .with_operation(vec![
+        op("add-card-info", "post", format!("{href}/cards")),
+        op(
+            "register-psp-payment",
+            "post",
+            format!("{href}/register-psp-payment"),
+        ),
+        op("partial-update", "patch", href.clone()),
+    ]);
+    if let Some(description) = &account.description {
+        view = view.with_description(description.clone());
+    }
+    if let Some(bill) = account.open_bill() {
+        view = view.with_open_bill(format!("{href}/bills/{}", bill.id()));
+    }
+    view
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct AccountView<'a> {
-    #[serde(rename = "@id")]
-    id: String,
-    account_no: &'a str,
-    #[serde(serialize_with = "ser_date")]
-    start_date: Date,
-    description: Option<&'a str>,
-    account_profile_type: &'a str,
-    account_alias: &'a str,
-    customer_no: &'a str,
-    status: &'static str,
-    #[serde(serialize_with = "ser_decimal")]
-    credit_limit: Decimal,
-    #[serde(serialize_with = "ser_decimal")]
-    total_balance: Decimal,
-    #[serde(serialize_with = "ser_decimal")]
-    reserved_amount: Decimal,
-    #[serde(serialize_with = "ser_decimal")]
-    available_amount: Decimal,
-    #[serde(serialize_with = "ser_decimal")]
-    max_payment_amount: Decimal,
-    open_bill: Option<String>,
-    charity_donation: bool,
-    interest_rate: InterestRate,
-    bank_payment: BankPayment,
-    active_payment_orders: String,
-    recurring_payment_configuration: String,
-    cards: String,
-    transactions: String,
-    currency: &'static str,
-    bills: String,
-    customer: String,
-    operation: Vec<Operation>,
+/// A bill; `activePaymentDetails` only on open bills (the document writes `null` on closed
+/// ones, the spec's schema leaves the field out).
+pub(crate) fn bill(account: &Account, bill: &Bill) -> model::Bill {
+    let href = format!("{}/bills/{}", account_href(&account.account_no), bill.id());
+    let mut view = model::Bill::new(bill.bill_no.clone(), bill.amount)
+        .with_id(href.clone())
+        .with_due_date(bill.due_date)
+        .with_bill_date(bill.bill_date)
+        .with_bill_type(model::BillType::from_wire(bill.bill_type))
+        .with_status(model::BillStatus::from_wire(if bill.open {
+            "open"
+        } else {
+            "closed"
+        }))
+        .with_document(format!("{href}/document"));
+    if bill.open {
+        view = view.with_active_payment_details(
+            model::ActivePaymentDetails::new()
+                .with_minimum_amount_to_be_payed(bill.minimum)
+                .with_bank_account_no(account.bankgiro.clone())
+                .with_bank_account_type(model::BankAccountType::from_wire("BGSE"))
+                .with_bic("SWEDSESS".to_owned())
+                .with_iban(iban(account))
+                .with_payment_reference(bill.payment_reference.clone())
+                .with_payment_orders_exists(account.recurring.is_some()),
+        );
+    }
+    view
 }
 
-impl<'a> AccountView<'a> {
-    pub(crate) fn new(account: &'a Account) -> Self {
-        let href = account_href(&account.account_no);
-        Self {
-            account_no: &account.account_no,
-            start_date: account.start_date,
-            description: account.description.as_deref(),
-            account_profile_type: &account.profile_type,
-            account_alias: &account.alias,
-            customer_no: &account.customer_no,
-            status: account.status,
-            credit_limit: account.credit_limit,
-            total_balance: account.total_balance,
-            reserved_amount: account.reserved(),
-            available_amount: account.available(),
-            max_payment_amount: account.max_payment(),
-            open_bill: account
-                .open_bill()
-                .map(|bill| format!("{href}/bills/{}", bill.id())),
-            charity_donation: account.charity_donation,
-            interest_rate: InterestRate {
-                debt_interest: account.debt_interest,
-                penalty_interest: account.penalty_interest,
-            },
-            bank_payment: BankPayment {
-                bank_account_no: account.bankgiro.clone(),
-                bank_account_type: "BGSE",
-                bic: "SWEDSESS",
-                iban: format!("SE45800000000{}", account.account_no),
-                payment_reference: account.payment_reference.clone(),
-            },
-            active_payment_orders: format!("{href}/active-payment-orders"),
-            recurring_payment_configuration: format!("{href}/recurring-payment-configuration"),
-            cards: format!("{href}/cards"),
-            transactions: format!("{href}/transactions"),
-            currency: account.currency,
-            bills: format!("{href}/bills"),
-            customer: format!(
-                "/ledger/customer/v1/{PAYEX_LEDGER}/customers/{}",
-                account.customer_no
+/// A card as in a list (`detail` false) or on its own, with its parent and operations.
+pub(crate) fn card(account: &Account, card: &Card, detail: bool) -> model::Card {
+    let parent = account_href(&account.account_no);
+    let href = format!("{parent}/cards/{}", card.token);
+    let mut holder = model::CardHolder::new();
+    if let Some(number) = &card.holder_number {
+        holder = holder.with_number(number.clone());
+    }
+    if let Some(name) = &card.holder_name {
+        holder = holder.with_name(name.clone());
+    }
+    if let Some((value, country)) = &card.national_id {
+        let mut id = model::NationalConsumerIdentifier::new(Sensitive::new(value.clone()));
+        if let Some(country) = country {
+            id = id.with_country_code(country.clone());
+        }
+        holder = holder.with_national_consumer_identifier(id);
+    }
+    let mut view = model::Card::new(Sensitive::new(card.token.clone()))
+        .with_deleted(card.deleted)
+        .with_main_card(card.main_card)
+        .with_card_holder(holder)
+        .with_id(href.clone());
+    if let Some(pan) = &card.pan_trunc {
+        view = view.with_pan_trunc(pan.clone());
+    }
+    if detail {
+        view = view.with_parent_href(parent).with_operation(vec![
+            op("partial-update", "patch", href.clone()),
+            op(
+                "add-replacement-card",
+                "post",
+                format!("{href}/add-replacement-card"),
             ),
-            operation: vec![
-                op("add-card-info", "post", format!("{href}/cards")),
-                op(
-                    "register-psp-payment",
-                    "post",
-                    format!("{href}/register-psp-payment"),
-                ),
-                op("partial-update", "patch", href.clone()),
-            ],
-            id: href,
-        }
+        ]);
     }
+    view
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct PaymentDetails {
-    #[serde(serialize_with = "ser_decimal")]
-    minimum_amount_to_be_payed: Decimal,
-    bank_account_no: String,
-    bank_account_type: &'static str,
-    bic: &'static str,
-    iban: String,
-    payment_reference: String,
-    payment_orders_exists: bool,
+/// A booked transaction.
+pub(crate) fn transaction(t: &Transaction) -> model::Transaction {
+    model::Transaction::new(t.amount)
+        .with_type(model::TransactionType::from_wire(t.kind))
+        .with_description(t.description.clone())
+        .with_initiated_from_point_of_sale(t.point_of_sale)
+        .with_date(t.date)
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct BillView {
-    #[serde(rename = "@id")]
-    id: String,
-    #[serde(serialize_with = "ser_date")]
-    due_date: Date,
-    #[serde(serialize_with = "ser_date")]
-    bill_date: Date,
-    bill_no: String,
-    #[serde(serialize_with = "ser_decimal")]
-    bill_amount: Decimal,
-    bill_type: &'static str,
-    status: &'static str,
-    /// Only on open bills (the document writes `null` on closed ones; the spec's schema is
-    /// not nullable, so the field is left out).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    active_payment_details: Option<PaymentDetails>,
-    document: String,
+/// An outstanding reservation.
+pub(crate) fn reservation(r: &Reservation) -> model::Reservation {
+    model::Reservation::new(r.amount)
+        .with_description(r.description.clone())
+        .with_date(r.date)
 }
 
-impl BillView {
-    pub(crate) fn new(account: &Account, bill: &Bill) -> Self {
-        let href = format!("{}/bills/{}", account_href(&account.account_no), bill.id());
-        Self {
-            due_date: bill.due_date,
-            bill_date: bill.bill_date,
-            bill_no: bill.bill_no.clone(),
-            bill_amount: bill.amount,
-            bill_type: bill.bill_type,
-            status: if bill.open { "open" } else { "closed" },
-            active_payment_details: bill.open.then(|| PaymentDetails {
-                minimum_amount_to_be_payed: bill.minimum,
-                bank_account_no: account.bankgiro.clone(),
-                bank_account_type: "BGSE",
-                bic: "SWEDSESS",
-                iban: format!("SE45800000000{}", account.account_no),
-                payment_reference: bill.payment_reference.clone(),
-                payment_orders_exists: account.recurring.is_some(),
-            }),
-            document: format!("{href}/document"),
-            id: href,
-        }
+/// The recurring-payment configuration of an account.
+pub(crate) fn recurring(
+    account: &Account,
+    recurring: &Recurring,
+) -> model::RecurringPaymentConfiguration {
+    let parent = account_href(&account.account_no);
+    let href = format!("{parent}/recurring-payment-configuration");
+    let mut view = model::RecurringPaymentConfiguration::new()
+        .with_id(href.clone())
+        .with_payment_method(model::PaymentMethod::from_wire("autogiro"))
+        .with_payment_scope(model::PaymentScope::from_wire(recurring.scope))
+        .with_parent_href(parent)
+        .with_operation(vec![
+            op(
+                "partially-update-recurring-payment-configuration",
+                "patch",
+                href.clone(),
+            ),
+            op("delete-recurring-payment-configuration", "delete", href),
+        ]);
+    if let Some(amount) = recurring.fixed_amount {
+        view = view.with_fixed_amount(amount);
     }
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct NationalId<'a> {
-    value: &'a str,
-    country_code: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct CardHolder<'a> {
-    number: Option<&'a str>,
-    name: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    national_consumer_identifier: Option<NationalId<'a>>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct CardView<'a> {
-    token: &'a str,
-    #[serde(rename = "PanTrunc")]
-    pan_trunc: Option<&'a str>,
-    deleted: bool,
-    main_card: bool,
-    card_holder: CardHolder<'a>,
-    #[serde(rename = "@id")]
-    id: String,
-    #[serde(rename = "parentHREF", skip_serializing_if = "Option::is_none")]
-    parent_href: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    operation: Option<Vec<Operation>>,
-}
-
-impl<'a> CardView<'a> {
-    /// The card as in a list (`detail` false) or on its own, with parent and operations.
-    pub(crate) fn new(account: &Account, card: &'a Card, detail: bool) -> Self {
-        let parent = account_href(&account.account_no);
-        let href = format!("{parent}/cards/{}", card.token);
-        Self {
-            token: &card.token,
-            pan_trunc: card.pan_trunc.as_deref(),
-            deleted: card.deleted,
-            main_card: card.main_card,
-            card_holder: CardHolder {
-                number: card.holder_number.as_deref(),
-                name: card.holder_name.as_deref(),
-                national_consumer_identifier: card.national_id.as_ref().map(|(value, country)| {
-                    NationalId {
-                        value,
-                        country_code: country.as_deref(),
-                    }
-                }),
-            },
-            parent_href: detail.then(|| parent.clone()),
-            operation: detail.then(|| {
-                vec![
-                    op("partial-update", "patch", href.clone()),
-                    op(
-                        "add-replacement-card",
-                        "post",
-                        format!("{href}/add-replacement-card"),
-                    ),
-                ]
-            }),
-            id: href,
-        }
-    }
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct TransactionView<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    description: &'a str,
-    #[serde(serialize_with = "ser_decimal")]
-    amount: Decimal,
-    initiated_from_point_of_sale: bool,
-    #[serde(serialize_with = "ser_date")]
-    date: Date,
-}
-
-impl<'a> From<&'a Transaction> for TransactionView<'a> {
-    fn from(t: &'a Transaction) -> Self {
-        Self {
-            kind: t.kind,
-            description: &t.description,
-            amount: t.amount,
-            initiated_from_point_of_sale: t.point_of_sale,
-            date: t.date,
-        }
-    }
-}
-
-#[derive(Serialize)]
-pub(crate) struct ReservationView<'a> {
-    #[serde(serialize_with = "ser_decimal")]
-    amount: Decimal,
-    description: &'a str,
-    #[serde(serialize_with = "ser_date")]
-    date: Date,
-}
-
-impl<'a> From<&'a Reservation> for ReservationView<'a> {
-    fn from(r: &'a Reservation) -> Self {
-        Self {
-            amount: r.amount,
-            description: &r.description,
-            date: r.date,
-        }
-    }
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct RecurringView {
-    #[serde(rename = "@id")]
-    id: String,
-    payment_method: &'static str,
-    payment_scope: &'static str,
-    #[serde(serialize_with = "ser_opt_decimal")]
-    fixed_amount: Option<Decimal>,
-    #[serde(rename = "parentHREF")]
-    parent_href: String,
-    operation: Vec<Operation>,
-}
-
-impl RecurringView {
-    pub(crate) fn new(account: &Account, recurring: &Recurring) -> Self {
-        let parent = account_href(&account.account_no);
-        let href = format!("{parent}/recurring-payment-configuration");
-        Self {
-            payment_method: "autogiro",
-            payment_scope: recurring.scope,
-            fixed_amount: recurring.fixed_amount,
-            parent_href: parent,
-            operation: vec![
-                op(
-                    "partially-update-recurring-payment-configuration",
-                    "patch",
-                    href.clone(),
-                ),
-                op(
-                    "delete-recurring-payment-configuration",
-                    "delete",
-                    href.clone(),
-                ),
-            ],
-            id: href,
-        }
-    }
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct PaymentOrderView {
-    payment_method: &'static str,
-    #[serde(serialize_with = "ser_date")]
-    execute_date: Date,
-    #[serde(serialize_with = "ser_decimal")]
-    amount: Decimal,
+    view
 }
 
 /// The active payment orders recurring payments make: one for the next debit, when there
 /// is anything to debit.
-pub(crate) fn payment_orders(account: &Account, today: Date) -> Vec<PaymentOrderView> {
+pub(crate) fn payment_orders(account: &Account, today: Date) -> Vec<model::ActivePaymentOrder> {
     let Some(recurring) = &account.recurring else {
         return Vec::new();
     };
@@ -383,91 +221,55 @@ pub(crate) fn payment_orders(account: &Account, today: Date) -> Vec<PaymentOrder
         let next = today.replace_day(1).unwrap_or(today) + time::Duration::days(32);
         next.replace_day(27).unwrap_or(next)
     });
-    vec![PaymentOrderView {
-        payment_method: "autogiro",
-        execute_date,
-        amount,
-    }]
+    vec![
+        model::ActivePaymentOrder::new(amount)
+            .with_payment_method(model::PaymentMethod::from_wire("autogiro"))
+            .with_execute_date(execute_date),
+    ]
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct NationalIdentifier<'a> {
-    reg_no: &'a str,
-    country_code: &'static str,
+/// The owner of accounts (Ledger Customer API).
+pub(crate) fn customer(c: &Customer) -> model::Customer {
+    model::Customer::new()
+        .with_id(format!(
+            "/ledger/customer/v1/{PAYEX_LEDGER}/customers/{}",
+            c.customer_no
+        ))
+        .with_customer_no(c.customer_no.clone())
+        .with_national_identifier(
+            model::NationalIdentifier::new()
+                .with_reg_no(Sensitive::new(c.reg_no.clone()))
+                .with_country_code("SE".to_owned()),
+        )
+        .with_legal_entity(model::LegalEntity::from_wire("consumer"))
+        .with_name(c.name.clone())
+        .with_email_address(c.email.clone())
+        .with_msisdn(c.msisdn.clone())
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct CustomerView<'a> {
-    #[serde(rename = "@id")]
-    id: String,
-    customer_no: &'a str,
-    national_identifier: NationalIdentifier<'a>,
-    legal_entity: &'static str,
-    name: &'a str,
-    email_address: &'a str,
-    msisdn: &'a str,
+/// A paged sub-resource list type of the models.
+pub(crate) trait List: Serialize {
+    /// The item type.
+    type Item;
+    /// The list of `items` at `id`, with its paging links.
+    fn build(items: Vec<Self::Item>, id: String, view: model::View) -> Self;
 }
 
-impl<'a> From<&'a Customer> for CustomerView<'a> {
-    fn from(c: &'a Customer) -> Self {
-        Self {
-            id: format!(
-                "/ledger/customer/v1/{PAYEX_LEDGER}/customers/{}",
-                c.customer_no
-            ),
-            customer_no: &c.customer_no,
-            national_identifier: NationalIdentifier {
-                reg_no: &c.reg_no,
-                country_code: "SE",
-            },
-            legal_entity: "consumer",
-            name: &c.name,
-            email_address: &c.email,
-            msisdn: &c.msisdn,
+macro_rules! lists {
+    ($($list:ident of $item:ident),* $(,)?) => {$(
+        impl List for model::$list {
+            type Item = model::$item;
+            fn build(items: Vec<model::$item>, id: String, view: model::View) -> Self {
+                model::$list::new(items).with_id(id).with_view(view)
+            }
         }
-    }
+    )*};
 }
 
-/// One page of a sub-resource list, with `view` links.
-#[derive(Serialize)]
-pub(crate) struct Page<T> {
-    #[serde(rename = "@id")]
-    pub(crate) id: String,
-    pub(crate) items: Vec<T>,
-    pub(crate) view: View,
-    pub(crate) operations: Option<Vec<Operation>>,
-}
-
-/// Paging links of a sub-resource list.
-#[derive(Serialize)]
-pub(crate) struct View {
-    #[serde(rename = "@id")]
-    pub(crate) id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) previous: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) next: Option<String>,
-}
-
-/// The accounts list, with `navigation` links.
-#[derive(Serialize)]
-pub(crate) struct AccountPage<'a> {
-    #[serde(rename = "@id")]
-    pub(crate) id: String,
-    pub(crate) items: Vec<AccountView<'a>>,
-    pub(crate) navigation: Navigation,
-}
-
-/// Paging links of the accounts list.
-#[derive(Serialize)]
-pub(crate) struct Navigation {
-    #[serde(rename = "@id")]
-    pub(crate) id: String,
-    pub(crate) first: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) previous: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) next: Option<String>,
+lists! {
+    BillList of Bill,
+    CardList of Card,
+    TransactionList of Transaction,
+    ReservationList of Reservation,
+    ActivePaymentOrderList of ActivePaymentOrder,
 }
