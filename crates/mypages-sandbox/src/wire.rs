@@ -54,17 +54,6 @@ pub(crate) fn ser_datetime<S: Serializer>(
     serializer.serialize_str(&format_datetime(*value))
 }
 
-/// Serializes an optional date-time in RFC 3339 or `null`.
-pub(crate) fn ser_opt_datetime<S: Serializer>(
-    value: &Option<OffsetDateTime>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    match value {
-        Some(value) => ser_datetime(value, serializer),
-        None => serializer.serialize_none(),
-    }
-}
-
 /// `YYYY-MM-DD`.
 pub(crate) fn format_date(date: Date) -> String {
     format!(

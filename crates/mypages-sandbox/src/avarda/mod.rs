@@ -15,6 +15,7 @@
 
 mod pages;
 mod state;
+mod views;
 
 use std::sync::Arc;
 
@@ -26,13 +27,14 @@ use axum::middleware::Next;
 use axum::response::Response;
 use axum::routing::{get, post};
 use bytes::Bytes;
-use serde::Serialize;
+use mypages_models::Sensitive;
+use mypages_models::avarda as model;
 
 pub(crate) use state::State;
 
 use crate::credentials::{AVARDA_CLIENT_ID, AVARDA_CLIENT_SECRET};
 use crate::server::{Shared, lock};
-use crate::wire::{self, BodyError, JsonObject, Shape, format_datetime};
+use crate::wire::{self, BodyError, JsonObject, Shape};
 
 type Ctx = AxState<Arc<Shared>>;
 type PathParam = Result<Path<String>, PathRejection>;
@@ -128,13 +130,6 @@ async fn method_not_allowed() -> Response {
     )
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct TokenAnswer {
-    token: String,
-    token_expiration_utc: String,
-}
-
 /// `POST /auth/token`.
 async fn issue_token(AxState(shared): Ctx, body: Bytes) -> Response {
     let read = JsonObject::from_body(&body, true).and_then(|body| {
@@ -160,13 +155,9 @@ async fn issue_token(AxState(shared): Ctx, body: Bytes) -> Response {
         );
     }
     let (token, expires) = lock(&shared.avarda).issue_token(&id, shared.avarda_token_lifetime);
-    wire::json(
-        StatusCode::OK,
-        &TokenAnswer {
-            token,
-            token_expiration_utc: format_datetime(expires),
-        },
-    )
+    let answer =
+        model::PartnerAccessToken::new(Sensitive::new(token)).with_token_expiration_utc(expires);
+    wire::json(StatusCode::OK, &answer)
 }
 
 /// Every API route but the token endpoint needs a valid partner token.
@@ -274,7 +265,7 @@ async fn list_invoices(AxState(shared): Ctx, headers: HeaderMap, uri: Uri) -> Re
         let list: Vec<_> = state.customers[customer]
             .invoices
             .iter()
-            .map(state::Ledger::summary)
+            .map(views::summary)
             .collect();
         Ok(wire::json(StatusCode::OK, &list))
     })();
@@ -303,7 +294,7 @@ async fn get_invoice(
                     "the customer has no invoice with this id",
                 )
             })?;
-        Ok(wire::json(StatusCode::OK, invoice))
+        Ok(wire::json(StatusCode::OK, &views::details(invoice)))
     })();
     result.unwrap_or_else(|response: Box<Response>| *response)
 }
@@ -349,7 +340,7 @@ fn account_gate(
     );
     Err(Box::new(wire::json(
         StatusCode::ACCEPTED,
-        &serde_json::json!({ "redirectUrl": redirect_url }),
+        &model::AuthenticationRedirect::new(redirect_url),
     )))
 }
 
@@ -358,9 +349,14 @@ async fn list_accounts(AxState(shared): Ctx, headers: HeaderMap, uri: Uri) -> Re
     let result = (|| {
         let customer = account_gate(&shared, &headers, uri.query())?;
         let state = lock(&shared.avarda);
+        let accounts = state.customers[customer]
+            .accounts
+            .iter()
+            .map(views::account)
+            .collect();
         Ok(wire::json(
             StatusCode::OK,
-            &state.customers[customer].accounts,
+            &model::AccountList::Many(accounts),
         ))
     })();
     result.unwrap_or_else(|response: Box<Response>| *response)
@@ -387,7 +383,7 @@ async fn get_account(
                     "the customer has no account with this id",
                 )
             })?;
-        Ok(wire::json(StatusCode::OK, account))
+        Ok(wire::json(StatusCode::OK, &views::account(account)))
     })();
     result.unwrap_or_else(|response: Box<Response>| *response)
 }
@@ -441,7 +437,7 @@ async fn start_payment(AxState(shared): Ctx, body: Bytes) -> Response {
     );
     wire::json(
         StatusCode::OK,
-        &serde_json::json!({ "purchaseId": purchase_id, "jwt": jwt }),
+        &model::PaySession::new(purchase_id, Sensitive::new(jwt)),
     )
 }
 
@@ -461,7 +457,7 @@ async fn payment_status(AxState(shared): Ctx, body: Bytes) -> Response {
     match state.payments.get(&purchase_id) {
         Some(payment) if payment.account_id.eq_ignore_ascii_case(&account_id) => wire::json(
             StatusCode::OK,
-            &serde_json::json!({ "state": payment.state.as_str() }),
+            &model::PayStatus::new(model::PaymentState::from_wire(payment.state.as_str())),
         ),
         Some(_) => error(
             StatusCode::NOT_FOUND,

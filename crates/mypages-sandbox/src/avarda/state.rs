@@ -6,156 +6,62 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use rust_decimal::Decimal;
-use serde::Serialize;
 use time::{Date, OffsetDateTime, Time};
 
 use crate::credentials::{AVARDA_CUSTOMER_TOKEN, AVARDA_PURCHASE_ID};
 use crate::ids::{base64url, guid};
 use crate::sandbox::{SandboxError, SeedConfig};
-use crate::wire::{ser_datetime, ser_decimal, ser_opt_datetime, ser_opt_decimal};
 
 /// One transaction on an invoice or account.
-#[derive(Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone)]
 pub(crate) struct Transaction {
     pub(crate) description: String,
     pub(crate) notes: String,
-    #[serde(serialize_with = "ser_decimal")]
     pub(crate) amount: Decimal,
-    #[serde(serialize_with = "ser_decimal")]
     pub(crate) tax_amount: Decimal,
     pub(crate) tax_code: String,
     pub(crate) transaction_type: String,
-    #[serde(serialize_with = "ser_datetime")]
     pub(crate) transaction_date: OffsetDateTime,
     pub(crate) order_reference: String,
 }
 
 /// Annual percentage rate figures of a credit.
-#[derive(Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone)]
 pub(crate) struct AprData {
-    #[serde(serialize_with = "ser_decimal")]
     pub(crate) credit_amount: Decimal,
     pub(crate) months: i32,
-    #[serde(serialize_with = "ser_decimal")]
     pub(crate) per_month: Decimal,
-    #[serde(serialize_with = "ser_decimal")]
     pub(crate) percent: Decimal,
-    #[serde(serialize_with = "ser_decimal")]
     pub(crate) total_credit: Decimal,
-    #[serde(serialize_with = "ser_decimal")]
     pub(crate) total_amount: Decimal,
-    #[serde(serialize_with = "ser_decimal")]
     pub(crate) interest_rate: Decimal,
-    #[serde(serialize_with = "ser_decimal")]
     pub(crate) invoice_fee: Decimal,
 }
 
-/// An invoice or an account (Avarda lists both with the same core fields); serialized as
-/// the detailed form. `InvoiceSummary` borrows from it for the invoices list.
-#[derive(Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// An invoice or an account (Avarda lists both with the same core fields).
+#[derive(Clone)]
 pub(crate) struct Ledger {
     pub(crate) id: String,
-    #[serde(
-        serialize_with = "ser_opt_datetime",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub(crate) invoice_date: Option<OffsetDateTime>,
     pub(crate) currency: &'static str,
-    #[serde(serialize_with = "ser_decimal")]
     pub(crate) balance: Decimal,
-    #[serde(rename = "type")]
     pub(crate) kind: &'static str,
-    #[serde(serialize_with = "ser_datetime")]
     pub(crate) due_date: OffsetDateTime,
-    #[serde(
-        serialize_with = "ser_opt_datetime",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub(crate) account_date: Option<OffsetDateTime>,
+    pub(crate) account_date: OffsetDateTime,
     pub(crate) state: &'static str,
     pub(crate) payment_reference: String,
     pub(crate) purchase_id: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) postponed: Option<bool>,
     pub(crate) my_pages_live_url: String,
-    #[serde(
-        serialize_with = "ser_opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub(crate) scheduled_payment_amount: Option<Decimal>,
-    #[serde(
-        serialize_with = "ser_opt_datetime",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub(crate) scheduled_payment_charge_date: Option<OffsetDateTime>,
     pub(crate) transactions: Vec<Transaction>,
-    #[serde(serialize_with = "ser_decimal")]
     pub(crate) minimum_amount_to_pay: Decimal,
-    #[serde(serialize_with = "ser_decimal")]
     pub(crate) original_amount: Decimal,
     pub(crate) receiver: String,
     pub(crate) bank_account: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) apr_data: Option<AprData>,
     pub(crate) order_reference: Vec<String>,
-}
-
-/// The fields of the invoices list.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct InvoiceSummary<'a> {
-    id: &'a str,
-    #[serde(
-        serialize_with = "ser_opt_datetime",
-        skip_serializing_if = "Option::is_none"
-    )]
-    invoice_date: Option<OffsetDateTime>,
-    #[serde(serialize_with = "ser_datetime")]
-    due_date: OffsetDateTime,
-    currency: &'static str,
-    #[serde(serialize_with = "ser_decimal")]
-    balance: Decimal,
-    state: &'static str,
-    #[serde(rename = "type")]
-    kind: &'static str,
-    payment_reference: &'a str,
-    purchase_id: &'a [String],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    postponed: Option<bool>,
-    my_pages_live_url: &'a str,
-    #[serde(
-        serialize_with = "ser_opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    scheduled_payment_amount: Option<Decimal>,
-    #[serde(
-        serialize_with = "ser_opt_datetime",
-        skip_serializing_if = "Option::is_none"
-    )]
-    scheduled_payment_charge_date: Option<OffsetDateTime>,
-}
-
-impl Ledger {
-    pub(crate) fn summary(&self) -> InvoiceSummary<'_> {
-        InvoiceSummary {
-            id: &self.id,
-            invoice_date: self.invoice_date,
-            due_date: self.due_date,
-            currency: self.currency,
-            balance: self.balance,
-            state: self.state,
-            kind: self.kind,
-            payment_reference: &self.payment_reference,
-            purchase_id: &self.purchase_id,
-            postponed: self.postponed,
-            my_pages_live_url: &self.my_pages_live_url,
-            scheduled_payment_amount: self.scheduled_payment_amount,
-            scheduled_payment_charge_date: self.scheduled_payment_charge_date,
-        }
-    }
 }
 
 /// One customer: the purchases that identify them, their invoices and their accounts.
@@ -370,7 +276,7 @@ fn ledger(
         balance,
         kind,
         due_date: at_noon(due),
-        account_date: Some(at_noon(issued)),
+        account_date: at_noon(issued),
         state,
         payment_reference: reference,
         purchase_id: purchase_ids,
