@@ -31,12 +31,65 @@
 //! The routes, status codes and bodies follow the specs in the repository's `specs/`
 //! folder. Credentials and the demo customer's ids are in [`credentials`].
 //!
-//! # State
+//! # Authentication
+//!
+//! The credentials are fixed ([`credentials`]):
+//! - Avarda: `POST /auth/token` with `{"clientId": "sandbox-client", "clientSecret":
+//!   "sandbox-secret"}` answers a JWT-shaped partner token and its `tokenExpirationUtc`; it
+//!   lives one hour unless [`SandboxBuilder::avarda_token_lifetime`] says otherwise, and an
+//!   expired or unknown token answers 401. The customer token `sandbox-customer` has passed
+//!   strong authentication; any other one gets 202 `{redirectUrl}` from the account routes
+//!   until it confirms on the strong-authentication page.
+//! - PayEx: `Authorization: Bearer sandbox-token`, valid for ledger `1000` only (another
+//!   ledger in the route answers 401).
+//! - p4p: `Authorization: Bearer sandbox-key` (the private key). `POST /account/{id}` makes
+//!   an account key, valid three days, with which requests may name the account `me`.
+//!
+//! # Web pages (Avarda)
+//!
+//! - The strong-authentication page is the 202's `redirectUrl`
+//!   (`http://ADDR/avarda/strong-authentication/{session}`). Its "Confirm identity" button
+//!   (`#confirm`, a form posting `decision=confirm`) marks the customer token as verified and
+//!   answers `303 See Other` to the call's `customerAuthenticationReturnUrl`; "Cancel"
+//!   (`#cancel`) returns there without verifying. A session is used once.
+//! - The pay page of a payment started with `POST /Pay` is `http://ADDR/avarda/pay/{purchaseId}`
+//!   ([`RunningSandbox::avarda_pay_page_url`]). It shows the amount (`#amount`); "Pay"
+//!   (`#pay`) and "Cancel" (`#cancel`) finish it, after which `POST /Pay/Status` answers
+//!   `Paid` or `Cancelled` (until then `Unpaid`), and a paid invoice or account shows balance
+//!   `0.00` and state `Paid`.
+//! - Without a browser (tests, the demo), the sandbox-only conveniences
+//!   [`RunningSandbox::avarda_confirm_strong_authentication`],
+//!   [`RunningSandbox::avarda_complete_payment`] and [`RunningSandbox::avarda_cancel_payment`]
+//!   do the same.
+//!
+//! # Errors
+//!
+//! Each provider answers errors in its own format, also for malformed JSON, missing or
+//! mistyped fields, missing headers, unknown routes (404), wrong methods (405) and bodies over
+//! 1 MiB (413):
+//! - Avarda (no documented schema): `{"errorCode", "message"}`, and `{"error",
+//!   "error_description"}` from the token endpoint.
+//! - PayEx: `application/problem+json` with `Type` (`ledger.account.validation`,
+//!   `account-not-found`, `card-not-found`, `duplicate-card-token`, `card-update-failed`,
+//!   `customer-does-not-exists`, `invalid-reg-no`, ...), `Title`, `Status`, `Instance`,
+//!   `Detail` and, for validation, `Problems: [{"<field>": "<what is wrong>"}]`.
+//! - p4p: `{"status", "type", "content": {"type", "description"}}`.
+//!
+//! # State and seed data
 //!
 //! Writes change later reads: a lowered credit limit, an added or replaced card, a
-//! registered payment (balance down, transaction added), recurring-payment settings, a
-//! created p4p account, balance items settled into an order, an ended subscription, an
-//! Avarda invoice paid through `Pay`. Amounts are exact decimals, written digit for digit.
+//! registered payment (balance down, transaction added, open bills settled; a repeated
+//! `sourcePspPaymentTransactionId` is booked once), recurring-payment settings and the active
+//! payment orders they make, a created p4p account, balance items settled into an order, an
+//! ended subscription, an Avarda invoice or account paid through `Pay`. Amounts are exact
+//! decimals, written digit for digit.
+//!
+//! The demo customer has invoices and loans at Avarda, three accounts at PayEx (bills with
+//! PDFs, cards, transactions, reservations, an autogiro setting; one account's
+//! `maxPaymentAmount` has 28 digits) and an account with balance items, a card and a
+//! subscription at p4p. [`SandboxBuilder::generated_customers`] and
+//! [`SandboxBuilder::transactions_per_customer`] add volume; the data is the same for the
+//! same [`SandboxBuilder::seed`].
 
 mod avarda;
 pub mod credentials;
