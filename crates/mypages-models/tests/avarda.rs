@@ -4,43 +4,18 @@
 //! amounts digit for digit, unknown enum values kept, both accounts shapes.
 
 #![cfg(feature = "avarda")]
-// Test helpers may unwrap: a failure there is a failed test.
-#![allow(clippy::unwrap_used)]
+
+mod support;
 
 use mypages_models::Decimal;
 use mypages_models::avarda::*;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use support::{Fixtures, dec};
 
-fn fixture(name: &str) -> String {
-    let path = format!(
-        "{}/tests/fixtures/avarda/{name}.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-/// Decodes the fixture as `T`, re-encodes it, and checks that decoding the output gives the
-/// same value and the same text again. Returns the value and its pretty JSON.
-fn round_trip<T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug>(
-    name: &str,
-) -> (T, String) {
-    let text = fixture(name);
-    let value: T = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let json = serde_json::to_string_pretty(&value).unwrap();
-    let again: T = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{name} again: {e}"));
-    assert_eq!(again, value, "{name}: re-encoding changed the value");
-    assert_eq!(serde_json::to_string_pretty(&again).unwrap(), json);
-    (value, json)
-}
-
-fn amount(text: &str) -> Decimal {
-    text.parse().unwrap()
-}
+const AVARDA: Fixtures = Fixtures("avarda");
 
 #[test]
 fn documented_account_example_decodes_as_a_single_account() {
-    let (list, json) = round_trip::<AccountList>("accounts_200_documented");
+    let (list, json) = AVARDA.round_trip::<AccountList>("accounts_200_documented");
     let AccountList::One(account) = &list else {
         panic!("the documented example is one object: {list:?}");
     };
@@ -61,14 +36,14 @@ fn documented_account_example_decodes_as_a_single_account() {
 
 #[test]
 fn documented_strong_authentication_answer_decodes() {
-    let (redirect, json) = round_trip::<AuthenticationRedirect>("accounts_202_documented");
+    let (redirect, json) = AVARDA.round_trip::<AuthenticationRedirect>("accounts_202_documented");
     assert_eq!(redirect.redirect_url, "string");
     insta::assert_snapshot!("avarda_accounts_202_documented", json);
 }
 
 #[test]
 fn accounts_array_keeps_amounts_digit_for_digit_and_unknown_values() {
-    let (list, json) = round_trip::<AccountList>("accounts_200_array");
+    let (list, json) = AVARDA.round_trip::<AccountList>("accounts_200_array");
     assert!(matches!(list, AccountList::Many(_)), "{list:?}");
     let accounts = list.as_slice();
     assert_eq!(accounts.len(), 2);
@@ -76,7 +51,7 @@ fn accounts_array_keeps_amounts_digit_for_digit_and_unknown_values() {
     let loan = &accounts[0];
     assert_eq!(loan.r#type, AccountType::Loan);
     assert_eq!(loan.balance.to_string(), "2000.00");
-    assert_eq!(loan.minimum_amount_to_pay, amount("250.50"));
+    assert_eq!(loan.minimum_amount_to_pay, dec("250.50"));
     assert_eq!(
         loan.original_amount.to_string(),
         "12345678901234567890.12345678"
@@ -110,7 +85,7 @@ fn accounts_array_keeps_amounts_digit_for_digit_and_unknown_values() {
 
 #[test]
 fn invoices_list_decodes_with_nulls_and_unknown_states() {
-    let (invoices, json) = round_trip::<Vec<InvoiceSummary>>("invoices_200_list");
+    let (invoices, json) = AVARDA.round_trip::<Vec<InvoiceSummary>>("invoices_200_list");
     assert_eq!(invoices.len(), 2);
     assert_eq!(invoices[0].balance.to_string(), "499.00");
     assert_eq!(invoices[0].postponed, Some(false));
@@ -126,7 +101,7 @@ fn invoices_list_decodes_with_nulls_and_unknown_states() {
 
 #[test]
 fn invoice_details_reads_a_summary_too() {
-    let text = fixture("invoices_200_list");
+    let text = AVARDA.text("invoices_200_list");
     let raw: Vec<Box<serde_json::value::RawValue>> = serde_json::from_str(&text).unwrap();
     let details: InvoiceDetails = serde_json::from_str(raw[0].get()).unwrap();
     assert_eq!(details.id, "inv-1001");
@@ -135,7 +110,7 @@ fn invoice_details_reads_a_summary_too() {
 
 #[test]
 fn pay_status_is_read_case_insensitively() {
-    let (status, json) = round_trip::<PayStatus>("pay_status_lowercase");
+    let (status, json) = AVARDA.round_trip::<PayStatus>("pay_status_lowercase");
     assert_eq!(status.state, PaymentState::Paid);
     insta::assert_snapshot!("avarda_pay_status_lowercase", json);
     for (text, state) in [
@@ -157,7 +132,7 @@ fn pay_status_is_read_case_insensitively() {
 
 #[test]
 fn pay_session_hides_its_jwt_from_debug() {
-    let (session, json) = round_trip::<PaySession>("pay_200");
+    let (session, json) = AVARDA.round_trip::<PaySession>("pay_200");
     assert_eq!(session.purchase_id, "b4e3f9e0a1c2");
     assert!(session.jwt.expose().starts_with("eyJ"));
     assert!(!format!("{session:?}").contains("eyJ"));
@@ -166,7 +141,7 @@ fn pay_session_hides_its_jwt_from_debug() {
 
 #[test]
 fn partner_token_hides_its_token_from_debug() {
-    let (token, json) = round_trip::<PartnerAccessToken>("token_200");
+    let (token, json) = AVARDA.round_trip::<PartnerAccessToken>("token_200");
     assert_eq!(
         token.token_expiration_utc.map(|t| t.unix_timestamp()),
         Some(1_795_302_798)

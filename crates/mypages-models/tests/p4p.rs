@@ -4,49 +4,18 @@
 //! shape both ways.
 
 #![cfg(feature = "p4p")]
-#![allow(clippy::unwrap_used)]
 
+mod support;
+
+use mypages_models::Currency;
 use mypages_models::p4p::*;
-use mypages_models::{Currency, Decimal};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use support::{Fixtures, dec};
 
-fn fixture(name: &str) -> String {
-    let path = format!(
-        "{}/tests/fixtures/p4p/{name}.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-/// Decodes the fixture as `T`, re-encodes it, and checks that decoding the output gives the
-/// same value and text again. Returns the value and its pretty JSON.
-fn round_trip<T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug>(
-    name: &str,
-) -> (T, String) {
-    let text = fixture(name);
-    let value: T = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let encoded = serde_json::to_string_pretty(&value).unwrap();
-    let again: T = serde_json::from_str(&encoded).unwrap();
-    assert_eq!(
-        again, value,
-        "{name}: the re-encoded value decodes differently"
-    );
-    assert_eq!(
-        serde_json::to_string_pretty(&again).unwrap(),
-        encoded,
-        "{name}: unstable round trip"
-    );
-    (value, encoded)
-}
-
-fn dec(text: &str) -> Decimal {
-    text.parse().unwrap()
-}
+const P4P: Fixtures = Fixtures("p4p");
 
 #[test]
 fn account_creatable_documented() {
-    let (account, json): (AccountCreatable, _) = round_trip("account_creatable_documented");
+    let (account, json): (AccountCreatable, _) = P4P.round_trip("account_creatable_documented");
     insta::assert_snapshot!("p4p_account_creatable_documented", json);
     assert_eq!(account.number.as_deref(), Some("example Account"));
     assert!(account.method.is_empty());
@@ -70,7 +39,7 @@ fn account_creatable_documented() {
 
 #[test]
 fn account_documented() {
-    let (account, json): (Account, _) = round_trip("account_documented");
+    let (account, json): (Account, _) = P4P.round_trip("account_documented");
     insta::assert_snapshot!("p4p_account_documented", json);
     assert_eq!(account.id.as_str(), "1234567890abcdef");
     assert_eq!(account.status, Some(AccountStatus::Created));
@@ -92,7 +61,7 @@ fn account_documented() {
 
 #[test]
 fn method_documented() {
-    let (method, json): (Method, _) = round_trip("method_documented");
+    let (method, json): (Method, _) = P4P.round_trip("method_documented");
     insta::assert_snapshot!("p4p_method_documented", json);
     assert_eq!(method.r#type, MethodType::Card);
     let expires = method.expires.unwrap();
@@ -113,7 +82,7 @@ fn method_documented() {
 
 #[test]
 fn method_creatable_documented() {
-    let (method, json): (MethodCreatable, _) = round_trip("method_creatable_documented");
+    let (method, json): (MethodCreatable, _) = P4P.round_trip("method_creatable_documented");
     insta::assert_snapshot!("p4p_method_creatable_documented", json);
     assert_eq!(method.r#type, MethodCreatableType::Token);
     assert_eq!(method.card.expose(), "abc.def.ghi");
@@ -136,7 +105,7 @@ fn card_expiry_is_checked() {
 
 #[test]
 fn account_link_documented() {
-    let (link, json): (AccountLink, _) = round_trip("account_link_documented");
+    let (link, json): (AccountLink, _) = P4P.round_trip("account_link_documented");
     insta::assert_snapshot!("p4p_account_link_documented", json);
     assert_eq!(link.id.as_deref(), Some("0987654321098765"));
     assert_eq!(
@@ -148,7 +117,7 @@ fn account_link_documented() {
 
 #[test]
 fn errors_documented() {
-    let (error, json): (ApiError, _) = round_trip("error_invalid_content_400");
+    let (error, json): (ApiError, _) = P4P.round_trip("error_invalid_content_400");
     insta::assert_snapshot!("p4p_error_invalid_content_400", json);
     assert_eq!(error.status, Some(400));
     assert_eq!(error.r#type.as_deref(), Some("invalid content"));
@@ -159,7 +128,7 @@ fn errors_documented() {
         Some("A valid order to be created.")
     );
 
-    let (declined, json): (ApiError, _) = round_trip("error_card_declined_402");
+    let (declined, json): (ApiError, _) = P4P.round_trip("error_card_declined_402");
     insta::assert_snapshot!("p4p_error_card_declined_402", json);
     assert_eq!(declined.error.as_deref(), Some("card declined"));
     assert_eq!(declined.content, None);
@@ -167,7 +136,7 @@ fn errors_documented() {
 
 #[test]
 fn schedules_both_shapes() {
-    let (rule, json): (Schedule, _) = round_trip("schedule_rule_pair");
+    let (rule, json): (Schedule, _) = P4P.round_trip("schedule_rule_pair");
     insta::assert_snapshot!("p4p_schedule_rule_pair", json);
     let Schedule::Rule(rule) = rule else {
         panic!("an object is a rule")
@@ -176,7 +145,7 @@ fn schedules_both_shapes() {
     assert_eq!(rule.offset, Some(ScheduleNumber::Pair(vec![2, -1])));
     assert_eq!(rule.divisor, None);
 
-    let (single, json): (Schedule, _) = round_trip("schedule_rule_single");
+    let (single, json): (Schedule, _) = P4P.round_trip("schedule_rule_single");
     insta::assert_snapshot!("p4p_schedule_rule_single", json);
     let Schedule::Rule(single) = single else {
         panic!("an object is a rule")
@@ -194,11 +163,11 @@ fn schedules_both_shapes() {
 
 #[test]
 fn items_every_shape() {
-    let (amount, json): (Items, _) = round_trip("balance_add_amount");
+    let (amount, json): (Items, _) = P4P.round_trip("balance_add_amount");
     assert_eq!(json, "12.50");
     assert_eq!(amount, Items::Amount(dec("12.50")));
 
-    let (one, json): (Items, _) = round_trip("item_reference");
+    let (one, json): (Items, _) = P4P.round_trip("item_reference");
     insta::assert_snapshot!("p4p_item_reference", json);
     let Items::Item(item) = one else {
         panic!("an object is one item")
@@ -220,7 +189,7 @@ fn items_every_shape() {
 
 #[test]
 fn order_events_batch() {
-    let (batch, json): (Vec<OrderEvents>, _) = round_trip("order_events_batch");
+    let (batch, json): (Vec<OrderEvents>, _) = P4P.round_trip("order_events_batch");
     insta::assert_snapshot!("p4p_order_events_batch", json);
     assert_eq!(batch.len(), 3);
     assert_eq!(batch[0].id.as_str(), "BlTmF3S382kFbn5U");
@@ -231,7 +200,7 @@ fn order_events_batch() {
 
 #[test]
 fn order_card_account() {
-    let (creatable, json): (OrderCreatable, _) = round_trip("order_creatable_card_account");
+    let (creatable, json): (OrderCreatable, _) = P4P.round_trip("order_creatable_card_account");
     insta::assert_snapshot!("p4p_order_creatable_card_account", json);
     assert_eq!(creatable.items, Items::Amount(dec("1337.42")));
     assert_eq!(creatable.payment.r#type, Some(PaymentType::Card));
@@ -240,7 +209,7 @@ fn order_card_account() {
         Some("1234567890abcdef")
     );
 
-    let (order, json): (Order, _) = round_trip("order_card_account_201");
+    let (order, json): (Order, _) = P4P.round_trip("order_card_account_201");
     insta::assert_snapshot!("p4p_order_card_account_201", json);
     assert_eq!(order.id.as_str(), "BlTmF3S382kFbn5U");
     assert!(json.contains("\"items\": 1337.42"), "{json}");
@@ -256,7 +225,7 @@ fn order_card_account() {
 
 #[test]
 fn order_reference_with_item_alias() {
-    let (creatable, json): (OrderCreatable, _) = round_trip("order_creatable_reference");
+    let (creatable, json): (OrderCreatable, _) = P4P.round_trip("order_creatable_reference");
     insta::assert_snapshot!("p4p_order_creatable_reference", json);
     // The reference writes `item`; it is read as `items` and written as `items`.
     let Items::List(items) = &creatable.items else {
@@ -273,7 +242,7 @@ fn order_reference_with_item_alias() {
     assert!(json.contains("\"type\": \"\""), "{json}");
     assert!(json.contains("\"amount\": 209.00"), "{json}");
 
-    let (order, json): (Order, _) = round_trip("order_reference");
+    let (order, json): (Order, _) = P4P.round_trip("order_reference");
     insta::assert_snapshot!("p4p_order_reference", json);
     assert!(matches!(order.items, Some(Items::Item(_))));
     assert!(json.contains("\"price\": 50.00"), "{json}");
@@ -281,7 +250,7 @@ fn order_reference_with_item_alias() {
 
 #[test]
 fn order_balance_top_up() {
-    let (order, json): (OrderCreatable, _) = round_trip("order_creatable_balance_top_up");
+    let (order, json): (OrderCreatable, _) = P4P.round_trip("order_creatable_balance_top_up");
     insta::assert_snapshot!("p4p_order_creatable_balance_top_up", json);
     assert_eq!(order.payment.charge, Some(PaymentCharge::Balance));
     assert_eq!(order.payment.r#type, Some(PaymentType::Account));
@@ -290,7 +259,7 @@ fn order_balance_top_up() {
 
 #[test]
 fn customers_both_spellings_and_shapes() {
-    let (customer, json): (Customer, _) = round_trip("customer_organization_addresses");
+    let (customer, json): (Customer, _) = P4P.round_trip("customer_organization_addresses");
     insta::assert_snapshot!("p4p_customer_organization_addresses", json);
     assert_eq!(customer.r#type, Some(CustomerType::Organisation));
     assert!(json.contains("\"type\": \"organisation\""), "{json}");
@@ -305,7 +274,7 @@ fn customers_both_spellings_and_shapes() {
         "the identity number is redacted"
     );
 
-    let (customer, json): (Customer, _) = round_trip("customer_organisation_address");
+    let (customer, json): (Customer, _) = P4P.round_trip("customer_organisation_address");
     insta::assert_snapshot!("p4p_customer_organisation_address", json);
     assert_eq!(customer.r#type, Some(CustomerType::Organisation));
     let Some(CustomerAddress::One(address)) = &customer.address else {
@@ -322,17 +291,17 @@ fn customers_both_spellings_and_shapes() {
 #[test]
 fn subscriptions_documented() {
     let (creatable, json): (SubscriptionCreatable, _) =
-        round_trip("subscription_creatable_documented");
+        P4P.round_trip("subscription_creatable_documented");
     insta::assert_snapshot!("p4p_subscription_creatable_documented", json);
     assert_eq!(creatable.start.unwrap().to_string(), "2021-07-03");
     assert!(json.contains("\"price\": 42.00"), "{json}");
 
-    let (list, json): (Vec<Subscription>, _) = round_trip("subscriptions_documented_201");
+    let (list, json): (Vec<Subscription>, _) = P4P.round_trip("subscriptions_documented_201");
     insta::assert_snapshot!("p4p_subscriptions_documented_201", json);
     assert_eq!(list[0].id.as_str(), "test");
     assert_eq!(list[0].due.unwrap().to_string(), "2021-09-30");
 
-    let (update, json): (SubscriptionUpdate, _) = round_trip("subscription_update_documented");
+    let (update, json): (SubscriptionUpdate, _) = P4P.round_trip("subscription_update_documented");
     insta::assert_snapshot!("p4p_subscription_update_documented", json);
     let Some(Schedule::Rule(rule)) = update.schedule else {
         panic!("a rule")
@@ -342,14 +311,14 @@ fn subscriptions_documented() {
 
 #[test]
 fn settle_result() {
-    let (result, json): (SettleResult, _) = round_trip("settle_result_200");
+    let (result, json): (SettleResult, _) = P4P.round_trip("settle_result_200");
     insta::assert_snapshot!("p4p_settle_result_200", json);
     assert_eq!((result.updated, result.errors), (3, 0));
 }
 
 #[test]
 fn account_extremes_keep_every_digit_and_unknown_values() {
-    let (account, json): (Account, _) = round_trip("account_extremes_200");
+    let (account, json): (Account, _) = P4P.round_trip("account_extremes_200");
     insta::assert_snapshot!("p4p_account_extremes_200", json);
     assert_eq!(
         account.status,

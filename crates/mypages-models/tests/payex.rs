@@ -2,43 +2,18 @@
 //! into the generated types and re-encodes: amounts digit for digit, unknown enum values kept.
 
 #![cfg(feature = "payex")]
-#![allow(clippy::unwrap_used)] // helpers outside #[test] functions panic on a broken fixture, as tests do
 
+mod support;
+
+use mypages_models::Currency;
 use mypages_models::payex::*;
-use mypages_models::{Currency, Decimal};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use support::{Fixtures, dec};
 
-fn fixture(name: &str) -> String {
-    let path = format!(
-        "{}/tests/fixtures/payex/{name}.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-/// Decodes the fixture as `T`, re-encodes it, and checks that decoding the output gives the
-/// same text again (the round trip is stable). Returns the value and its pretty JSON.
-fn round_trip<T: DeserializeOwned + Serialize>(name: &str) -> (T, String) {
-    let text = fixture(name);
-    let value: T = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let encoded = serde_json::to_string_pretty(&value).unwrap();
-    let again: T = serde_json::from_str(&encoded).unwrap();
-    assert_eq!(
-        serde_json::to_string_pretty(&again).unwrap(),
-        encoded,
-        "{name}: unstable round trip"
-    );
-    (value, encoded)
-}
-
-fn dec(text: &str) -> Decimal {
-    text.parse().unwrap()
-}
+const PAYEX: Fixtures = Fixtures("payex");
 
 #[test]
 fn accounts_list() {
-    let (list, json): (AccountList, _) = round_trip("accounts_list_200");
+    let (list, json): (AccountList, _) = PAYEX.round_trip("accounts_list_200");
     insta::assert_snapshot!("payex_accounts_list_200", json);
     assert_eq!(list.items.len(), 1);
     let account = &list.items[0];
@@ -62,7 +37,7 @@ fn accounts_list() {
 
 #[test]
 fn account_get() {
-    let (account, json): (Account, _) = round_trip("account_get_200");
+    let (account, json): (Account, _) = PAYEX.round_trip("account_get_200");
     insta::assert_snapshot!("payex_account_get_200", json);
     assert_eq!(account.max_payment_amount, Some(dec("51900.0")));
     assert_eq!(
@@ -83,7 +58,7 @@ fn account_get() {
 
 #[test]
 fn account_extremes_keep_every_digit_and_unknown_values() {
-    let (account, json): (Account, _) = round_trip("account_extremes_200");
+    let (account, json): (Account, _) = PAYEX.round_trip("account_extremes_200");
     insta::assert_snapshot!("payex_account_extremes_200", json);
     assert_eq!(account.status, AccountStatus::PendingClose);
     assert_eq!(account.currency, Currency::Nok);
@@ -97,11 +72,13 @@ fn account_extremes_keep_every_digit_and_unknown_values() {
 
 #[test]
 fn account_update_requests() {
-    let (update, json): (AccountUpdate, _) = round_trip("account_update_charity_donation_request");
+    let (update, json): (AccountUpdate, _) =
+        PAYEX.round_trip("account_update_charity_donation_request");
     insta::assert_snapshot!("payex_account_update_charity_donation_request", json);
     assert_eq!(update.charity_donation, Some(false));
     assert_eq!(update.credit_limit, None);
-    let (update, json): (AccountUpdate, _) = round_trip("account_update_credit_limit_request");
+    let (update, json): (AccountUpdate, _) =
+        PAYEX.round_trip("account_update_credit_limit_request");
     insta::assert_snapshot!("payex_account_update_credit_limit_request", json);
     assert_eq!(update.credit_limit, Some(dec("2000.00")));
     assert!(json.contains("2000.00"));
@@ -113,7 +90,7 @@ fn account_update_requests() {
 
 #[test]
 fn register_psp_payment_request() {
-    let (payment, json): (PspPayment, _) = round_trip("register_psp_payment_request");
+    let (payment, json): (PspPayment, _) = PAYEX.round_trip("register_psp_payment_request");
     insta::assert_snapshot!("payex_register_psp_payment_request", json);
     assert_eq!(payment.amount, dec("2000.00"));
     assert_eq!(payment.payment_date, time::macros::date!(2021 - 01 - 01));
@@ -128,7 +105,7 @@ fn register_psp_payment_request() {
 
 #[test]
 fn bills() {
-    let (list, json): (BillList, _) = round_trip("bills_list_200");
+    let (list, json): (BillList, _) = PAYEX.round_trip("bills_list_200");
     insta::assert_snapshot!("payex_bills_list_200", json);
     assert_eq!(list.items.len(), 3);
     assert_eq!(list.items[0].bill_type, Some(BillType::Reminder1));
@@ -140,7 +117,7 @@ fn bills() {
     assert_eq!(details.payment_orders_exists, Some(true));
     assert!(json.contains("\"billAmount\": 240.00"), "{json}");
 
-    let (bill, json): (Bill, _) = round_trip("bill_get_200");
+    let (bill, json): (Bill, _) = PAYEX.round_trip("bill_get_200");
     insta::assert_snapshot!("payex_bill_get_200", json);
     assert_eq!(bill.bill_no, "124645");
     assert_eq!(
@@ -152,7 +129,7 @@ fn bills() {
 #[test]
 fn cards() {
     for name in ["card_add_request", "card_add_replacement_request"] {
-        let (card, json): (CardRegistration, _) = round_trip(name);
+        let (card, json): (CardRegistration, _) = PAYEX.round_trip(name);
         insta::assert_snapshot!(format!("payex_{name}"), json);
         assert_eq!(card.pan_trunc.as_deref(), Some("85479*********648"));
         assert_eq!(card.token.expose(), "954c8699-b38f-47a2-b568-668b8837dad8");
@@ -167,7 +144,7 @@ fn cards() {
         );
     }
 
-    let (list, json): (CardList, _) = round_trip("cards_list_200");
+    let (list, json): (CardList, _) = PAYEX.round_trip("cards_list_200");
     insta::assert_snapshot!("payex_cards_list_200", json);
     assert_eq!(list.items.len(), 2);
     assert_eq!(list.items[1].main_card, Some(false));
@@ -176,7 +153,7 @@ fn cards() {
         Some("/ledger/account/v1/XXX/accounts/NNN/cards?$top=2&$skip=2")
     );
 
-    let (card, json): (Card, _) = round_trip("card_get_200");
+    let (card, json): (Card, _) = PAYEX.round_trip("card_get_200");
     insta::assert_snapshot!("payex_card_get_200", json);
     assert_eq!(
         card.parent_href.as_deref(),
@@ -187,7 +164,7 @@ fn cards() {
         Some("add-replacement-card")
     );
 
-    let (card, json): (Card, _) = round_trip("card_lowercase_pan_trunc_200");
+    let (card, json): (Card, _) = PAYEX.round_trip("card_lowercase_pan_trunc_200");
     insta::assert_snapshot!("payex_card_lowercase_pan_trunc_200", json);
     assert_eq!(card.pan_trunc.as_deref(), Some("78979*********321"));
     assert_eq!(card.deleted, Some(true));
@@ -195,7 +172,7 @@ fn cards() {
 
 #[test]
 fn transactions() {
-    let (list, json): (TransactionList, _) = round_trip("transactions_list_200");
+    let (list, json): (TransactionList, _) = PAYEX.round_trip("transactions_list_200");
     insta::assert_snapshot!("payex_transactions_list_200", json);
     assert_eq!(list.items.len(), 3);
     assert_eq!(list.items[0].r#type, Some(TransactionType::Payment));
@@ -206,7 +183,7 @@ fn transactions() {
     assert_eq!(list.items[2].r#type, Some(TransactionType::Credit));
     assert!(json.contains("\"amount\": 200.00"), "{json}");
 
-    let (list, json): (TransactionList, _) = round_trip("transactions_unknown_type_200");
+    let (list, json): (TransactionList, _) = PAYEX.round_trip("transactions_unknown_type_200");
     insta::assert_snapshot!("payex_transactions_unknown_type_200", json);
     assert!(json.contains("\"CashbackBonus\""), "{json}");
     assert_eq!(list.items[1].r#type, Some(TransactionType::MigratedBalance));
@@ -215,7 +192,7 @@ fn transactions() {
 
 #[test]
 fn reservations() {
-    let (list, json): (ReservationList, _) = round_trip("reservations_list_201");
+    let (list, json): (ReservationList, _) = PAYEX.round_trip("reservations_list_201");
     insta::assert_snapshot!("payex_reservations_list_201", json);
     assert_eq!(list.items.len(), 2);
     assert_eq!(list.items[1].amount, dec("450.00"));
@@ -225,20 +202,20 @@ fn reservations() {
 #[test]
 fn recurring_payment_configuration() {
     let (config, json): (RecurringPaymentConfiguration, _) =
-        round_trip("recurring_payment_configuration_get_200");
+        PAYEX.round_trip("recurring_payment_configuration_get_200");
     insta::assert_snapshot!("payex_recurring_payment_configuration_get_200", json);
     assert_eq!(config.payment_method, Some(PaymentMethod::Autogiro));
     assert_eq!(config.payment_scope, Some(PaymentScope::FixedRecurring));
     assert_eq!(config.fixed_amount, Some(dec("1500.00")));
 
     let (create, json): (RecurringPaymentConfigurationCreate, _) =
-        round_trip("recurring_payment_configuration_create_request");
+        PAYEX.round_trip("recurring_payment_configuration_create_request");
     insta::assert_snapshot!("payex_recurring_payment_configuration_create_request", json);
     assert_eq!(create.payment_scope, PaymentScope::BilledAmount);
     assert!(json.contains("\"fixedAmount\": 0.00"), "{json}");
 
     let (update, json): (RecurringPaymentConfigurationUpdate, _) =
-        round_trip("recurring_payment_configuration_update_request");
+        PAYEX.round_trip("recurring_payment_configuration_update_request");
     insta::assert_snapshot!("payex_recurring_payment_configuration_update_request", json);
     assert_eq!(update.payment_method, None);
     assert_eq!(update.fixed_amount, Some(dec("0.00")));
@@ -246,7 +223,8 @@ fn recurring_payment_configuration() {
 
 #[test]
 fn active_payment_orders() {
-    let (list, json): (ActivePaymentOrderList, _) = round_trip("active_payment_orders_list_200");
+    let (list, json): (ActivePaymentOrderList, _) =
+        PAYEX.round_trip("active_payment_orders_list_200");
     insta::assert_snapshot!("payex_active_payment_orders_list_200", json);
     assert_eq!(
         list.items[0].execute_date,
@@ -258,14 +236,14 @@ fn active_payment_orders() {
 
 #[test]
 fn problems() {
-    let (problem, json): (Problem, _) = round_trip("problem_validation_400");
+    let (problem, json): (Problem, _) = PAYEX.round_trip("problem_validation_400");
     insta::assert_snapshot!("payex_problem_validation_400", json);
     assert_eq!(problem.r#type.as_deref(), Some("ledger.account.validation"));
     assert_eq!(problem.status, Some(400));
     let problems = problem.problems.as_ref().unwrap();
     assert!(problems[0]["amount"].starts_with("Expected value between"));
 
-    let (problem, json): (Problem, _) = round_trip("problem_account_not_found_lowercase_404");
+    let (problem, json): (Problem, _) = PAYEX.round_trip("problem_account_not_found_lowercase_404");
     insta::assert_snapshot!("payex_problem_account_not_found_lowercase_404", json);
     assert_eq!(
         problem.instance.as_deref(),
