@@ -1,5 +1,5 @@
-//! JSON on the wire, shared by the three simulators: exact decimals in and out, request
-//! bodies read field by field (so every error can name its field), dates, and JSON responses.
+//! JSON on the wire, shared by the three simulators: request bodies read field by field (so
+//! every error can name its field, and amounts are read exactly), dates, and JSON responses.
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
@@ -8,51 +8,10 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use rust_decimal::Decimal;
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use serde_json::value::RawValue;
+use time::Date;
 use time::macros::format_description;
-use time::{Date, OffsetDateTime};
-
-/// Serializes a decimal as a JSON number written digit for digit (`2000.00` stays `2000.00`),
-/// with the models crate's exact decimal codec.
-pub(crate) fn ser_decimal<S: Serializer>(
-    value: &Decimal,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    mypages_models::decimal::serialize(value, serializer)
-}
-
-/// [`ser_decimal`] for optional amounts (`null` when `None`, unless skipped).
-pub(crate) fn ser_opt_decimal<S: Serializer>(
-    value: &Option<Decimal>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    mypages_models::decimal::option::serialize(value, serializer)
-}
-
-/// Serializes a date as `YYYY-MM-DD`.
-pub(crate) fn ser_date<S: Serializer>(value: &Date, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&format_date(*value))
-}
-
-/// Serializes an optional date as `YYYY-MM-DD` or `null`.
-pub(crate) fn ser_opt_date<S: Serializer>(
-    value: &Option<Date>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    match value {
-        Some(value) => ser_date(value, serializer),
-        None => serializer.serialize_none(),
-    }
-}
-
-/// Serializes a date-time in RFC 3339 with milliseconds and `Z`.
-pub(crate) fn ser_datetime<S: Serializer>(
-    value: &OffsetDateTime,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&format_datetime(*value))
-}
 
 /// `YYYY-MM-DD`.
 pub(crate) fn format_date(date: Date) -> String {
@@ -61,20 +20,6 @@ pub(crate) fn format_date(date: Date) -> String {
         date.year(),
         u8::from(date.month()),
         date.day()
-    )
-}
-
-/// RFC 3339 in UTC with milliseconds, the form the providers' examples use
-/// (`2021-11-27T16:30:11.848Z`).
-pub(crate) fn format_datetime(value: OffsetDateTime) -> String {
-    let utc = value.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{}T{:02}:{:02}:{:02}.{:03}Z",
-        format_date(utc.date()),
-        utc.hour(),
-        utc.minute(),
-        utc.second(),
-        utc.millisecond()
     )
 }
 
@@ -469,12 +414,12 @@ pub(crate) fn html_escape(text: &str) -> String {
 mod tests {
     use super::*;
 
-    /// A decimal that serializes exactly.
+    /// A decimal that serializes exactly, as the answers do.
     struct Exact(Decimal);
 
     impl Serialize for Exact {
-        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            ser_decimal(&self.0, serializer)
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            mypages_models::decimal::serialize(&self.0, serializer)
         }
     }
 

@@ -6,6 +6,7 @@
 //! "description"}}`.
 
 mod state;
+mod views;
 
 use std::sync::Arc;
 
@@ -16,6 +17,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use axum::routing::{get, post};
 use bytes::Bytes;
+use mypages_models::p4p as model;
 use rust_decimal::Decimal;
 use serde_json::value::RawValue;
 use time::OffsetDateTime;
@@ -236,7 +238,7 @@ fn path_ids(params: Params) -> Result<Vec<String>, ApiError> {
 }
 
 fn account_json(account: &Account, status: StatusCode) -> Response {
-    wire::json(status, account)
+    views::answer(status, views::account(account)).unwrap_or_else(ApiError::into_response)
 }
 
 fn with_account<R>(
@@ -595,7 +597,14 @@ async fn list_accounts(AxState(shared): Ctx, headers: HeaderMap) -> Response {
     finish((|| {
         private_only(&caller(&shared, &headers)?)?;
         let state = lock(&shared.p4p);
-        Ok(wire::json(StatusCode::OK, &state.accounts))
+        views::answer(
+            StatusCode::OK,
+            state
+                .accounts
+                .iter()
+                .map(views::account)
+                .collect::<Result<Vec<_>, _>>(),
+        )
     })())
 }
 
@@ -690,7 +699,7 @@ async fn replace_customer(
             .and_then(|raw| read_customer(&raw, ""))
             .map_err(ApiError::body("model.Customer"))?;
         with_account(&shared, &id, |account| {
-            let answer = wire::json(StatusCode::OK, &customer);
+            let answer = views::answer(StatusCode::OK, views::customer(&customer))?;
             account.customer = Some(customer);
             Ok(answer)
         })
@@ -815,7 +824,7 @@ async fn settle_balance(AxState(shared): Ctx, headers: HeaderMap, params: Params
         }
         Ok(wire::json(
             StatusCode::OK,
-            &serde_json::json!({ "updated": updated, "errors": errors }),
+            &model::SettleResult::new(i64::from(updated), i64::from(errors)),
         ))
     })())
 }
@@ -855,7 +864,7 @@ async fn create_link(
         };
         account.link.push(link.clone());
         Ok(match who {
-            Caller::Private => wire::json(StatusCode::CREATED, &link),
+            Caller::Private => wire::json(StatusCode::CREATED, &views::link(&link)),
             Caller::Account(_) => wire::no_content(),
         })
     })())
@@ -957,7 +966,7 @@ fn recompute_due(subscription: &mut Subscription, today: time::Date) {
 }
 
 fn subscriptions_json(account: &Account, status: StatusCode) -> Response {
-    wire::json(status, &account.subscription)
+    views::answer(status, views::subscriptions(account)).unwrap_or_else(ApiError::into_response)
 }
 
 /// `POST /account/{id}/subscription`.
@@ -1246,7 +1255,7 @@ async fn create_order(AxState(shared): Ctx, headers: HeaderMap, body: Bytes) -> 
             callback,
             event: events,
         };
-        let answer = wire::json(StatusCode::CREATED, &order);
+        let answer = views::answer(StatusCode::CREATED, views::order(&order))?;
         state.orders.push(order);
         Ok(answer)
     })())
@@ -1340,6 +1349,12 @@ async fn order_events(AxState(shared): Ctx, headers: HeaderMap, body: Bytes) -> 
             }
             touched.push(order.clone());
         }
-        Ok(wire::json(StatusCode::OK, &touched))
+        views::answer(
+            StatusCode::OK,
+            touched
+                .iter()
+                .map(views::order)
+                .collect::<Result<Vec<_>, _>>(),
+        )
     })())
 }

@@ -5,42 +5,21 @@ use std::collections::HashMap;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
-use serde::Serialize;
 use serde_json::value::RawValue;
 use time::{Date, OffsetDateTime};
 
 use crate::credentials::P4P_ACCOUNT_ID;
 use crate::sandbox::SeedConfig;
-use crate::wire::{ser_date, ser_datetime, ser_opt_decimal};
 
 /// A product or charge.
-#[derive(Clone, Default, Serialize)]
+#[derive(Clone, Default)]
 pub(crate) struct Item {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) number: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) name: Option<String>,
-    #[serde(
-        serialize_with = "ser_opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub(crate) price: Option<Decimal>,
-    #[serde(
-        serialize_with = "ser_opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub(crate) quantity: Option<Decimal>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) unit: Option<String>,
-    #[serde(
-        serialize_with = "ser_opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub(crate) vat: Option<Decimal>,
-    #[serde(
-        serialize_with = "ser_opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub(crate) rebate: Option<Decimal>,
 }
 
@@ -61,10 +40,9 @@ impl Item {
 }
 
 /// Items as sent: a number, one Item or a list; written back in the same shape.
-#[derive(Clone, Serialize)]
-#[serde(untagged)]
+#[derive(Clone)]
 pub(crate) enum Items {
-    Amount(#[serde(serialize_with = "crate::wire::ser_decimal")] Decimal),
+    Amount(Decimal),
     One(Item),
     List(Vec<Item>),
 }
@@ -84,11 +62,9 @@ impl Items {
 }
 
 /// A payment method (a tokenized card).
-#[derive(Clone, Serialize)]
+#[derive(Clone)]
 pub(crate) struct Method {
-    #[serde(rename = "type")]
     pub(crate) kind: &'static str,
-    #[serde(serialize_with = "ser_datetime")]
     pub(crate) created: OffsetDateTime,
     pub(crate) token: String,
     pub(crate) scheme: &'static str,
@@ -98,72 +74,46 @@ pub(crate) struct Method {
 }
 
 /// A single-use login link.
-#[derive(Clone, Serialize)]
+#[derive(Clone)]
 pub(crate) struct Link {
     pub(crate) url: String,
     pub(crate) id: String,
-    #[serde(serialize_with = "ser_datetime")]
     pub(crate) created: OffsetDateTime,
-    #[serde(serialize_with = "ser_datetime")]
     pub(crate) expires: OffsetDateTime,
     pub(crate) key: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) contact: Option<String>,
     pub(crate) used: bool,
 }
 
 /// A subscription.
-#[derive(Clone, Serialize)]
+#[derive(Clone)]
 pub(crate) struct Subscription {
     pub(crate) id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) number: Option<String>,
     pub(crate) items: Items,
     pub(crate) currency: String,
     pub(crate) schedule: Box<RawValue>,
-    #[serde(serialize_with = "ser_date")]
     pub(crate) start: Date,
-    #[serde(
-        serialize_with = "crate::wire::ser_opt_date",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub(crate) end: Option<Date>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) callback: Option<String>,
-    #[serde(
-        serialize_with = "crate::wire::ser_opt_date",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub(crate) due: Option<Date>,
 }
 
 /// An account.
-#[derive(Clone, Serialize)]
+#[derive(Clone)]
 pub(crate) struct Account {
     pub(crate) id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) number: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) customer: Option<serde_json::Value>,
     pub(crate) method: Vec<Method>,
     pub(crate) link: Vec<Link>,
     pub(crate) status: &'static str,
     pub(crate) subscription: Vec<Subscription>,
     pub(crate) currency: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) schedule: Option<Box<RawValue>>,
-    #[serde(
-        serialize_with = "ser_opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub(crate) limit: Option<Decimal>,
-    #[serde(serialize_with = "crate::wire::ser_decimal")]
     pub(crate) total: Decimal,
     pub(crate) balance: Vec<Item>,
-    #[serde(
-        serialize_with = "crate::wire::ser_opt_date",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub(crate) due: Option<Date>,
 }
 
@@ -178,57 +128,36 @@ impl Account {
 }
 
 /// An order event.
-#[derive(Clone, Serialize)]
+#[derive(Clone)]
 pub(crate) struct Event {
-    #[serde(rename = "type")]
     pub(crate) kind: &'static str,
-    #[serde(serialize_with = "ser_datetime")]
     pub(crate) date: OffsetDateTime,
-    #[serde(
-        serialize_with = "ser_opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub(crate) amount: Option<Decimal>,
 }
 
 /// How an order is paid.
-#[derive(Clone, Serialize)]
+#[derive(Clone)]
 pub(crate) struct Payment {
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub(crate) kind: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) account: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) charge: Option<&'static str>,
-    #[serde(
-        serialize_with = "ser_opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub(crate) amount: Option<Decimal>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) currency: Option<String>,
 }
 
 /// An order.
-#[derive(Clone, Serialize)]
+#[derive(Clone)]
 pub(crate) struct Order {
     pub(crate) id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) number: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) client: Option<String>,
-    #[serde(serialize_with = "ser_datetime")]
     pub(crate) created: OffsetDateTime,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) customer: Option<serde_json::Value>,
     pub(crate) items: Items,
     pub(crate) currency: String,
     pub(crate) payment: Payment,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) theme: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) meta: Option<Box<RawValue>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) callback: Option<String>,
     pub(crate) event: Vec<Event>,
 }
