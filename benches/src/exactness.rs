@@ -186,15 +186,14 @@ fn pair(
             }
         }
     }
-    let exact_time = harness::sync(budget, || exact(bytes));
-    let float_time = harness::sync(budget, || float(bytes));
+    let (exact_time, float_time) = harness::interleaved(budget, || exact(bytes), || float(bytes));
     let extra = exact_time.median.as_secs_f64() / float_time.median.as_secs_f64() - 1.0;
     let per_item = |d: std::time::Duration| d / u32::try_from(n).unwrap_or(u32::MAX);
     vec![
         Row::timed(format!("{what}: Decimal (exact)"), &exact_time)
             .throughput(report::mb_per_s(bytes.len(), exact_time.median))
             .note(format!(
-                "{} per item",
+                "{} per item; sampled in turn with the f64 row",
                 report::duration(per_item(exact_time.median))
             )),
         Row::timed(format!("{what}: f64 (same struct)"), &float_time)

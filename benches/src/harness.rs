@@ -96,6 +96,62 @@ pub(crate) fn sync<R>(budget: Budget, mut operation: impl FnMut() -> R) -> Measu
     Measured::of(times, batch)
 }
 
+/// Measures two synchronous operations sample by sample in turn (A, B, B, A, ...), each
+/// batched like [`sync`], so a change in the machine's load hits both alike: for
+/// comparisons.
+pub(crate) fn interleaved<R, S>(
+    budget: Budget,
+    mut a: impl FnMut() -> R,
+    mut b: impl FnMut() -> S,
+) -> (Measured, Measured) {
+    let started = Instant::now();
+    let (mut calls, mut a_time, mut b_time) = (0u32, Duration::ZERO, Duration::ZERO);
+    while calls < 3 || started.elapsed() < budget.warm_up {
+        let start = Instant::now();
+        black_box(a());
+        a_time += start.elapsed();
+        let start = Instant::now();
+        black_box(b());
+        b_time += start.elapsed();
+        calls = calls.saturating_add(1);
+    }
+    let (a_batch, b_batch) = (
+        batch_for(a_time / calls.max(1)),
+        batch_for(b_time / calls.max(1)),
+    );
+    let (mut a_times, mut b_times) = (Vec::new(), Vec::new());
+    let sampling = Instant::now();
+    while a_times.len() < budget.samples
+        && (a_times.len() < 5 || sampling.elapsed() < budget.max_time * 2)
+    {
+        let mut sample_a = || {
+            let start = Instant::now();
+            for _ in 0..a_batch {
+                black_box(a());
+            }
+            start.elapsed() / a_batch
+        };
+        let mut sample_b = || {
+            let start = Instant::now();
+            for _ in 0..b_batch {
+                black_box(b());
+            }
+            start.elapsed() / b_batch
+        };
+        if a_times.len() % 2 == 0 {
+            a_times.push(sample_a());
+            b_times.push(sample_b());
+        } else {
+            b_times.push(sample_b());
+            a_times.push(sample_a());
+        }
+    }
+    (
+        Measured::of(a_times, a_batch),
+        Measured::of(b_times, b_batch),
+    )
+}
+
 /// Measures an async operation, batching like [`sync`].
 pub(crate) async fn batched<R, F>(budget: Budget, mut operation: impl FnMut() -> F) -> Measured
 where

@@ -60,3 +60,15 @@ fn field_kib(text: &str, key: &str) -> Option<u64> {
         .and_then(|rest| rest.split_whitespace().next())
         .and_then(|n| n.parse().ok())
 }
+
+/// CPU time (user + system) process `pid` has used so far, all threads, from
+/// `/proc/PID/stat` (`"self"` for this process); resolution 10 ms (USER_HZ is 100 on Linux).
+pub(crate) fn cpu_time(pid: &str) -> Option<std::time::Duration> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces: field 3
+    // (state) is index 0, so utime (14) and stime (15) are 11 and 12.
+    let (_, rest) = stat.rsplit_once(')')?;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(std::time::Duration::from_millis(ticks * 10))
+}

@@ -52,6 +52,11 @@ impl SandboxProcess {
         Ok(SandboxProcess { child, base_url })
     }
 
+    /// The child's process id, for reading its `/proc` entries.
+    pub(crate) fn pid(&self) -> String {
+        self.child.id().to_string()
+    }
+
     /// `http://127.0.0.1:PORT/payex`.
     pub(crate) fn payex_url(&self) -> String {
         format!("{}/payex", self.base_url)
