@@ -326,14 +326,24 @@ fn account_gate(
     if state.verified.contains(&customer_headers.token) {
         return Ok(customer);
     }
-    let session = state.random_text(32);
-    state.sessions.insert(
-        session.clone(),
-        state::AuthSession {
-            customer_token: customer_headers.token,
-            return_url,
-        },
-    );
+    // A client asking again before the customer has confirmed gets the same page back.
+    let pending = state
+        .sessions
+        .iter()
+        .find(|(_, s)| s.customer_token == customer_headers.token && s.return_url == return_url)
+        .map(|(id, _)| id.clone());
+    let session = match pending {
+        Some(session) => session,
+        None => {
+            let session = state.random_text(32);
+            let auth = state::AuthSession {
+                customer_token: customer_headers.token,
+                return_url,
+            };
+            state.sessions.insert(session.clone(), auth);
+            session
+        }
+    };
     let redirect_url = format!(
         "{}/avarda/strong-authentication/{session}",
         shared.origin(headers)
