@@ -711,12 +711,13 @@ async fn avarda_library_conveniences_and_token_expiry() {
         ),
     ];
     let accounts = format!("/avarda/Accounts?purchaseId={AVARDA_PURCHASE_ID}");
+    let first = send(addr, "GET", &accounts, &headers, None).await.unwrap();
+    assert_eq!(first.status, 202);
+    let again = send(addr, "GET", &accounts, &headers, None).await.unwrap();
     assert_eq!(
-        send(addr, "GET", &accounts, &headers, None)
-            .await
-            .unwrap()
-            .status,
-        202
+        again.json()["redirectUrl"],
+        first.json()["redirectUrl"],
+        "one pending session per customer"
     );
     sandbox.avarda_confirm_strong_authentication("demo-without-browser");
     let reply = send(addr, "GET", &accounts, &headers, None).await.unwrap();
