@@ -209,8 +209,28 @@ impl Browser {
     }
 
     async fn close(self) {
-        let path = format!("/session/{}", self.session);
-        let _ = send(self.driver.addr, "DELETE", &path, &[], None).await;
+        // Dropping ends the session (and so Chromium), then chromedriver.
+        drop(self);
+    }
+}
+
+impl Drop for Browser {
+    /// Ends the WebDriver session even when a test fails half-way, so no Chromium is left
+    /// running: a blocking `DELETE /session/{id}`, then chromedriver is killed.
+    fn drop(&mut self) {
+        use std::io::{Read, Write};
+        let Ok(mut stream) = std::net::TcpStream::connect(self.driver.addr) else {
+            return;
+        };
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+        let request = format!(
+            "DELETE /session/{} HTTP/1.1\r\nHost: {}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            self.session, self.driver.addr
+        );
+        if stream.write_all(request.as_bytes()).is_ok() {
+            let mut answer = [0u8; 1024];
+            let _ = stream.read(&mut answer);
+        }
     }
 }
 
