@@ -152,18 +152,28 @@ impl Browser {
             .to_owned()
     }
 
+    /// Finds an element, waiting while the page is still loading (a click that submits a
+    /// form returns before the next page is there).
     async fn element(&self, css: &str) -> String {
-        let found = self
-            .command(
-                "POST",
-                "/element",
-                Some(json!({"using": "css selector", "value": css})),
-            )
-            .await;
-        found["element-6066-11e4-a52e-4f735466cecf"]
-            .as_str()
-            .unwrap()
-            .to_owned()
+        let path = format!("/session/{}/element", self.session);
+        let body = json!({"using": "css selector", "value": css}).to_string();
+        for _ in 0..100 {
+            let reply = send(self.driver.addr, "POST", &path, &[], Some(body.as_bytes()))
+                .await
+                .unwrap();
+            if reply.status == 200 {
+                let found = reply.json()["value"]["element-6066-11e4-a52e-4f735466cecf"].clone();
+                return found.as_str().unwrap().to_owned();
+            }
+            assert_eq!(
+                reply.json()["value"]["error"],
+                "no such element",
+                "{}",
+                reply.text()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no element {css} on {}", self.url().await);
     }
 
     async fn click(&self, css: &str) {
