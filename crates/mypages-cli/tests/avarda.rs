@@ -1,62 +1,27 @@
 //! `mypages avarda ...` end to end: the real binary against the sandbox on 127.0.0.1,
 //! asserting stdout, stderr and exit codes.
 
-use std::process::Command;
+mod support;
 
 use mypages_sandbox::credentials::{
     AVARDA_CLIENT_ID, AVARDA_CLIENT_SECRET, AVARDA_CUSTOMER_TOKEN, AVARDA_PURCHASE_ID,
 };
 use mypages_sandbox::{RunningSandbox, Sandbox};
-use serde_json::Value;
+use support::{Mypages, Run};
 
 const RETURN_URL: &str = "https://shop.example/my-pages/accounts";
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
-            panic!("stdout is not JSON ({e}): {}\n{}", self.stdout, self.stderr)
-        })
-    }
-}
+/// `mypages avarda invoices list` for the sandbox's purchase.
+const LIST_INVOICES: [&str; 5] = [
+    "avarda",
+    "invoices",
+    "list",
+    "--purchase-id",
+    AVARDA_PURCHASE_ID,
+];
 
 /// Runs `mypages <args>` with `env` (and no AVARDA_* or MYPAGES_* variables from outside).
 async fn mypages(args: &[&str], env: &[(&str, &str)]) -> Run {
-    let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
-    let env: Vec<(String, String)> = env
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    tokio::task::spawn_blocking(move || {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_mypages"));
-        for name in [
-            "AVARDA_CLIENT_ID",
-            "AVARDA_CLIENT_SECRET",
-            "AVARDA_TOKEN",
-            "AVARDA_CUSTOMER_TOKEN",
-            "MYPAGES_AVARDA_BASE_URL",
-            "RUST_LOG",
-        ] {
-            command.env_remove(name);
-        }
-        let output = command
-            .args(&args)
-            .envs(env)
-            .output()
-            .expect("the mypages binary runs");
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
-    })
-    .await
-    .expect("the blocking task finishes")
+    Mypages::new().args(args).envs(env).run().await
 }
 
 async fn sandbox() -> RunningSandbox {
@@ -87,32 +52,21 @@ async fn invoices_list_and_get_print_the_providers_json_exactly() {
     let vars = merchant(&sandbox);
     let env = env_of(&vars);
 
-    let run = mypages(
-        &[
-            "avarda",
-            "invoices",
-            "list",
-            "--purchase-id",
-            AVARDA_PURCHASE_ID,
-        ],
-        &env,
-    )
-    .await;
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = mypages(&LIST_INVOICES, &env).await.ok();
     let invoices = run.json();
     let invoices = invoices.as_array().unwrap();
     assert!(!invoices.is_empty());
     // Amounts keep their scale as Avarda sent them (the sandbox sends two decimals).
     let balance = invoices[0]["balance"].to_string();
     assert!(
-        run.stdout.contains(&format!("\"balance\": {balance}")),
+        run.text().contains(&format!("\"balance\": {balance}")),
         "{}",
-        run.stdout
+        run.text()
     );
     assert!(
-        run.stdout.contains(".00") || run.stdout.contains(".50"),
+        run.text().contains(".00") || run.text().contains(".50"),
         "{}",
-        run.stdout
+        run.text()
     );
 
     let id = invoices[0]["id"].as_str().unwrap();
@@ -127,8 +81,8 @@ async fn invoices_list_and_get_print_the_providers_json_exactly() {
         ],
         &env,
     )
-    .await;
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    .await
+    .ok();
     assert_eq!(run.json()["id"], id);
 }
 
@@ -150,8 +104,10 @@ async fn accounts_exit_3_with_the_redirect_until_the_customer_has_authenticated(
         RETURN_URL,
     ];
 
-    let run = mypages(&args, &env).await;
-    assert_eq!(run.code, 3, "{}", run.stderr);
+    let run = mypages(&args, &env)
+        .await
+        .exits(3)
+        .stderr_has("strong authentication");
     let document = run.json();
     let redirect = document["redirectUrl"].as_str().unwrap();
     assert!(redirect.starts_with(&sandbox.base_url()), "{redirect}");
@@ -160,18 +116,12 @@ async fn accounts_exit_3_with_the_redirect_until_the_customer_has_authenticated(
         1,
         "only redirectUrl: {document}"
     );
-    assert!(
-        run.stderr.contains("strong authentication"),
-        "{}",
-        run.stderr
-    );
     assert!(!run.stderr.contains("new-customer-1"), "{}", run.stderr);
 
     // The customer confirms on the strong-authentication page.
     sandbox.avarda_confirm_strong_authentication("new-customer-1");
 
-    let run = mypages(&args, &env).await;
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = mypages(&args, &env).await.ok();
     let accounts = run.json();
     let accounts = accounts.as_array().unwrap();
     assert!(!accounts.is_empty());
@@ -192,8 +142,8 @@ async fn accounts_exit_3_with_the_redirect_until_the_customer_has_authenticated(
         ],
         &env,
     )
-    .await;
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    .await
+    .ok();
     assert_eq!(run.json()["id"], id);
 }
 
@@ -202,17 +152,7 @@ async fn pay_start_and_status_follow_the_payment() {
     let sandbox = sandbox().await;
     let vars = merchant(&sandbox);
     let env = env_of(&vars);
-    let run = mypages(
-        &[
-            "avarda",
-            "invoices",
-            "list",
-            "--purchase-id",
-            AVARDA_PURCHASE_ID,
-        ],
-        &env,
-    )
-    .await;
+    let run = mypages(&LIST_INVOICES, &env).await.ok();
     let invoices = run.json();
     let open = invoices
         .as_array()
@@ -236,8 +176,8 @@ async fn pay_start_and_status_follow_the_payment() {
         ],
         &env,
     )
-    .await;
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    .await
+    .ok();
     let session = run.json();
     let purchase = session["purchaseId"].as_str().unwrap().to_owned();
     assert!(session["jwt"].as_str().unwrap().starts_with("eyJ"));
@@ -251,8 +191,7 @@ async fn pay_start_and_status_follow_the_payment() {
         "--account-id",
         &open,
     ];
-    let run = mypages(&status, &env).await;
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = mypages(&status, &env).await.ok();
     assert_eq!(run.json(), serde_json::json!({"state": "Unpaid"}));
 
     sandbox.avarda_complete_payment(&purchase).unwrap();
@@ -273,14 +212,14 @@ async fn pay_start_and_status_follow_the_payment() {
         ],
         &env,
     )
-    .await;
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    .await
+    .ok();
     assert!(
-        run.stdout
+        run.text()
             .lines()
             .any(|l| l.starts_with("state") && l.ends_with("Paid")),
         "{}",
-        run.stdout
+        run.text()
     );
 }
 
@@ -392,20 +331,18 @@ async fn bad_input_exits_2_naming_the_option_before_anything_is_sent() {
         ),
     ];
     for (args, option) in cases {
-        let run = mypages(&args, &env).await;
-        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
-        assert!(run.stderr.contains(option), "{args:?}: {}", run.stderr);
-        assert!(run.stdout.is_empty(), "{args:?}: {}", run.stdout);
+        let run = mypages(&args, &env).await.exits(2).stderr_has(option);
+        assert!(run.stdout.is_empty(), "{args:?}: {}", run.text());
         assert!(!run.stderr.contains("secret-value"), "{}", run.stderr);
     }
 
-    let run = mypages(
+    mypages(
         &["avarda", "pay", "start", "--account-id", "a"],
         &[("MYPAGES_AVARDA_BASE_URL", "http://127.0.0.1:1/avarda")],
     )
-    .await;
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("--client-id"), "{}", run.stderr);
+    .await
+    .exits(2)
+    .stderr_has("--client-id");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -425,10 +362,10 @@ async fn avarda_errors_exit_4_and_transport_failures_exit_5() {
         ],
         &env,
     )
-    .await;
-    assert_eq!(run.code, 4, "{}", run.stderr);
-    assert!(run.stderr.contains("404"), "{}", run.stderr);
-    assert!(run.stderr.contains("NotFound"), "{}", run.stderr);
+    .await
+    .exits(4)
+    .stderr_has("404")
+    .stderr_has("NotFound");
     assert!(run.stdout.is_empty());
 
     // Wrong secret: the token endpoint refuses, exit 4, and the secret is never shown.
@@ -444,11 +381,11 @@ async fn avarda_errors_exit_4_and_transport_failures_exit_5() {
         ],
         &env,
     )
-    .await;
-    assert_eq!(run.code, 4, "{}", run.stderr);
-    assert!(run.stderr.contains("401"), "{}", run.stderr);
-    assert!(run.stderr.contains("invalid_client"), "{}", run.stderr);
-    assert!(run.stderr.contains("/auth/token"), "{}", run.stderr);
+    .await
+    .exits(4)
+    .stderr_has("401")
+    .stderr_has("invalid_client")
+    .stderr_has("/auth/token");
     assert!(!run.stderr.contains("the-wrong-secret"), "{}", run.stderr);
 
     // A ready token Avarda does not know.
@@ -457,19 +394,10 @@ async fn avarda_errors_exit_4_and_transport_failures_exit_5() {
         ("AVARDA_TOKEN", "made-up-token".to_owned()),
         ("AVARDA_CUSTOMER_TOKEN", AVARDA_CUSTOMER_TOKEN.to_owned()),
     ];
-    let run = mypages(
-        &[
-            "avarda",
-            "invoices",
-            "list",
-            "--purchase-id",
-            AVARDA_PURCHASE_ID,
-        ],
-        &env_of(&token_env),
-    )
-    .await;
-    assert_eq!(run.code, 4, "{}", run.stderr);
-    assert!(run.stderr.contains("401"), "{}", run.stderr);
+    mypages(&LIST_INVOICES, &env_of(&token_env))
+        .await
+        .exits(4)
+        .stderr_has("401");
 
     // Nothing listens: exit 5.
     let run = mypages(
@@ -486,8 +414,8 @@ async fn avarda_errors_exit_4_and_transport_failures_exit_5() {
         ],
         &env,
     )
-    .await;
-    assert_eq!(run.code, 5, "{}", run.stderr);
+    .await
+    .exits(5);
     assert!(run.stdout.is_empty());
 }
 
@@ -497,18 +425,7 @@ async fn secrets_never_reach_stderr_even_when_tracing_everything() {
     let mut vars = merchant(&sandbox);
     vars.push(("RUST_LOG", "trace".to_owned()));
     let env = env_of(&vars);
-    let run = mypages(
-        &[
-            "avarda",
-            "invoices",
-            "list",
-            "--purchase-id",
-            AVARDA_PURCHASE_ID,
-        ],
-        &env,
-    )
-    .await;
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = mypages(&LIST_INVOICES, &env).await.ok();
     assert!(!run.stderr.is_empty(), "trace output expected");
     for secret in [AVARDA_CLIENT_SECRET, AVARDA_CUSTOMER_TOKEN, "eyJ"] {
         assert!(
@@ -517,16 +434,15 @@ async fn secrets_never_reach_stderr_even_when_tracing_everything() {
             run.stderr
         );
     }
-    let help = mypages(&["avarda", "--help"], &env).await;
-    assert_eq!(help.code, 0);
+    let help = mypages(&["avarda", "--help"], &env).await.ok();
     assert!(
-        !help.stdout.contains(AVARDA_CLIENT_SECRET),
+        !help.text().contains(AVARDA_CLIENT_SECRET),
         "{}",
-        help.stdout
+        help.text()
     );
     assert!(
-        !help.stdout.contains(AVARDA_CUSTOMER_TOKEN),
+        !help.text().contains(AVARDA_CUSTOMER_TOKEN),
         "{}",
-        help.stdout
+        help.text()
     );
 }

@@ -2,28 +2,20 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-fn mypages() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_mypages"));
-    command.env_remove("RUST_LOG");
-    command
-}
+use support::Mypages;
 
 #[test]
 fn demo_shows_all_three_providers_and_the_strong_authentication_step() {
-    let output = mypages().arg("demo").output().unwrap();
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "stdout: {stdout}\nstderr: {stderr}"
-    );
+    let run = Mypages::new().args(["demo"]).run_blocking().ok();
+    let stdout = run.text();
 
     // The strong-authentication step happens in order: 202, confirm, call again.
     let step = |needle: &str| {
@@ -145,7 +137,7 @@ fn readme_cli_commands_run_against_the_sandbox_they_start() {
         })
         .collect();
 
-    let mut sandbox = mypages()
+    let mut sandbox = support::command()
         .args(&commands[0])
         .stdout(Stdio::piped())
         .spawn()
@@ -168,23 +160,16 @@ fn readme_cli_commands_run_against_the_sandbox_they_start() {
     }
 
     for args in &commands[1..] {
-        let output = mypages().args(args).output().unwrap();
-        let stdout = String::from_utf8(output.stdout).unwrap();
-        assert_eq!(
-            output.status.code(),
-            Some(0),
-            "mypages {args:?}\nstdout: {stdout}\nstderr: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let run = Mypages::new().args(args).run_blocking().ok();
         assert!(
-            !stdout.trim().is_empty(),
+            !run.text().trim().is_empty(),
             "mypages {args:?} printed nothing"
         );
         if args.first().map(String::as_str) != Some("--output") {
-            let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+            let json = run.json();
             assert!(
                 json.as_array().is_some_and(|items| !items.is_empty()),
-                "{stdout}"
+                "{json}"
             );
         }
     }

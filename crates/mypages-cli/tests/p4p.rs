@@ -2,90 +2,29 @@
 //! 127.0.0.1; stdout JSON, stderr and exit codes, bad input (exit 2, nothing sent) and
 //! PayFunc's errors (exit 4).
 
-#![allow(clippy::unwrap_used)]
+mod support;
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
-
-use mypages_sandbox::{RunningSandbox, Sandbox, credentials};
+use mypages_sandbox::credentials;
 use serde_json::Value;
+use support::{Mypages, Run, sandbox};
 
 /// An address where nothing listens: a command that reaches it fails with exit 5, so exit 2
 /// proves nothing was sent.
 const NOWHERE: &str = "http://127.0.0.1:9/p4p";
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {}", self.stdout))
-    }
-
-    fn ok(self) -> Self {
-        assert_eq!(
-            self.code, 0,
-            "stdout: {}\nstderr: {}",
-            self.stdout, self.stderr
-        );
-        self
+/// `mypages p4p --base-url URL ARGS` with `key` in P4P_KEY.
+fn p4p(base_url: &str, key: Option<&str>, args: &[&str]) -> Mypages {
+    let command = Mypages::new().provider_at("p4p", base_url).args(args);
+    match key {
+        Some(key) => command.env("P4P_KEY", key),
+        None => command,
     }
 }
 
-/// Runs `mypages p4p --base-url URL ARGS` with `key` in P4P_KEY and `stdin` on standard input.
-fn mypages(base_url: &str, key: Option<&str>, args: &[&str], stdin: &str) -> Run {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_mypages"));
-    command
-        .arg("p4p")
-        .args(["--base-url", base_url, "--timeout", "5", "--retries", "0"])
-        .args(args)
-        .env_remove("P4P_KEY")
-        .env_remove("MYPAGES_P4P_BASE_URL")
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if let Some(key) = key {
-        command.env("P4P_KEY", key);
-    }
-    let mut child = command.spawn().unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = child.wait_with_output().unwrap();
-    Run {
-        code: status.code().unwrap_or(-1),
-        stdout: String::from_utf8(stdout).unwrap(),
-        stderr: String::from_utf8(stderr).unwrap(),
-    }
-}
-
-async fn sandbox() -> RunningSandbox {
-    Sandbox::builder().start().await.unwrap()
-}
-
-/// Runs the binary off the async workers, so the in-process sandbox keeps answering.
+/// Runs `mypages p4p ARGS` against `base_url` with `key` in P4P_KEY and `stdin` on standard
+/// input.
 async fn run(base_url: &str, key: Option<&str>, args: &[&str], stdin: &str) -> Run {
-    let (base_url, key) = (base_url.to_owned(), key.map(str::to_owned));
-    let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
-    let stdin = stdin.to_owned();
-    tokio::task::spawn_blocking(move || {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        mypages(&base_url, key.as_deref(), &args, &stdin)
-    })
-    .await
-    .unwrap()
+    p4p(base_url, key, args).stdin(stdin).run().await
 }
 
 const KEY: Option<&str> = Some(credentials::P4P_KEY);
@@ -114,9 +53,9 @@ async fn accounts_keys_balance_links_and_methods() {
     .await
     .ok();
     assert!(
-        created.stdout.contains("\"limit\": 2000.00"),
+        created.text().contains("\"limit\": 2000.00"),
         "{}",
-        created.stdout
+        created.text()
     );
     let created = created.json();
     assert_eq!(created["method"], Value::Array(Vec::new()));
@@ -157,9 +96,9 @@ async fn accounts_keys_balance_links_and_methods() {
     .await
     .ok();
     assert!(
-        updated.stdout.contains("\"limit\": 150.50"),
+        updated.text().contains("\"limit\": 150.50"),
         "{}",
-        updated.stdout
+        updated.text()
     );
     assert_eq!(updated.json()["currency"], "EUR");
 
@@ -177,7 +116,7 @@ async fn accounts_keys_balance_links_and_methods() {
     let added = run(&url, KEY, &["balance", "add", &id, "--file", "-"], "12.50")
         .await
         .ok();
-    assert!(added.stdout.contains("12.50"), "{}", added.stdout);
+    assert!(added.text().contains("12.50"), "{}", added.text());
     let items =
         r#"[{"name": "coffee", "price": 20.00, "vat": 5.00}, {"name": "tea", "price": 15}]"#;
     let added = run(&url, KEY, &["balance", "add", &id, "--file", "-"], items)
@@ -216,7 +155,7 @@ async fn accounts_keys_balance_links_and_methods() {
     let sent = run(&url, Some(&key), &["links", "create", "me"], "")
         .await
         .ok();
-    assert_eq!(sent.stdout, "");
+    assert_eq!(sent.text(), "");
 
     let with_card = run(
         &url,
@@ -237,7 +176,7 @@ async fn accounts_keys_balance_links_and_methods() {
     )
     .await
     .ok();
-    assert!(table.stdout.contains(&id), "{}", table.stdout);
+    assert!(table.text().contains(&id), "{}", table.text());
     sandbox.shutdown().await.unwrap();
 }
 
@@ -257,7 +196,7 @@ async fn subscriptions_and_orders() {
     )
     .await
     .ok();
-    assert!(all.stdout.contains("\"price\": 100.00"), "{}", all.stdout);
+    assert!(all.text().contains("\"price\": 100.00"), "{}", all.text());
     let all = all.json();
     let sub = all
         .as_array()
@@ -276,7 +215,7 @@ async fn subscriptions_and_orders() {
     )
     .await
     .ok();
-    assert!(updated.stdout.contains("99.90"), "{}", updated.stdout);
+    assert!(updated.text().contains("99.90"), "{}", updated.text());
     let ended = run(&url, KEY, &["subscriptions", "end", id, &sub], "")
         .await
         .ok()
@@ -295,9 +234,9 @@ async fn subscriptions_and_orders() {
         .await
         .ok();
     assert!(
-        created.stdout.contains("\"items\": 1337.42"),
+        created.text().contains("\"items\": 1337.42"),
         "{}",
-        created.stdout
+        created.text()
     );
     let order_id = created.json()["id"].as_str().unwrap().to_owned();
     let charged = run(
@@ -364,20 +303,21 @@ fn bad_input_exits_2_naming_the_argument_and_sends_nothing() {
         ),
     ];
     for (args, stdin, argument) in cases {
-        let run = mypages(NOWHERE, KEY, args, stdin);
-        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
-        assert!(
-            run.stderr.contains(argument),
-            "{args:?} must name {argument}: {}",
-            run.stderr
-        );
-        assert_eq!(run.stdout, "", "{args:?}");
+        let run = p4p(NOWHERE, KEY, args)
+            .stdin(stdin)
+            .run_blocking()
+            .exits(2)
+            .stderr_has(argument);
+        assert_eq!(run.text(), "", "{args:?}");
     }
-    let run = mypages(NOWHERE, None, &["accounts", "list"], "");
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("--key"), "{}", run.stderr);
-    let run = mypages("http://example.com/p4p", KEY, &["accounts", "list"], "");
-    assert_eq!(run.code, 2, "plain http only for loopback: {}", run.stderr);
+    p4p(NOWHERE, None, &["accounts", "list"])
+        .run_blocking()
+        .exits(2)
+        .stderr_has("--key");
+    // Plain http only for loopback.
+    p4p("http://example.com/p4p", KEY, &["accounts", "list"])
+        .run_blocking()
+        .exits(2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -385,16 +325,18 @@ async fn payfunc_errors_exit_4_and_failures_exit_5() {
     let sandbox = sandbox().await;
     let url = sandbox.p4p_url();
 
-    let run_404 = run(&url, KEY, &["accounts", "get", "nosuchaccount000"], "").await;
-    assert_eq!(run_404.code, 4, "{}", run_404.stderr);
-    assert!(run_404.stderr.contains("404"), "{}", run_404.stderr);
-    assert!(run_404.stderr.contains("not found"), "{}", run_404.stderr);
-    assert_eq!(run_404.stdout, "");
+    let run_404 = run(&url, KEY, &["accounts", "get", "nosuchaccount000"], "")
+        .await
+        .exits(4)
+        .stderr_has("404")
+        .stderr_has("not found");
+    assert_eq!(run_404.text(), "");
 
     let secret = "wrong-key-value";
-    let denied = run(&url, Some(secret), &["accounts", "list"], "").await;
-    assert_eq!(denied.code, 4, "{}", denied.stderr);
-    assert!(denied.stderr.contains("401"), "{}", denied.stderr);
+    let denied = run(&url, Some(secret), &["accounts", "list"], "")
+        .await
+        .exits(4)
+        .stderr_has("401");
     assert!(
         !denied.stderr.contains(secret),
         "the key is never echoed: {}",
@@ -403,8 +345,7 @@ async fn payfunc_errors_exit_4_and_failures_exit_5() {
 
     let card = "card.token.secret";
     let args = ["methods", "add", "nosuchaccount000", "--card", card];
-    let missing = run(&url, KEY, &args, "").await;
-    assert_eq!(missing.code, 4, "{}", missing.stderr);
+    let missing = run(&url, KEY, &args, "").await.exits(4);
     assert!(
         !missing.stderr.contains(card),
         "the card token is never echoed: {}",
@@ -412,6 +353,5 @@ async fn payfunc_errors_exit_4_and_failures_exit_5() {
     );
     sandbox.shutdown().await.unwrap();
 
-    let unreachable = mypages(NOWHERE, KEY, &["accounts", "list"], "");
-    assert_eq!(unreachable.code, 5, "{}", unreachable.stderr);
+    run(NOWHERE, KEY, &["accounts", "list"], "").await.exits(5);
 }

@@ -2,146 +2,30 @@
 //! (base URL with the `/payex` prefix); stdout JSON, stderr and exit codes, bad input
 //! (exit 2, nothing sent), PayEx's problems (exit 4) and transport failures (exit 5).
 
-#![allow(clippy::unwrap_used)]
+mod support;
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
-
-use mypages_sandbox::{FaultRule, RunningSandbox, Sandbox, credentials};
-use serde_json::Value;
+use mypages_sandbox::{FaultRule, credentials};
+use support::{Mypages, Run, sandbox};
 
 /// An address where nothing listens: a command that reaches it fails with exit 5, so exit 2
 /// proves nothing was sent.
 const NOWHERE: &str = "http://127.0.0.1:9/payex";
 const ACCOUNT: &str = "5000001";
 
-struct Run {
-    code: i32,
-    stdout: Vec<u8>,
-    stderr: String,
-}
-
-impl Run {
-    fn text(&self) -> String {
-        String::from_utf8(self.stdout.clone()).unwrap()
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {}", self.text()))
-    }
-
-    fn ok(self) -> Self {
-        assert_eq!(
-            self.code,
-            0,
-            "stdout: {}\nstderr: {}",
-            self.text(),
-            self.stderr
-        );
-        self
-    }
-
-    fn code(self, code: i32) -> Self {
-        assert_eq!(
-            self.code,
-            code,
-            "stdout: {}\nstderr: {}",
-            self.text(),
-            self.stderr
-        );
-        self
-    }
-}
-
-/// Runs `mypages [global] payex --base-url URL ARGS` with the sandbox credentials in
-/// `PAYEX_TOKEN`/`PAYEX_LEDGER` (unless `env` says otherwise) and `stdin` on standard input.
-fn mypages(
-    global: &[&str],
-    base_url: &str,
-    env: &[(&str, &str)],
-    args: &[&str],
-    stdin: &str,
-) -> Run {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_mypages"));
-    command
+/// `mypages [global] payex --base-url URL ARGS` with the sandbox credentials in
+/// `PAYEX_TOKEN`/`PAYEX_LEDGER`.
+fn payex(global: &[&str], base_url: &str, args: &[&str]) -> Mypages {
+    Mypages::new()
         .args(global)
-        .arg("payex")
-        .args(["--base-url", base_url, "--timeout", "5", "--retries", "0"])
+        .provider_at("payex", base_url)
         .args(args)
-        .env_remove("MYPAGES_PAYEX_BASE_URL")
-        .env_remove("RUST_LOG")
         .env("PAYEX_TOKEN", credentials::PAYEX_TOKEN)
         .env("PAYEX_LEDGER", credentials::PAYEX_LEDGER)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (name, value) in env {
-        if value.is_empty() {
-            command.env_remove(name);
-        } else {
-            command.env(name, value);
-        }
-    }
-    let mut child = command.spawn().unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = child.wait_with_output().unwrap();
-    Run {
-        code: status.code().unwrap_or(-1),
-        stdout,
-        stderr: String::from_utf8(stderr).unwrap(),
-    }
 }
 
-async fn sandbox() -> RunningSandbox {
-    Sandbox::builder().start().await.unwrap()
-}
-
-/// Runs the binary off the async workers, so the in-process sandbox keeps answering.
+/// Runs `mypages payex ARGS` against `base_url` with the sandbox credentials.
 async fn run(base_url: &str, args: &[&str]) -> Run {
-    run_with(&[], base_url, &[], args, "").await
-}
-
-async fn run_with(
-    global: &[&str],
-    base_url: &str,
-    env: &[(&str, &str)],
-    args: &[&str],
-    stdin: &str,
-) -> Run {
-    let own = |items: &[&str]| {
-        items
-            .iter()
-            .map(|a| (*a).to_owned())
-            .collect::<Vec<String>>()
-    };
-    let (global, args, base_url, stdin) = (
-        own(global),
-        own(args),
-        base_url.to_owned(),
-        stdin.to_owned(),
-    );
-    let env: Vec<(String, String)> = env
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    tokio::task::spawn_blocking(move || {
-        let global: Vec<&str> = global.iter().map(String::as_str).collect();
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        mypages(&global, &base_url, &env, &args, &stdin)
-    })
-    .await
-    .unwrap()
+    payex(&[], base_url, args).run().await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -210,17 +94,14 @@ async fn accounts_list_get_update_and_register_payment() {
     );
     assert_eq!(get.json()["charityDonation"], false);
 
-    let raise = run(
+    run(
         &url,
         &["accounts", "update", ACCOUNT, "--credit-limit", "15000.51"],
     )
     .await
-    .code(2);
-    assert!(
-        raise.stderr.contains("--credit-limit") && raise.stderr.contains("only be lowered"),
-        "{}",
-        raise.stderr
-    );
+    .exits(2)
+    .stderr_has("--credit-limit")
+    .stderr_has("only be lowered");
     let get = run(&url, &["accounts", "get", ACCOUNT]).await.ok();
     assert!(
         get.text().contains("\"creditLimit\": 15000.50"),
@@ -245,13 +126,12 @@ async fn accounts_list_get_update_and_register_payment() {
     .ok();
     assert!(paid.stdout.is_empty());
 
-    let table = run_with(
+    let table = payex(
         &["--output", "table"],
         &url,
-        &[],
         &["accounts", "list", "--account-no", ACCOUNT],
-        "",
     )
+    .run()
     .await
     .ok();
     let text = table.text();
@@ -306,7 +186,7 @@ async fn bills_and_the_pdf_document() {
     );
 
     let missing = dir.path().join("missing.pdf");
-    let failed = run(
+    run(
         &url,
         &[
             "bills",
@@ -318,8 +198,8 @@ async fn bills_and_the_pdf_document() {
         ],
     )
     .await
-    .code(4);
-    assert!(failed.stderr.contains("404"), "{}", failed.stderr);
+    .exits(4)
+    .stderr_has("404");
     assert!(
         !missing.exists() && !dir.path().join("missing.pdf.part").exists(),
         "nothing is left behind"
@@ -339,19 +219,17 @@ async fn cards_list_get_add_and_replace() {
         .json();
     assert_eq!(card["token"], token.as_str());
 
+    // `cards add --file -` with the card's JSON on stdin.
+    let add_card = |card: &str| {
+        payex(&[], &url, &["cards", "add", ACCOUNT, "--file", "-"])
+            .stdin(card)
+            .run()
+    };
     let new_card = r#"{"token": "5a1f2c3d-0000-4000-8000-00000000c11a", "PanTrunc": "547912******7777",
         "deleted": false, "mainCard": false,
         "cardHolder": {"number": "100001", "name": "Test Testsson",
                        "nationalConsumerIdentifier": {"value": "19101010-1010", "countryCode": "SE"}}}"#;
-    let added = run_with(
-        &[],
-        &url,
-        &[],
-        &["cards", "add", ACCOUNT, "--file", "-"],
-        new_card,
-    )
-    .await
-    .ok();
+    let added = add_card(new_card).await.ok();
     assert!(added.stdout.is_empty());
     let cards = run(&url, &["cards", "list", ACCOUNT]).await.ok().json();
     assert!(
@@ -363,20 +241,10 @@ async fn cards_list_get_add_and_replace() {
         "{cards}"
     );
 
-    let duplicate = run_with(
-        &[],
-        &url,
-        &[],
-        &["cards", "add", ACCOUNT, "--file", "-"],
-        new_card,
-    )
-    .await
-    .code(4);
-    assert!(
-        duplicate.stderr.contains("duplicate-card-token"),
-        "{}",
-        duplicate.stderr
-    );
+    add_card(new_card)
+        .await
+        .exits(4)
+        .stderr_has("duplicate-card-token");
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("card.json");
@@ -395,24 +263,11 @@ async fn cards_list_get_add_and_replace() {
     .await
     .ok();
 
-    let missing = run(&url, &["cards", "get", ACCOUNT, "no-such-card"])
+    run(&url, &["cards", "get", ACCOUNT, "no-such-card"])
         .await
-        .code(4);
-    assert!(
-        missing.stderr.contains("card-not-found"),
-        "{}",
-        missing.stderr
-    );
-    let bad_file = run_with(
-        &[],
-        &url,
-        &[],
-        &["cards", "add", ACCOUNT, "--file", "-"],
-        "{not json",
-    )
-    .await
-    .code(2);
-    assert!(bad_file.stderr.contains("--file"), "{}", bad_file.stderr);
+        .exits(4)
+        .stderr_has("card-not-found");
+    add_card("{not json").await.exits(2).stderr_has("--file");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -608,59 +463,28 @@ async fn bad_input_exits_2_naming_the_argument_and_sends_nothing() {
         (vec!["cards", "get", ACCOUNT, ""], "TOKEN"),
     ];
     for (args, argument) in cases {
-        let result = run(NOWHERE, &args).await;
-        assert_eq!(result.code, 2, "{args:?}: {}", result.stderr);
-        assert!(
-            result.stderr.contains(argument),
-            "{args:?} must name {argument}: {}",
-            result.stderr
-        );
-        assert!(result.stdout.is_empty());
+        let result = run(NOWHERE, &args).await.exits(2).stderr_has(argument);
+        assert!(result.stdout.is_empty(), "{args:?}");
     }
 
-    let no_token = run_with(
-        &[],
-        NOWHERE,
-        &[("PAYEX_TOKEN", "")],
-        &["accounts", "list"],
-        "",
-    )
-    .await
-    .code(2);
-    assert!(no_token.stderr.contains("--token"), "{}", no_token.stderr);
-    let no_ledger = run_with(
-        &[],
-        NOWHERE,
-        &[("PAYEX_LEDGER", "")],
-        &["accounts", "list"],
-        "",
-    )
-    .await
-    .code(2);
-    assert!(
-        no_ledger.stderr.contains("--ledger"),
-        "{}",
-        no_ledger.stderr
-    );
-    let plain_http = run_with(
-        &[],
-        "http://payex.example.com",
-        &[],
-        &["accounts", "list"],
-        "",
-    )
-    .await
-    .code(2);
-    assert!(
-        plain_http.stderr.contains("--base-url"),
-        "{}",
-        plain_http.stderr
-    );
+    for (unset, option) in [("PAYEX_TOKEN", "--token"), ("PAYEX_LEDGER", "--ledger")] {
+        payex(&[], NOWHERE, &["accounts", "list"])
+            .env_remove(unset)
+            .run()
+            .await
+            .exits(2)
+            .stderr_has(option);
+    }
+    payex(&[], "http://payex.example.com", &["accounts", "list"])
+        .run()
+        .await
+        .exits(2)
+        .stderr_has("--base-url");
     let dir = tempfile::tempdir().unwrap();
     let bogus = dir.path().join("bogus.pem");
     std::fs::write(&bogus, "not a certificate").unwrap();
     let bogus = bogus.to_str().unwrap();
-    let bad_cert = run(
+    run(
         NOWHERE,
         &[
             "--client-cert",
@@ -672,16 +496,12 @@ async fn bad_input_exits_2_naming_the_argument_and_sends_nothing() {
         ],
     )
     .await
-    .code(2);
-    assert!(bad_cert.stderr.contains("--client-"), "{}", bad_cert.stderr);
-    let half_identity = run(NOWHERE, &["--client-cert", bogus, "accounts", "list"])
+    .exits(2)
+    .stderr_has("--client-");
+    run(NOWHERE, &["--client-cert", bogus, "accounts", "list"])
         .await
-        .code(2);
-    assert!(
-        half_identity.stderr.contains("--client-key"),
-        "{}",
-        half_identity.stderr
-    );
+        .exits(2)
+        .stderr_has("--client-key");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -689,7 +509,7 @@ async fn provider_errors_exit_4_with_the_problem_and_transport_failures_exit_5()
     let sandbox = sandbox().await;
     let url = sandbox.payex_url();
 
-    let missing = run(&url, &["accounts", "get", "9999999"]).await.code(4);
+    let missing = run(&url, &["accounts", "get", "9999999"]).await.exits(4);
     assert!(missing.stdout.is_empty());
     for needle in [
         "404",
@@ -708,16 +528,12 @@ async fn provider_errors_exit_4_with_the_problem_and_transport_failures_exit_5()
         "the token never appears"
     );
 
-    let wrong_token = run_with(
-        &[],
-        &url,
-        &[("PAYEX_TOKEN", "not-the-token")],
-        &["accounts", "list"],
-        "",
-    )
-    .await
-    .code(4);
-    assert!(wrong_token.stderr.contains("401"), "{}", wrong_token.stderr);
+    let wrong_token = payex(&[], &url, &["accounts", "list"])
+        .env("PAYEX_TOKEN", "not-the-token")
+        .run()
+        .await
+        .exits(4)
+        .stderr_has("401");
     assert!(!wrong_token.stderr.contains("not-the-token"));
 
     let rule: FaultRule =
@@ -725,10 +541,14 @@ async fn provider_errors_exit_4_with_the_problem_and_transport_failures_exit_5()
             .parse()
             .unwrap();
     sandbox.add_fault(rule);
-    let truncated = run(&url, &["accounts", "get", ACCOUNT]).await.code(5);
+    let truncated = run(&url, &["accounts", "get", ACCOUNT])
+        .await
+        .exits(5)
+        .stderr_has("decode");
     assert!(truncated.stdout.is_empty());
-    assert!(truncated.stderr.contains("decode"), "{}", truncated.stderr);
 
-    let nowhere = run(NOWHERE, &["accounts", "list"]).await.code(5);
-    assert!(nowhere.stderr.contains("connect"), "{}", nowhere.stderr);
+    run(NOWHERE, &["accounts", "list"])
+        .await
+        .exits(5)
+        .stderr_has("connect");
 }
