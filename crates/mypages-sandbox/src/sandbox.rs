@@ -71,6 +71,7 @@ pub struct SandboxBuilder {
     seed: SeedConfig,
     faults: Vec<FaultRule>,
     avarda_token_lifetime: Duration,
+    avarda_accounts_as_object: bool,
 }
 
 impl Default for SandboxBuilder {
@@ -80,6 +81,7 @@ impl Default for SandboxBuilder {
             seed: SeedConfig::default(),
             faults: Vec::new(),
             avarda_token_lifetime: Duration::from_secs(3600),
+            avarda_accounts_as_object: false,
         }
     }
 }
@@ -128,6 +130,14 @@ impl SandboxBuilder {
         self
     }
 
+    /// Makes Avarda's `GET /Accounts` answer the customer's first account as a single object,
+    /// the shape of Avarda's documented example, instead of an array (default): for testing
+    /// that a client accepts both.
+    pub fn avarda_accounts_as_object(mut self, as_object: bool) -> Self {
+        self.avarda_accounts_as_object = as_object;
+        self
+    }
+
     /// A fault rule active from the start (see [`crate::faults`]).
     pub fn fault(mut self, rule: FaultRule) -> Self {
         self.faults.push(rule);
@@ -155,6 +165,7 @@ impl SandboxBuilder {
             faults: Mutex::new(faults),
             addr,
             avarda_token_lifetime: self.avarda_token_lifetime,
+            avarda_accounts_as_object: self.avarda_accounts_as_object,
             today: self.seed.today,
         });
         let app = server::app(shared.clone()).into_make_service_with_connect_info::<ConnInfo>();

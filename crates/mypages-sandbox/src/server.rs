@@ -35,6 +35,8 @@ pub(crate) struct Shared {
     pub(crate) addr: SocketAddr,
     /// How long Avarda partner tokens live.
     pub(crate) avarda_token_lifetime: Duration,
+    /// Whether Avarda's accounts list answers one object instead of an array.
+    pub(crate) avarda_accounts_as_object: bool,
     /// The day taken as today, when fixed by the builder.
     pub(crate) today: Option<time::Date>,
 }

@@ -254,3 +254,40 @@ async fn p4p_answers_decode_into_the_p4p_models() {
     let error: p4p::ApiError = serde_json::from_slice(&reply.body).unwrap();
     assert_eq!(error.status, Some(404));
 }
+
+#[tokio::test]
+async fn avarda_accounts_can_answer_the_documented_single_object() {
+    let sandbox = Sandbox::builder()
+        .avarda_accounts_as_object(true)
+        .start()
+        .await
+        .unwrap();
+    let addr = sandbox.addr();
+    let body =
+        format!(r#"{{"clientId":"{AVARDA_CLIENT_ID}","clientSecret":"{AVARDA_CLIENT_SECRET}"}}"#);
+    let reply = send(
+        addr,
+        "POST",
+        "/avarda/auth/token",
+        &[],
+        Some(body.as_bytes()),
+    )
+    .await
+    .unwrap();
+    let token: avarda::PartnerAccessToken = decode("token", &reply);
+    let auth = format!("Bearer {}", token.token.expose());
+    let headers = [
+        ("Authorization", auth.as_str()),
+        ("customerAuthToken", AVARDA_CUSTOMER_TOKEN),
+        ("customerTokenProvider", "Self"),
+        (
+            "customerAuthenticationReturnUrl",
+            "https://shop.example/back",
+        ),
+    ];
+    let path = format!("/avarda/Accounts?purchaseId={AVARDA_PURCHASE_ID}");
+    let reply = send(addr, "GET", &path, &headers, None).await.unwrap();
+    assert!(reply.json().is_object(), "{}", reply.text());
+    let list: avarda::AccountList = decode("accounts", &reply);
+    assert!(matches!(list, avarda::AccountList::One(_)));
+}

@@ -354,20 +354,20 @@ fn account_gate(
     )))
 }
 
-/// `GET /Accounts?purchaseId=`: always an array (a real Avarda may answer one object).
+/// `GET /Accounts?purchaseId=`: an array (a real Avarda may answer one object; the builder's
+/// `avarda_accounts_as_object` makes the sandbox do that too).
 async fn list_accounts(AxState(shared): Ctx, headers: HeaderMap, uri: Uri) -> Response {
     let result = (|| {
         let customer = account_gate(&shared, &headers, uri.query())?;
         let state = lock(&shared.avarda);
-        let accounts = state.customers[customer]
-            .accounts
-            .iter()
-            .map(views::account)
-            .collect();
-        Ok(wire::json(
-            StatusCode::OK,
-            &model::AccountList::Many(accounts),
-        ))
+        let accounts = &state.customers[customer].accounts;
+        let list = match accounts.first() {
+            Some(first) if shared.avarda_accounts_as_object => {
+                model::AccountList::One(views::account(first))
+            }
+            _ => model::AccountList::Many(accounts.iter().map(views::account).collect()),
+        };
+        Ok(wire::json(StatusCode::OK, &list))
     })();
     result.unwrap_or_else(|response: Box<Response>| *response)
 }
