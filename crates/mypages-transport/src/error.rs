@@ -70,6 +70,8 @@ struct Inner {
     kind: ErrorKind,
     phase: Phase,
     message: String,
+    /// What a Rust caller can do about it, appended by `Display` (`; raise ...`).
+    advice: Option<String>,
     argument: Option<String>,
     timeout: Option<TimeoutKind>,
     status: Option<StatusCode>,
@@ -88,6 +90,7 @@ impl Error {
                 kind,
                 phase,
                 message,
+                advice: None,
                 argument: None,
                 timeout: None,
                 status: None,
@@ -140,23 +143,24 @@ impl Error {
         let mut error = Error::new(
             ErrorKind::Timeout,
             phase,
-            format!(
-                "{what} timed out after {} ms; raise ClientBuilder::{hint} if the provider is slow",
-                after.as_millis()
-            ),
+            format!("{what} timed out after {} ms", after.as_millis()),
         );
+        error.inner.advice = Some(format!(
+            "; raise ClientBuilder::{hint} if the provider is slow"
+        ));
         error.inner.timeout = Some(kind);
         error
     }
 
     pub(crate) fn body_too_large(limit: usize) -> Error {
-        Error::new(
+        let mut error = Error::new(
             ErrorKind::BodyTooLarge,
             Phase::Answered,
-            format!(
-                "the response body exceeds the limit of {limit} bytes; raise ClientBuilder::body_limit or download it as a stream"
-            ),
-        )
+            format!("the response body exceeds the limit of {limit} bytes"),
+        );
+        error.inner.advice =
+            Some("; raise ClientBuilder::body_limit or download it as a stream".to_owned());
+        error
     }
 
     pub(crate) fn api(
@@ -203,9 +207,10 @@ impl Error {
             ErrorKind::Decode,
             Phase::Answered,
             format!(
-                "could not decode the response of {operation} at {shown}: {detail}; the provider may have changed its format (the raw body is in Error::body)"
+                "could not decode the response of {operation} at {shown}: {detail}; the provider may have changed its format"
             ),
         );
+        error.inner.advice = Some(" (the raw body is in Error::body)".to_owned());
         error.inner.status = Some(status);
         error.inner.json_path = Some(path);
         error.inner.body = Some(body);
@@ -293,6 +298,13 @@ impl Error {
         self.inner.token_source
     }
 
+    /// What happened, without the advice `Display` adds for Rust callers (which builder
+    /// setting to raise, where the raw body is): for tools that give their own advice,
+    /// such as a command line naming its flags.
+    pub fn summary(&self) -> &str {
+        &self.inner.message
+    }
+
     /// Whether this failure is transient: a connect error, a timeout, a broken connection,
     /// or a 408, 429, 500, 502, 503 or 504 answer.
     pub fn is_transient(&self) -> bool {
@@ -326,7 +338,11 @@ fn chain(error: &(dyn StdError + 'static)) -> String {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.inner.message)
+        f.write_str(&self.inner.message)?;
+        match &self.inner.advice {
+            Some(advice) => f.write_str(advice),
+            None => Ok(()),
+        }
     }
 }
 
@@ -360,5 +376,51 @@ impl StdError for Error {
             .source
             .as_deref()
             .map(|source| source as &(dyn StdError + 'static))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_adds_rust_advice_that_summary_leaves_out() {
+        let error = Error::timeout(TimeoutKind::Attempt, Duration::from_millis(250));
+        assert_eq!(error.summary(), "one attempt timed out after 250 ms");
+        assert_eq!(
+            error.to_string(),
+            "one attempt timed out after 250 ms; raise ClientBuilder::attempt_timeout if the provider is slow"
+        );
+        let error = Error::body_too_large(64);
+        assert!(
+            !error.summary().contains("ClientBuilder"),
+            "{}",
+            error.summary()
+        );
+        assert!(
+            error.to_string().contains("ClientBuilder::body_limit"),
+            "{error}"
+        );
+        let error = Error::decode(
+            "get",
+            "items[0]".into(),
+            "bad".into(),
+            StatusCode::OK,
+            Bytes::new(),
+        );
+        assert!(
+            !error.summary().contains("Error::body"),
+            "{}",
+            error.summary()
+        );
+        assert!(
+            error
+                .to_string()
+                .ends_with("(the raw body is in Error::body)"),
+            "{error}"
+        );
+        // Errors without advice read the same both ways.
+        let error = Error::invalid_request("amount", "must be positive");
+        assert_eq!(error.summary(), error.to_string());
     }
 }
