@@ -46,7 +46,10 @@ open_enum! {
 ///
 /// `kind` and `state` are the provider's own words (`Loan`, `kontokredit`; `Unpaid`, `Open`,
 /// `active`), since the providers' vocabularies do not map onto each other without loss.
+/// In JSON its members are camelCase (`amountDue`, `dueDate`, `payLink`), as the
+/// providers' own are.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccountSummary {
     /// Who holds the account.

@@ -20,7 +20,7 @@ fn summaries_serialize_with_exact_amounts_and_plain_dates() {
     let json = serde_json::to_string(&summary).unwrap();
     assert_eq!(
         json,
-        r#"{"provider":"p4p","id":"abcdefghijklmnop","kind":"account","state":"active","currency":"SEK","balance":2000.00,"amount_due":79228162514264337593543950335,"due_date":"2026-12-27","pay_link":"https://example.invalid/pay"}"#
+        r#"{"provider":"p4p","id":"abcdefghijklmnop","kind":"account","state":"active","currency":"SEK","balance":2000.00,"amountDue":79228162514264337593543950335,"dueDate":"2026-12-27","payLink":"https://example.invalid/pay"}"#
     );
     let back: AccountSummary = serde_json::from_str(&json).unwrap();
     assert_eq!(back, summary);
