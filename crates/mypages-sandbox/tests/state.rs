@@ -757,3 +757,34 @@ async fn avarda_library_conveniences_and_token_expiry() {
     let reply = send(addr, "GET", &accounts, &headers, None).await.unwrap();
     assert_eq!(reply.status, 401, "the partner token expired");
 }
+
+#[tokio::test]
+async fn p4p_login_links_work_once() {
+    let sandbox = Sandbox::builder().start().await.unwrap();
+    let addr = sandbox.addr();
+    let base = format!("/p4p/account/{P4P_ACCOUNT_ID}");
+    let link = call(
+        addr,
+        "POST",
+        &format!("{base}/link"),
+        P4P_KEY,
+        Some(r#"{"contact":"astrid@example.com"}"#),
+    )
+    .await;
+    assert_eq!(link.status, 201, "{}", link.text());
+    let link = link.json();
+    assert_eq!(link["used"], false);
+    assert_eq!(link["contact"], "astrid@example.com");
+    let url = link["url"].as_str().unwrap();
+    let path = url.strip_prefix(&sandbox.base_url()).unwrap();
+    let opened = send(addr, "GET", path, &[], None).await.unwrap();
+    assert_eq!(opened.status, 200, "{}", opened.text());
+    assert!(opened.text().contains("logged in"));
+    let account = call(addr, "GET", &base, P4P_KEY, None).await.json();
+    assert_eq!(account["link"][0]["used"], true);
+    assert_eq!(
+        send(addr, "GET", path, &[], None).await.unwrap().status,
+        410,
+        "single use"
+    );
+}

@@ -144,6 +144,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             post(add_balance).delete(settle_balance),
         )
         .route("/account/{id}/link", post(create_link))
+        .route("/account/{id}/link/{link}", get(open_link))
         .route("/account/{id}/method", post(add_method))
         .route("/account/{id}/subscription", post(create_subscription))
         .route(
@@ -827,6 +828,58 @@ async fn settle_balance(AxState(shared): Ctx, headers: HeaderMap, params: Params
             &model::SettleResult::new(i64::from(updated), i64::from(errors)),
         ))
     })())
+}
+
+/// `GET /account/{id}/link/{link}`: the login link itself, opened in the customer's browser.
+/// The first visit marks the link used; a used, expired or unknown link shows an error page.
+async fn open_link(AxState(shared): Ctx, params: Params) -> Response {
+    use axum::response::{Html, IntoResponse};
+    let page = |status: StatusCode, title: &str, text: &str| {
+        let html = format!(
+            "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title></head>\
+             <body><h1>{title}</h1><p id=\"message\">{text}</p>\
+             <p>This is the mypages sandbox, not PayFunc.</p></body></html>",
+            title = wire::html_escape(title),
+            text = wire::html_escape(text),
+        );
+        (status, Html(html)).into_response()
+    };
+    let Ok(ids) = path_ids(params) else {
+        return page(
+            StatusCode::NOT_FOUND,
+            "Link not found",
+            "This login link does not exist.",
+        );
+    };
+    let mut state = lock(&shared.p4p);
+    let link = state
+        .account_mut(&ids[0])
+        .and_then(|account| account.link.iter_mut().find(|link| link.id == ids[1]));
+    match link {
+        None => page(
+            StatusCode::NOT_FOUND,
+            "Link not found",
+            "This login link does not exist.",
+        ),
+        Some(link) if link.used => page(
+            StatusCode::GONE,
+            "Link already used",
+            "Ask for a new login link.",
+        ),
+        Some(link) if link.expires < OffsetDateTime::now_utc() => page(
+            StatusCode::GONE,
+            "Link expired",
+            "Ask for a new login link.",
+        ),
+        Some(link) => {
+            link.used = true;
+            page(
+                StatusCode::OK,
+                "Logged in",
+                &format!("You are logged in to account {}.", ids[0]),
+            )
+        }
+    }
 }
 
 /// `POST /account/{id}/link`.
