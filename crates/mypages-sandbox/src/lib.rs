@@ -62,6 +62,9 @@
 //!   [`RunningSandbox::avarda_complete_payment`] and [`RunningSandbox::avarda_cancel_payment`]
 //!   do the same.
 //!
+//! The p4p login link a `POST /account/{id}/link` answers (`http://ADDR/p4p/account/{id}/link/{linkId}`)
+//! opens as a page; the first visit marks it `used`, later ones answer 410.
+//!
 //! # Errors
 //!
 //! Each provider answers errors in its own format, also for malformed JSON, missing or
