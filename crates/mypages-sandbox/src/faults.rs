@@ -385,13 +385,13 @@ impl FaultTable {
                 Trigger::Always => true,
                 Trigger::Rate(rate) => self.rng.f64() < *rate,
                 Trigger::Next(left) => {
-                    if *left > 0 {
-                        *left -= 1;
-                    }
+                    // `next: 0` never fires; the last of N removes the rule.
+                    let fires = *left > 0;
+                    *left = left.saturating_sub(1);
                     if *left == 0 {
                         spent.push(*id);
                     }
-                    true
+                    fires
                 }
             };
             if !fires {
@@ -724,6 +724,10 @@ mod tests {
                 .failure,
             None
         );
+        assert!(table.rules.is_empty());
+        table.add(FaultRule::new(FaultKind::Status(500)).next(0));
+        let decision = table.decide(Provider::P4p, &Method::GET, "/account");
+        assert_eq!(decision.failure, None, "next: 0 never fires");
         assert!(table.rules.is_empty());
     }
 }
