@@ -268,6 +268,10 @@ async fn cards_list_get_add_and_replace() {
         .exits(4)
         .stderr_has("card-not-found");
     add_card("{not json").await.exits(2).stderr_has("--file");
+    add_card(r#"{"token": " "}"#)
+        .await
+        .exits(2)
+        .stderr_has("--file");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -475,6 +479,17 @@ async fn bad_input_exits_2_naming_the_argument_and_sends_nothing() {
             .exits(2)
             .stderr_has(option);
     }
+    let bad_token = payex(&[], NOWHERE, &["accounts", "list"])
+        .env("PAYEX_TOKEN", "x\ny")
+        .run()
+        .await
+        .exits(2)
+        .stderr_has("--token");
+    assert!(
+        !bad_token.stderr.contains("--file"),
+        "the bearer token is not the card file's token: {}",
+        bad_token.stderr
+    );
     payex(&[], "http://payex.example.com", &["accounts", "list"])
         .run()
         .await

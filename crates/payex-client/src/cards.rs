@@ -104,7 +104,7 @@ impl Cards {
 fn check_registration(card: &CardRegistration) -> Result<(), Error> {
     if card.token.expose().trim().is_empty() {
         return Err(Error::invalid(
-            "token",
+            "card.token",
             "must not be empty: it is the card's identifier",
         ));
     }

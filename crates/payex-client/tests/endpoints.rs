@@ -626,7 +626,11 @@ async fn cards_list_get_add_replace_update() {
         .add(&CardRegistration::new(Sensitive::new(String::new())))
         .await
         .unwrap_err();
-    assert_eq!(error.argument(), Some("token"));
+    assert_eq!(
+        error.argument(),
+        Some("card.token"),
+        "the card's token, not the bearer token"
+    );
     assert_eq!(server.seen().len(), 6);
 }
 
