@@ -72,6 +72,7 @@ pub struct SandboxBuilder {
     faults: Vec<FaultRule>,
     avarda_token_lifetime: Duration,
     avarda_accounts_as_object: bool,
+    payex_lowercase_problems: bool,
 }
 
 impl Default for SandboxBuilder {
@@ -82,6 +83,7 @@ impl Default for SandboxBuilder {
             faults: Vec::new(),
             avarda_token_lifetime: Duration::from_secs(3600),
             avarda_accounts_as_object: false,
+            payex_lowercase_problems: false,
         }
     }
 }
@@ -138,6 +140,15 @@ impl SandboxBuilder {
         self
     }
 
+    /// Makes PayEx answer its API's problems in the document's other form: lowercase keys
+    /// (`type`, `title`, `status`, `instance`, `detail`, `problems`) and a path-style type
+    /// (`ledger/account/v1/problems/validation`) instead of the default PascalCase keys and
+    /// `ledger.account.validation`: for testing that a client reads both.
+    pub fn payex_lowercase_problems(mut self, lowercase: bool) -> Self {
+        self.payex_lowercase_problems = lowercase;
+        self
+    }
+
     /// A fault rule active from the start (see [`crate::faults`]).
     pub fn fault(mut self, rule: FaultRule) -> Self {
         self.faults.push(rule);
@@ -166,6 +177,7 @@ impl SandboxBuilder {
             addr,
             avarda_token_lifetime: self.avarda_token_lifetime,
             avarda_accounts_as_object: self.avarda_accounts_as_object,
+            payex_lowercase_problems: self.payex_lowercase_problems,
             today: self.seed.today,
         });
         let app = server::app(shared.clone()).into_make_service_with_connect_info::<ConnInfo>();

@@ -37,6 +37,8 @@ pub(crate) struct Shared {
     pub(crate) avarda_token_lifetime: Duration,
     /// Whether Avarda's accounts list answers one object instead of an array.
     pub(crate) avarda_accounts_as_object: bool,
+    /// Whether PayEx problems use lowercase keys and a path-style type.
+    pub(crate) payex_lowercase_problems: bool,
     /// The day taken as today, when fixed by the builder.
     pub(crate) today: Option<time::Date>,
 }

@@ -404,3 +404,45 @@ async fn unknown_roots_answer_json() {
     assert_eq!(reply.status, 404);
     assert!(reply.json()["error"].as_str().unwrap().contains("/payex"));
 }
+
+#[tokio::test]
+async fn payex_problems_can_come_in_lowercase() {
+    let sandbox = Sandbox::builder()
+        .payex_lowercase_problems(true)
+        .start()
+        .await
+        .unwrap();
+    let addr = sandbox.addr();
+    let reply = call(
+        addr,
+        "PATCH",
+        ACCOUNT,
+        PAYEX_TOKEN,
+        Some(r#"{"creditLimit":-1}"#),
+    )
+    .await;
+    assert_eq!(reply.status, 400);
+    assert!(
+        reply
+            .header("content-type")
+            .unwrap()
+            .starts_with("application/problem+json")
+    );
+    let problem = reply.json();
+    assert_eq!(problem["type"], "ledger/account/v1/problems/validation");
+    assert_eq!(problem["status"], 400);
+    assert!(problem["problems"][0]["creditLimit"].is_string());
+    assert!(problem.get("Type").is_none());
+    let reply = call(
+        addr,
+        "GET",
+        &format!("{ACCOUNT}/cards/none"),
+        PAYEX_TOKEN,
+        None,
+    )
+    .await;
+    assert_eq!(
+        reply.json()["type"],
+        "ledger/account/v1/problems/card-not-found"
+    );
+}

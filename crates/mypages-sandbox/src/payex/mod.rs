@@ -227,7 +227,59 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route_layer(axum::middleware::from_fn(require_token));
     api.fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            problem_casing,
+        ))
         .with_state(shared)
+}
+
+/// With [`SandboxBuilder::payex_lowercase_problems`](crate::SandboxBuilder::payex_lowercase_problems),
+/// rewrites problems to the other form the documents show: lowercase keys and a path-style
+/// type (`ledger/account/v1/problems/validation`).
+async fn problem_casing(AxState(shared): Ctx, request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/problem+json"));
+    if !shared.payex_lowercase_problems || !is_problem {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return Response::from_parts(parts, axum::body::Body::empty());
+    };
+    let Ok(serde_json::Value::Object(fields)) = serde_json::from_slice::<serde_json::Value>(&bytes)
+    else {
+        return Response::from_parts(parts, axum::body::Body::from(bytes));
+    };
+    let lowered: serde_json::Map<String, serde_json::Value> = fields
+        .into_iter()
+        .map(|(key, value)| {
+            let key = key.to_ascii_lowercase();
+            let value = match (key.as_str(), value) {
+                ("type", serde_json::Value::String(kind)) => {
+                    let code = kind.rsplit('.').next().unwrap_or_default().to_owned();
+                    serde_json::Value::String(format!("ledger/account/v1/problems/{code}"))
+                }
+                (_, value) => value,
+            };
+            (key, value)
+        })
+        .collect();
+    let mut rewritten = wire::json_with_type(
+        parts.status,
+        &lowered,
+        "application/problem+json; charset=utf-8",
+    );
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            rewritten.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    rewritten
 }
 
 async fn not_found() -> Response {
