@@ -39,7 +39,8 @@
 //!   lives one hour unless [`SandboxBuilder::avarda_token_lifetime`] says otherwise, and an
 //!   expired or unknown token answers 401. The customer token `sandbox-customer` has passed
 //!   strong authentication; any other one gets 202 `{redirectUrl}` from the account routes
-//!   until it confirms on the strong-authentication page.
+//!   until it confirms on the strong-authentication page. `GET /Accounts` answers an array
+//!   ([`SandboxBuilder::avarda_accounts_as_object`] makes it the documented single object).
 //! - PayEx: `Authorization: Bearer sandbox-token`, valid for ledger `1000` only (another
 //!   ledger in the route answers 401).
 //! - p4p: `Authorization: Bearer sandbox-key` (the private key). `POST /account/{id}` makes
@@ -75,7 +76,9 @@
 //! - PayEx: `application/problem+json` with `Type` (`ledger.account.validation`,
 //!   `account-not-found`, `card-not-found`, `duplicate-card-token`, `card-update-failed`,
 //!   `customer-does-not-exists`, `invalid-reg-no`, ...), `Title`, `Status`, `Instance`,
-//!   `Detail` and, for validation, `Problems: [{"<field>": "<what is wrong>"}]`.
+//!   `Detail` and, for validation, `Problems: [{"<field>": "<what is wrong>"}]`
+//!   ([`SandboxBuilder::payex_lowercase_problems`] switches to the documents' other form:
+//!   lowercase keys, `type` like `ledger/account/v1/problems/validation`).
 //! - p4p: `{"status", "type", "content": {"type", "description"}}`.
 //!
 //! # State and seed data
