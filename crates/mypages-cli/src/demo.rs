@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use avarda_client::{AvardaClient, Customer, StrongAuth, TokenProvider};
-use mypages_models::summary::AccountSummary;
+use mypages_models::summary::{AccountSummary, Provider};
 use mypages_sandbox::{RunningSandbox, Sandbox, credentials};
 use p4p_client::P4pClient;
 use p4p_client::models::AccountId;
@@ -18,11 +18,12 @@ use payex_client::PayexClient;
 use payex_client::models::BillStatus;
 
 use crate::exit::CliError;
-use crate::output::{Output, grid};
+use crate::output::{Output, OutputFormat, grid};
 use crate::overview::gather::{
-    self, AvardaSource, P4pSource, PayexAccount, PayexSource, avarda_error, payex_error,
+    self, AvardaSource, P4pSource, PayexAccount, PayexSource, ProviderOverview, avarda_error,
+    payex_error,
 };
-use crate::overview::table;
+use crate::overview::{self, table};
 
 /// The shopper the demo signs in as at Avarda: not yet strongly authenticated.
 const DEMO_SHOPPER: &str = "demo-shopper";
@@ -71,6 +72,20 @@ pub(crate) async fn run(out: &Output) -> Result<(), CliError> {
     let p4p = p4p?;
 
     let payex = gather::payex_summaries(&payex_accounts);
+    if out.format() == OutputFormat::Json {
+        // For scripts: the overview's JSON, without the narration.
+        let entries = [
+            (Provider::Avarda, avarda),
+            (Provider::Payex, payex),
+            (Provider::P4p, p4p),
+        ]
+        .map(|(provider, accounts)| ProviderOverview {
+            provider,
+            outcome: Ok(accounts),
+        });
+        overview::print(&entries, out)?;
+        return stop(sandbox).await;
+    }
     let summaries: Vec<&AccountSummary> = avarda.iter().chain(&payex).chain(&p4p).collect();
     let _ = writeln!(
         text,
@@ -80,6 +95,10 @@ pub(crate) async fn run(out: &Output) -> Result<(), CliError> {
     text.push_str(&open_bills(&payex_accounts));
     text.push_str(&recent_transactions(transactions));
     out.print_text(&text)?;
+    stop(sandbox).await
+}
+
+async fn stop(sandbox: RunningSandbox) -> Result<(), CliError> {
     sandbox
         .shutdown()
         .await

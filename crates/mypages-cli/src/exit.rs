@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 use mypages_transport::{Error, ErrorKind};
 
+use crate::output::{RawObject, cell};
+
 /// The most of a provider's error body printed when it is not a problem document.
 const BODY_EXCERPT: usize = 2048;
 
@@ -23,7 +25,8 @@ pub(crate) enum CliError {
         /// Where to send the customer.
         redirect_url: String,
     },
-    /// Exit 4: the provider answered with an error.
+    /// Exit 4: the provider answered with an error; exit 5 when that answer is a passing
+    /// failure on its side (408, 429 or a 5xx left after the retries).
     Provider(Error),
     /// Exit 5: the call failed on the way (connect, timeout, undecodable response).
     Transport(Error),
@@ -56,6 +59,9 @@ impl CliError {
         match self {
             Self::Usage { .. } => 2,
             Self::StrongAuth { .. } => 3,
+            // "Retries exhausted" is a transport failure in the contract: the provider did
+            // not reject the request, it could not serve it now.
+            Self::Provider(error) if error.is_transient() => 5,
             Self::Provider(_) => 4,
             Self::Transport(_) | Self::Failure(_) => 5,
             Self::Reported { code } => *code,
@@ -107,19 +113,27 @@ impl From<Error> for CliError {
 }
 
 fn describe_provider_error(error: &Error) -> String {
-    let mut text = String::from("mypages: the provider answered with an error\n");
+    let mut text = if error.is_transient() {
+        String::from(
+            "mypages: the provider could not serve the request now (retries exhausted or not safe to retry); try again later\n",
+        )
+    } else {
+        String::from("mypages: the provider answered with an error\n")
+    };
     if let Some(status) = error.status() {
         let _ = writeln!(text, "  status: {status}");
     }
+    let body = error.body().map(|body| &body[..]).unwrap_or_default();
+    let members = json_members(body);
     match error.problem() {
         Some(problem) => {
-            let members = [
+            let standard = [
                 ("type", &problem.r#type),
                 ("title", &problem.title),
                 ("detail", &problem.detail),
                 ("instance", &problem.instance),
             ];
-            for (name, value) in members {
+            for (name, value) in standard {
                 if let Some(value) = value {
                     let _ = writeln!(text, "  {name}: {value}");
                 }
@@ -127,13 +141,22 @@ fn describe_provider_error(error: &Error) -> String {
             for field in &problem.problems {
                 let _ = writeln!(text, "  problem: {}: {}", field.name, field.message);
             }
-            // Members beyond RFC 7807's, e.g. PayFunc's `content: {type, description}`.
-            for (name, value) in &problem.extensions {
-                let _ = writeln!(text, "  {name}: {value}");
+            // Members beyond RFC 7807's (PayFunc's `content: {type, description}`), as sent.
+            const KNOWN: [&str; 6] = ["type", "title", "status", "detail", "instance", "problems"];
+            for (name, value) in members.iter().flatten() {
+                if !KNOWN.iter().any(|known| name.eq_ignore_ascii_case(known)) {
+                    let _ = writeln!(text, "  {name}: {value}");
+                }
             }
         }
-        None => {
-            if let Some(body) = error.body().filter(|body| !body.is_empty()) {
+        // Avarda sends `errorCode`/`message` or `error`/`error_description`: every member.
+        None => match members {
+            Some(members) => {
+                for (name, value) in members {
+                    let _ = writeln!(text, "  {name}: {value}");
+                }
+            }
+            None if !body.is_empty() => {
                 let shown = &body[..body.len().min(BODY_EXCERPT)];
                 let _ = writeln!(
                     text,
@@ -141,20 +164,48 @@ fn describe_provider_error(error: &Error) -> String {
                     String::from_utf8_lossy(shown).trim_end()
                 );
             }
-        }
+            None => {}
+        },
     }
     text
 }
 
+/// The members of a JSON object body, in order, each value as the provider wrote it
+/// (strings unquoted; numbers and nested values as their JSON text, never through `f64`).
+fn json_members(body: &[u8]) -> Option<Vec<(String, String)>> {
+    let text = std::str::from_utf8(body).ok()?;
+    if !text.trim_start().starts_with('{') {
+        return None;
+    }
+    let object: RawObject = serde_json::from_str(text).ok()?;
+    Some(
+        object
+            .0
+            .into_iter()
+            .map(|(name, value)| (name, cell(&value)))
+            .collect(),
+    )
+}
+
 fn describe_transport_error(error: &Error) -> String {
-    let mut text = format!("mypages: {error}\n");
+    let mut text = format!("mypages: {}\n", error.summary());
     if let Some(path) = error.json_path() {
         if !text.contains(path) {
             let _ = writeln!(text, "  at: {path}");
         }
     }
-    if error.kind() == ErrorKind::Timeout || error.kind() == ErrorKind::Connect {
-        text.push_str("  check --base-url and the network, or raise --timeout / --retries\n");
-    }
+    let advice = match error.kind() {
+        ErrorKind::Timeout => "  raise --timeout if the provider is slow, or --retries\n",
+        ErrorKind::Connect => "  check --base-url and the network, or raise --retries\n",
+        ErrorKind::Transport => {
+            "  the request may have reached the provider: check before repeating a payment\n"
+        }
+        ErrorKind::Decode => {
+            "  the answer is not what the provider documents; run with RUST_LOG=debug and report it\n"
+        }
+        ErrorKind::BodyTooLarge => "  the answer is larger than the SDK's body limit\n",
+        _ => "",
+    };
+    text.push_str(advice);
     text
 }

@@ -36,9 +36,9 @@ use crate::output::{Output, OutputFormat};
     about = "My Pages APIs of Avarda, PayEx and Payments for Programmers, from the shell"
 )]
 struct Cli {
-    /// How results are printed on stdout.
-    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Json)]
-    output: OutputFormat,
+    /// How results are printed on stdout [default: json; table for demo and overview].
+    #[arg(long, global = true, value_enum)]
+    output: Option<OutputFormat>,
     /// What to do.
     #[command(subcommand)]
     command: Command,
@@ -103,20 +103,23 @@ fn main() -> ExitCode {
             return CliError::failure(format!("cannot start the async runtime: {error}")).report();
         }
     };
-    let output = Output::new(cli.output);
-    match runtime.block_on(run(cli.command, output)) {
+    match runtime.block_on(run(cli.command, cli.output)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => error.report(),
     }
 }
 
-async fn run(command: Command, output: Output) -> Result<(), CliError> {
+/// Runs `command`; provider commands print JSON unless told otherwise, the demo and the
+/// overview (made for people) a table.
+async fn run(command: Command, format: Option<OutputFormat>) -> Result<(), CliError> {
+    let data = Output::new(format.unwrap_or(OutputFormat::Json));
+    let people = Output::new(format.unwrap_or(OutputFormat::Table));
     match command {
-        Command::Avarda(args) => avarda::run(args, &output).await,
-        Command::P4p(args) => p4p::run(args, &output).await,
-        Command::Payex(args) => payex::run(args, &output).await,
-        Command::Demo => demo::run(&output).await,
-        Command::Overview(args) => overview::run(args, &output).await,
+        Command::Avarda(args) => avarda::run(args, &data).await,
+        Command::P4p(args) => p4p::run(args, &data).await,
+        Command::Payex(args) => payex::run(args, &data).await,
+        Command::Demo => demo::run(&people).await,
+        Command::Overview(args) => overview::run(args, &people).await,
         Command::Sandbox(args) => sandbox(args).await,
     }
 }

@@ -132,7 +132,7 @@ impl Drop for Progress {
 }
 
 /// A JSON object whose member values are kept as their JSON text, in document order.
-struct RawObject(Vec<(String, Box<RawValue>)>);
+pub(crate) struct RawObject(pub(crate) Vec<(String, Box<RawValue>)>);
 
 impl<'de> serde::Deserialize<'de> for RawObject {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -170,12 +170,8 @@ pub(crate) fn render_table(json: &str) -> Result<String, serde_json::Error> {
         }
         Ok(rows_table(&rows))
     } else if trimmed.starts_with('{') {
-        let object: RawObject = serde_json::from_str(json)?;
-        let rows: Vec<Vec<String>> = object
-            .0
-            .iter()
-            .map(|(key, value)| vec![key.clone(), cell(value)])
-            .collect();
+        let mut rows = Vec::new();
+        flatten("", &serde_json::from_str::<Box<RawValue>>(json)?, &mut rows)?;
         Ok(grid(
             &["field".to_owned(), "value".to_owned()],
             &rows,
@@ -186,15 +182,53 @@ pub(crate) fn render_table(json: &str) -> Result<String, serde_json::Error> {
     }
 }
 
+/// One `field | value` row per scalar inside `value`, named by its path
+/// (`interestRate.debtInterest`, `operation[0].rel`), so nested documents stay one line a
+/// value.
+fn flatten(
+    path: &str,
+    value: &RawValue,
+    rows: &mut Vec<Vec<String>>,
+) -> Result<(), serde_json::Error> {
+    let text = value.get().trim_start();
+    if text.starts_with('{') {
+        for (key, member) in serde_json::from_str::<RawObject>(value.get())?.0 {
+            let path = if path.is_empty() {
+                key
+            } else {
+                format!("{path}.{key}")
+            };
+            flatten(&path, &member, rows)?;
+        }
+    } else if text.starts_with('[') {
+        let elements: Vec<Box<RawValue>> = serde_json::from_str(value.get())?;
+        if elements.is_empty() {
+            rows.push(vec![path.to_owned(), String::new()]);
+        }
+        for (index, element) in elements.iter().enumerate() {
+            flatten(&format!("{path}[{index}]"), element, rows)?;
+        }
+    } else {
+        rows.push(vec![path.to_owned(), cell(value)]);
+    }
+    Ok(())
+}
+
 fn rows_table(rows: &[Vec<(String, Box<RawValue>)>]) -> String {
+    // A column for every member that is a scalar (or null) in every row that has it:
+    // nested values would not fit on one line (`get` shows them in full).
     let mut columns: Vec<String> = Vec::new();
+    let mut nested: Vec<&String> = Vec::new();
     for row in rows {
         for (key, value) in row {
-            if is_scalar(value) && !columns.contains(key) {
+            if !is_scalar(value) {
+                nested.push(key);
+            } else if !columns.contains(key) {
                 columns.push(key.clone());
             }
         }
     }
+    columns.retain(|column| !nested.contains(&column));
     let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|row| {
@@ -229,7 +263,7 @@ fn is_scalar(value: &RawValue) -> bool {
 }
 
 /// The text of one cell: strings unquoted, numbers exactly as sent, `null` empty.
-fn cell(value: &RawValue) -> String {
+pub(crate) fn cell(value: &RawValue) -> String {
     let text = value.get().trim();
     if text == "null" {
         String::new()
@@ -317,6 +351,31 @@ mod tests {
         assert_eq!(quiet.pages.load(Ordering::Relaxed), 1);
         let shown = Progress::start_on("accounts", true);
         assert!(shown.draws());
+    }
+
+    #[test]
+    fn a_member_nested_in_any_row_gets_no_column() {
+        let json = r#"[{"id":"a","schedule":"monthly"},{"id":"b","schedule":{"frequency":"quarterly","offset":[2,-1]}}]"#;
+        let table = render_table(json).unwrap();
+        assert!(!table.contains("schedule"), "{table}");
+        assert_eq!(table.lines().count(), 4, "{table}");
+    }
+
+    #[test]
+    fn an_object_table_flattens_nested_members_one_line_each() {
+        let json = r#"{"accountNo":"1","interestRate":{"debtInterest":10.00},"operation":[{"rel":"x"}],"cards":[]}"#;
+        let table = render_table(json).unwrap();
+        let line = |field: &str| {
+            table
+                .lines()
+                .find(|l| l.split_whitespace().next() == Some(field))
+                .unwrap_or_else(|| panic!("{field} missing: {table}"))
+                .to_owned()
+        };
+        assert!(line("interestRate.debtInterest").ends_with("10.00"));
+        assert!(line("operation[0].rel").ends_with('x'));
+        assert_eq!(line("cards").trim(), "cards");
+        assert!(!table.contains('{'), "{table}");
     }
 
     #[test]

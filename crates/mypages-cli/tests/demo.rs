@@ -174,3 +174,27 @@ fn readme_cli_commands_run_against_the_sandbox_they_start() {
         }
     }
 }
+
+#[test]
+fn demo_prints_json_for_scripts_when_asked() {
+    let run = Mypages::new()
+        .args(["--output", "json", "demo"])
+        .run_blocking()
+        .ok();
+    let json = run.json();
+    let entries = json.as_array().unwrap();
+    let providers: Vec<&str> = entries
+        .iter()
+        .map(|entry| entry["provider"].as_str().unwrap())
+        .collect();
+    assert_eq!(providers, ["avarda", "payex", "p4p"]);
+    for entry in entries {
+        assert!(!entry["accounts"].as_array().unwrap().is_empty(), "{entry}");
+    }
+    // The narration is for people only.
+    assert!(
+        !run.text().contains("Avarda answered 202"),
+        "{}",
+        run.text()
+    );
+}

@@ -83,7 +83,7 @@ fn accounts<'a>(json: &'a Value, provider: &str) -> &'a [Value] {
 async fn every_provider_answers_in_one_json_document() {
     let sandbox = sandbox().await;
     let run = overview(
-        &[],
+        &["--output", "json"],
         &config(&sandbox, "SANDBOX_CUSTOMER", "SANDBOX_P4P_KEY"),
     )
     .await
@@ -115,7 +115,7 @@ async fn a_failing_provider_shows_in_its_own_row_and_sets_the_exit_code() {
     let sandbox = sandbox().await;
     let config = config(&sandbox, "SANDBOX_CUSTOMER", "WRONG_P4P_KEY");
 
-    let run = overview(&[], &config).await.exits(4);
+    let run = overview(&["--output", "json"], &config).await.exits(4);
     let json = run.json();
     assert_eq!(entry(&json, "p4p")["error"]["exitCode"], 4, "{json}");
     assert!(entry(&json, "p4p").get("accounts").is_none());
@@ -124,13 +124,21 @@ async fn a_failing_provider_shows_in_its_own_row_and_sets_the_exit_code() {
     // The key never reaches the output.
     assert!(!run.text().contains("not-the-key") && !run.stderr.contains("not-the-key"));
 
-    let table = overview(&["--output", "table"], &config).await.exits(4);
+    // A table is the default for people.
+    let table = overview(&[], &config).await.exits(4);
     let lines: Vec<&str> = table.text().lines().collect();
     assert!(
         lines
             .iter()
             .any(|l| l.starts_with("payex") && l.contains("5000001")),
         "{}",
+        table.text()
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("p4p ") && l.contains("failed (exit 4)")),
+        "the failed provider's own row: {}",
         table.text()
     );
     assert!(
@@ -146,7 +154,7 @@ async fn a_failing_provider_shows_in_its_own_row_and_sets_the_exit_code() {
 async fn a_customer_who_must_authenticate_gets_the_redirect_and_exit_3() {
     let sandbox = sandbox().await;
     let run = overview(
-        &[],
+        &["--output", "json"],
         &config(&sandbox, "SANDBOX_NEW_SHOPPER", "SANDBOX_P4P_KEY"),
     )
     .await

@@ -18,27 +18,54 @@ const HEADER: [&str; 8] = [
     "due date",
 ];
 
-/// Renders every provider's accounts, then one line per provider that failed.
+/// Renders every provider's accounts and, for a provider that failed, a row saying so;
+/// what went wrong follows the table, a line per failed provider.
 pub(crate) fn render(overview: &[ProviderOverview]) -> String {
     let accounts: Vec<&AccountSummary> = overview
         .iter()
         .filter_map(|entry| entry.outcome.as_ref().ok())
         .flatten()
         .collect();
-    let mut text = summaries(&accounts);
+    let mut rows = rows(&accounts);
+    let mut details = String::new();
     for entry in overview {
         if let Err(failure) = &entry.outcome {
-            text.push_str(&failure_line(entry.provider.as_str(), failure));
+            let state = match failure {
+                CliError::StrongAuth { .. } => "must authenticate".to_owned(),
+                other => format!("failed (exit {})", other.exit_code()),
+            };
+            let mut row = vec![String::new(); HEADER.len()];
+            row[0] = entry.provider.to_string();
+            row[1] = "-".to_owned();
+            row[3] = state;
+            rows.push(row);
+            details.push_str(&failure_line(entry.provider.as_str(), failure));
         }
+    }
+    let mut text = grid(&header(), &rows, &RIGHT);
+    if !details.is_empty() {
+        text.push('\n');
+        text.push_str(&details);
     }
     text
 }
 
 /// The table of `accounts` alone.
 pub(crate) fn summaries(accounts: &[&AccountSummary]) -> String {
+    grid(&header(), &rows(accounts), &RIGHT)
+}
+
+/// Which columns are right-aligned: the amounts.
+const RIGHT: [bool; 8] = [false, false, false, false, false, true, true, false];
+
+fn header() -> Vec<String> {
+    HEADER.iter().map(|h| (*h).to_owned()).collect()
+}
+
+fn rows(accounts: &[&AccountSummary]) -> Vec<Vec<String>> {
     let balances = align(accounts.iter().map(|a| Some(a.balance)));
     let due = align(accounts.iter().map(|a| a.amount_due));
-    let rows: Vec<Vec<String>> = accounts
+    accounts
         .iter()
         .zip(balances)
         .zip(due)
@@ -58,10 +85,7 @@ pub(crate) fn summaries(accounts: &[&AccountSummary]) -> String {
                 account.due_date.map(|d| d.to_string()).unwrap_or_default(),
             ]
         })
-        .collect();
-    let header: Vec<String> = HEADER.iter().map(|h| (*h).to_owned()).collect();
-    let right = [false, false, false, false, false, true, true, false];
-    grid(&header, &rows, &right)
+        .collect()
 }
 
 fn failure_line(provider: &str, failure: &CliError) -> String {
@@ -143,6 +167,11 @@ mod tests {
         assert!(
             text.lines()
                 .any(|l| l.starts_with("payex") && l.contains("1249.50")),
+            "{text}"
+        );
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with("avarda") && l.contains("must authenticate")),
             "{text}"
         );
         assert!(
