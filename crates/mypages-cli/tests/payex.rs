@@ -268,6 +268,10 @@ async fn cards_list_get_add_and_replace() {
         .exits(4)
         .stderr_has("card-not-found");
     add_card("{not json").await.exits(2).stderr_has("--file");
+    add_card("{}")
+        .await
+        .exits(2)
+        .stderr_has("missing field `token`");
     add_card(r#"{"token": " "}"#)
         .await
         .exits(2)

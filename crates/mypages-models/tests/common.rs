@@ -178,6 +178,74 @@ fn a_sensitive_value_of_the_wrong_type_is_not_quoted_in_the_error() {
 }
 
 #[test]
+fn a_sensitive_value_is_never_quoted_whatever_is_wrong_with_it() {
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)] // Only decoded.
+    enum Kind {
+        Known,
+    }
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)] // Only decoded.
+    struct Secrets {
+        number: Option<Sensitive<i64>>,
+        kind: Option<Sensitive<Kind>>,
+        text: Option<Sensitive<String>>,
+    }
+    for json in [
+        r#"{"number":"s3cr3t-value"}"#,
+        r#"{"number":12.5e3}"#,
+        r#"{"kind":"s3cr3t-value"}"#,
+        r#"{"kind":{"s3cr3t-value":1}}"#,
+        r#"{"text":["s3cr3t-value"]}"#,
+        r#"{"text":{"s3cr3t-value":"s3cr3t-value"}}"#,
+        r#"{"text":true}"#,
+    ] {
+        let error = serde_json::from_str::<Secrets>(json)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("sensitive value"), "{json}: {error}");
+        assert!(
+            !error.contains("s3cr3t") && !error.contains("12.5") && !error.contains("true"),
+            "{json}: {error}"
+        );
+        let value: serde_json::Value = serde_json::from_str(json).unwrap();
+        let error = serde_json::from_value::<Secrets>(value)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("sensitive value"), "{json}: {error}");
+        assert!(!error.contains("s3cr3t"), "{json}: {error}");
+    }
+}
+
+#[test]
+fn errors_that_do_not_quote_a_sensitive_value_are_passed_on_unchanged() {
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)] // Only decoded.
+    struct Card {
+        token: Sensitive<String>,
+        holder: Option<Sensitive<String>>,
+    }
+    let error = serde_json::from_str::<Card>("{}").unwrap_err().to_string();
+    assert!(error.contains("missing field `token`"), "{error}");
+    let error = serde_json::from_value::<Card>(serde_json::json!({}))
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("missing field `token`"), "{error}");
+    let error = serde_json::from_str::<Card>(r#"{"token":"abc\qdef"}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("invalid escape"), "{error}");
+    assert!(!error.contains("abc"), "{error}");
+    let error = serde_json::from_str::<Card>(r#"{"token":"abc"#)
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("EOF"), "{error}");
+    let card: Card = serde_json::from_str(r#"{"token":"t"}"#).unwrap();
+    assert!(card.holder.is_none());
+    assert_eq!(card.token.expose(), "t");
+}
+
+#[test]
 fn dates_read_leniently_and_write_canonically() {
     #[derive(Debug, Serialize, Deserialize)]
     struct Dates {
