@@ -32,7 +32,7 @@ pub(crate) fn run(budget: Budget) -> Vec<Row> {
             |list| list.items.len(),
         ));
     }
-    rows.push(without_paths(budget, 10_000));
+    rows.extend(error_paths(budget, 10_000));
     for n in [10, 1_000] {
         rows.push(case::<avarda::AccountList>(
             budget,
@@ -97,38 +97,49 @@ fn case<T: DeserializeOwned>(
         ))
 }
 
-/// The large transactions page decoded with plain `serde_json::from_slice`: what tracking
-/// the JSON path for error messages (`decode_json`) costs on top.
-fn without_paths(budget: Budget, n: usize) -> Row {
-    let bytes = fixtures::payex_transactions(n).into_bytes();
-    let case = format!(
-        "payex transactions page, {} items ({}), serde_json::from_slice (no error paths)",
+/// The large transactions page decoded as the clients do (`decode_json`, which tracks the
+/// JSON path for error messages) and with plain `serde_json::from_slice`, sampled in turn:
+/// what the error paths cost.
+fn error_paths(budget: Budget, n: usize) -> Vec<Row> {
+    let bytes = Bytes::from(fixtures::payex_transactions(n));
+    let what = format!(
+        "payex transactions page, {} items ({})",
         report::grouped(n as f64),
         size(bytes.len())
     );
-    match serde_json::from_slice::<payex::TransactionList>(&bytes) {
-        Ok(list) if list.items.len() == n => {}
-        other => {
-            return Row {
-                case,
-                notes: format!(
-                    "not measured: decoding gave {:?}",
-                    other.map(|l| l.items.len())
-                ),
-                ..Row::default()
-            };
-        }
-    }
-    let measured = harness::sync(budget, || {
+    let with_paths = || {
+        decode_json::<payex::TransactionList>("bench", StatusCode::OK, &bytes)
+            .map(|l| l.items.len())
+            .ok()
+    };
+    let plain = || {
         serde_json::from_slice::<payex::TransactionList>(&bytes)
-    });
-    let per_item = measured.median / u32::try_from(n).unwrap_or(u32::MAX);
-    Row::timed(case, &measured)
-        .throughput(report::mb_per_s(bytes.len(), measured.median))
+            .map(|l| l.items.len())
+            .ok()
+    };
+    if with_paths() != Some(n) || plain() != Some(n) {
+        return vec![Row {
+            case: what,
+            notes: format!("not measured: the document does not decode to {n} items"),
+            ..Row::default()
+        }];
+    }
+    let (paths, no_paths) = harness::interleaved(budget, with_paths, plain);
+    let extra = paths.median.as_secs_f64() / no_paths.median.as_secs_f64() - 1.0;
+    vec![
+        Row::timed(format!("{what}: decode_json (the clients' path)"), &paths)
+            .throughput(report::mb_per_s(bytes.len(), paths.median))
+            .note("sampled in turn with the next row"),
+        Row::timed(
+            format!("{what}: serde_json::from_slice (no error paths)"),
+            &no_paths,
+        )
+        .throughput(report::mb_per_s(bytes.len(), no_paths.median))
         .note(format!(
-            "{} per item; for comparison only, the clients decode with error paths",
-            report::duration(per_item)
-        ))
+            "for comparison only; error paths take {:+.0}% time",
+            extra * 100.0
+        )),
+    ]
 }
 
 /// A byte count in kB or MB (10^3, 10^6).
