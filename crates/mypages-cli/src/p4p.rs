@@ -362,10 +362,7 @@ fn build_client(args: &Args) -> Result<P4pClient, CliError> {
     if let Some(url) = args.connection.base_url(BASE_URL_ENV) {
         builder = builder.base_url(url);
     }
-    builder.build().map_err(|error| match error.argument() {
-        Some("base_url") => CliError::usage("--base-url", error.to_string()),
-        _ => api(error),
-    })
+    builder.build().map_err(api)
 }
 
 /// Reads a secret argument (a key, a card token) so that `Debug` never prints it.
@@ -373,9 +370,31 @@ fn secret(text: &str) -> Result<Sensitive<String>, std::convert::Infallible> {
     Ok(Sensitive::new(text.to_owned()))
 }
 
-/// Maps a client error to its exit: refused input 2, a PayFunc error 4, the rest 5.
+/// Maps a client error to its exit: refused input 2 (naming the command-line argument), a
+/// PayFunc error 4, the rest 5.
 fn api(error: p4p_client::Error) -> CliError {
+    if error.kind() == p4p_client::ErrorKind::InvalidRequest {
+        let flag = flag(error.argument().unwrap_or("argument"));
+        return CliError::usage(flag, error.to_string());
+    }
     CliError::from(error.into_transport())
+}
+
+/// The command-line argument that gave the value the client names `argument`: the client
+/// names a field of a request body by its path (`account.limit`, `items[0].vat`), and every
+/// body but an order event's and a card method's comes from `--file`.
+fn flag(argument: &str) -> &str {
+    let root = argument.split(['.', '[']).next().unwrap_or(argument);
+    match root {
+        "key" | "token" => "--key",
+        "base_url" => "--base-url",
+        "method" => "--card",
+        "orders" if argument.ends_with(".type") => "--type",
+        "orders" => "ORDER",
+        "account" | "customer" | "limit" | "currency" | "schedule" | "items" | "subscription"
+        | "order" | "body" => "--file",
+        _ => argument,
+    }
 }
 
 fn account_ref(argument: &str, text: &str) -> Result<AccountRef, CliError> {

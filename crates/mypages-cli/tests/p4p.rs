@@ -271,13 +271,35 @@ async fn subscriptions_and_orders() {
 
 #[test]
 fn bad_input_exits_2_naming_the_argument_and_sends_nothing() {
-    let cases: [(&[&str], &str, &str); 9] = [
+    const ID: &str = "1234567890abcdef";
+    let cases: [(&[&str], &str, &str); 14] = [
         (&["accounts", "get", "short"], "", "ID"),
         (&["accounts", "update", "me", "--file", "-"], "{}", "ID"),
+        (&["balance", "add", ID, "--file", "-"], "0", "--file"),
         (
-            &["balance", "add", "1234567890abcdef", "--file", "-"],
-            "0",
-            "items",
+            &["balance", "add", ID, "--file", "-"],
+            r#"[{"vat": 25}]"#,
+            "--file",
+        ),
+        (
+            &["accounts", "update", ID, "--file", "-"],
+            r#"{"limit": -1}"#,
+            "--file",
+        ),
+        (
+            &["accounts", "customer", ID, "--file", "-"],
+            r#"{"identityNumber": "12"}"#,
+            "--file",
+        ),
+        (
+            &["subscriptions", "create", ID, "--file", "-"],
+            r#"{"items": 10, "currency": "kronor", "schedule": "monthly"}"#,
+            "--file",
+        ),
+        (
+            &["orders", "create", "--file", "-"],
+            r#"{"items": [], "currency": "SEK", "payment": {"type": "card"}}"#,
+            "--file",
         ),
         (
             &["balance", "add", "1234567890abcdef", "--file", "-"],
@@ -288,7 +310,7 @@ fn bad_input_exits_2_naming_the_argument_and_sends_nothing() {
         (
             &["accounts", "create", "--file", "-"],
             r#"{"limit": -5}"#,
-            "account.limit",
+            "--file",
         ),
         (&["accounts", "create", "--file", "-"], "[1, 2]", "--file"),
         (
@@ -314,6 +336,11 @@ fn bad_input_exits_2_naming_the_argument_and_sends_nothing() {
         .run_blocking()
         .exits(2)
         .stderr_has("--key");
+    let bad_key = p4p(NOWHERE, Some("not a\nkey"), &["accounts", "list"])
+        .run_blocking()
+        .exits(2)
+        .stderr_has("--key");
+    assert!(!bad_key.stderr.contains("not a"), "{}", bad_key.stderr);
     // Plain http only for loopback.
     p4p("http://example.com/p4p", KEY, &["accounts", "list"])
         .run_blocking()
