@@ -788,3 +788,46 @@ async fn p4p_login_links_work_once() {
         "single use"
     );
 }
+
+#[tokio::test]
+async fn p4p_subscriptions_never_end_before_they_start() {
+    let sandbox = Sandbox::builder().start().await.unwrap();
+    let addr = sandbox.addr();
+    let sub = format!("/p4p/account/{P4P_ACCOUNT_ID}/subscription");
+    let early_end = r#"{"items":1,"currency":"SEK","schedule":"monthly","end":"2000-01-01"}"#;
+    assert_eq!(
+        call(addr, "POST", &sub, P4P_KEY, Some(early_end))
+            .await
+            .status,
+        400,
+        "it starts today"
+    );
+    assert_eq!(
+        call(addr, "DELETE", &format!("{sub}/fbr1"), P4P_KEY, None)
+            .await
+            .status,
+        200
+    );
+    let late_start = call(
+        addr,
+        "PATCH",
+        &format!("{sub}/fbr1"),
+        P4P_KEY,
+        Some(r#"{"start":"3000-01-01"}"#),
+    )
+    .await;
+    assert_eq!(
+        late_start.status, 400,
+        "the ended subscription cannot start after its end"
+    );
+    let account = call(
+        addr,
+        "GET",
+        &format!("/p4p/account/{P4P_ACCOUNT_ID}"),
+        P4P_KEY,
+        None,
+    )
+    .await
+    .json();
+    assert_ne!(account["subscription"][0]["start"], "3000-01-01");
+}

@@ -958,7 +958,11 @@ struct SubscriptionFields {
     callback: Option<String>,
 }
 
-fn read_subscription(body: &Bytes, creatable: bool) -> Result<SubscriptionFields, ApiError> {
+fn read_subscription(
+    body: &Bytes,
+    creatable: bool,
+    today: time::Date,
+) -> Result<SubscriptionFields, ApiError> {
     let model = if creatable {
         "model.Subscription.Creatable"
     } else {
@@ -994,7 +998,9 @@ fn read_subscription(body: &Bytes, creatable: bool) -> Result<SubscriptionFields
                 return Err(BodyError::field("schedule", "is required"));
             }
         }
-        if let (Some(start), Some(end)) = (fields.start, fields.end) {
+        // A subscription starts today unless it says otherwise.
+        if let (Some(start), Some(end)) = (fields.start.or(creatable.then_some(today)), fields.end)
+        {
             if end < start {
                 return Err(BodyError::field("end", "must not be before start"));
             }
@@ -1033,7 +1039,7 @@ async fn create_subscription(
     finish((|| {
         private_only(&caller(&shared, &headers)?)?;
         let id = path_ids(params)?.remove(0);
-        let fields = read_subscription(&body, true)?;
+        let fields = read_subscription(&body, true, today)?;
         let mut state = lock(&shared.p4p);
         let sub_id: String = loop {
             let candidate: String = (0..4).map(|_| state.rng.lowercase()).collect();
@@ -1118,7 +1124,7 @@ async fn replace_subscription(
     let today = shared.today();
     finish((|| {
         caller(&shared, &headers)?;
-        let fields = read_subscription(&body, true)?;
+        let fields = read_subscription(&body, true, today)?;
         change_subscription(&shared, &headers, params, false, |s| {
             s.number = fields.number;
             s.items = fields.items.unwrap_or(Items::List(Vec::new()));
@@ -1145,8 +1151,16 @@ async fn update_subscription(
     let today = shared.today();
     finish((|| {
         caller(&shared, &headers)?;
-        let fields = read_subscription(&body, false)?;
+        let fields = read_subscription(&body, false, today)?;
         change_subscription(&shared, &headers, params, false, |s| {
+            // Checked on the result, before anything changes.
+            let (start, end) = (fields.start.unwrap_or(s.start), fields.end.or(s.end));
+            if end.is_some_and(|end| end < start) {
+                return Err(ApiError::invalid(
+                    "model.Subscription",
+                    "end must not be before start",
+                ));
+            }
             if let Some(number) = fields.number {
                 s.number = Some(number);
             }
@@ -1159,18 +1173,8 @@ async fn update_subscription(
             if let Some((schedule, _)) = fields.schedule {
                 s.schedule = schedule;
             }
-            if let Some(start) = fields.start {
-                s.start = start;
-            }
-            if let Some(end) = fields.end {
-                if end < s.start {
-                    return Err(ApiError::invalid(
-                        "model.Subscription",
-                        "end must not be before start",
-                    ));
-                }
-                s.end = Some(end);
-            }
+            s.start = start;
+            s.end = end;
             if let Some(callback) = fields.callback {
                 s.callback = Some(callback);
             }
