@@ -290,16 +290,23 @@ pub(crate) async fn run(args: Args, out: &Output) -> Result<(), CliError> {
             if let (Some(from), Some(to)) = (from, to) {
                 query = query.between(date("--from", &from)?, date("--to", &to)?);
             }
-            print_pages(out, "transactions", query.into_list()).await
+            print_pages(out, "transactions", query.into_list(), api).await
         }
         Resource::Reservations(ListOnly::List { account }) => {
-            print_pages(out, "reservations", client.reservations(&account).list()).await
+            print_pages(
+                out,
+                "reservations",
+                client.reservations(&account).list(),
+                api,
+            )
+            .await
         }
         Resource::PaymentOrders(ListOnly::List { account }) => {
             print_pages(
                 out,
                 "payment orders",
                 client.active_payment_orders(&account).list(),
+                api,
             )
             .await
         }
@@ -339,7 +346,7 @@ async fn accounts(
             if let Some(customer_no) = customer_no {
                 query = query.customer_no(customer_no);
             }
-            print_pages(out, "accounts", query.into_list()).await
+            print_pages(out, "accounts", query.into_list(), filter_api).await
         }
         AccountsCommand::Get { account } => out.print(&accounts.get(&account).await.map_err(api)?),
         AccountsCommand::Update {
@@ -388,7 +395,7 @@ async fn accounts(
 async fn bills(client: &PayexClient, command: BillsCommand, out: &Output) -> Result<(), CliError> {
     match command {
         BillsCommand::List { account } => {
-            print_pages(out, "bills", client.bills(&account).list()).await
+            print_pages(out, "bills", client.bills(&account).list(), api).await
         }
         BillsCommand::Get { account, bill } => {
             out.print(&client.bills(&account).get(&bill).await.map_err(api)?)
@@ -446,7 +453,7 @@ async fn download_to_file(
 async fn cards(client: &PayexClient, command: CardsCommand, out: &Output) -> Result<(), CliError> {
     match command {
         CardsCommand::List { account } => {
-            print_pages(out, "cards", client.cards(&account).list()).await
+            print_pages(out, "cards", client.cards(&account).list(), api).await
         }
         CardsCommand::Get { account, token } => {
             out.print(&client.cards(&account).get(&token).await.map_err(api)?)
@@ -555,7 +562,12 @@ fn payment_scope(scope: ScopeArg) -> PaymentScope {
 
 /// Follows every page of `list` (with a spinner on a terminal) and prints one JSON array of
 /// every item.
-async fn print_pages<P>(out: &Output, what: &'static str, list: List<P>) -> Result<(), CliError>
+async fn print_pages<P>(
+    out: &Output,
+    what: &'static str,
+    list: List<P>,
+    errors: fn(payex_client::Error) -> CliError,
+) -> Result<(), CliError>
 where
     P: Page,
     P::Item: Serialize,
@@ -563,7 +575,7 @@ where
     let progress = Progress::start(what);
     let mut pages = list.pages();
     let mut items = Vec::new();
-    while let Some(page) = pages.try_next().await.map_err(api)? {
+    while let Some(page) = pages.try_next().await.map_err(errors)? {
         progress.page();
         items.extend(page.into_items());
     }
@@ -642,6 +654,17 @@ fn date(argument: &str, text: &str) -> Result<Date, CliError> {
             format!("{text:?} is not a date written YYYY-MM-DD"),
         )
     })
+}
+
+/// [`api`] for `accounts list`, whose `account_no` and `customer_no` are the filters
+/// `--account-no` and `--customer-no`, not an `ACCOUNT`.
+fn filter_api(error: payex_client::Error) -> CliError {
+    let flag = match error.argument() {
+        Some("account_no") => "--account-no",
+        Some("customer_no") => "--customer-no",
+        _ => return api(error),
+    };
+    CliError::usage(flag, error.to_string())
 }
 
 /// Maps a client error to its exit: refused input 2 (naming the command-line argument), a

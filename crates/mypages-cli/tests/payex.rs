@@ -375,6 +375,8 @@ async fn transactions_reservations_recurring_and_payment_orders() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_exits_2_naming_the_argument_and_sends_nothing() {
     let long_id = "x".repeat(51);
+    let account_300 = "1".repeat(300);
+    let long_ledger = "1".repeat(51);
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (
             vec!["accounts", "update", ACCOUNT, "--credit-limit", "-1"],
@@ -469,6 +471,24 @@ async fn bad_input_exits_2_naming_the_argument_and_sends_nothing() {
             "BILL",
         ),
         (vec!["cards", "get", ACCOUNT, ""], "TOKEN"),
+        (vec!["accounts", "get", &account_300], "ACCOUNT"),
+        (vec!["bills", "list", "a/b"], "ACCOUNT"),
+        (vec!["recurring", "get", ".."], "ACCOUNT"),
+        (vec!["bills", "get", ACCOUNT, &long_id], "BILL"),
+        (vec!["cards", "get", ACCOUNT, "a?b"], "TOKEN"),
+        (
+            vec!["accounts", "list", "--account-no", &long_id],
+            "--account-no",
+        ),
+        (
+            vec!["accounts", "list", "--customer-no", &long_id],
+            "--customer-no",
+        ),
+        (vec!["--ledger", "10-00", "accounts", "list"], "--ledger"),
+        (
+            vec!["--ledger", &long_ledger, "accounts", "list"],
+            "--ledger",
+        ),
     ];
     for (args, argument) in cases {
         let result = run(NOWHERE, &args).await.exits(2).stderr_has(argument);

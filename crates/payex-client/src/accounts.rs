@@ -184,11 +184,11 @@ impl AccountsQuery {
     fn first(&self) -> Result<Fetch<AccountList>, Error> {
         let mut query = Vec::new();
         if let Some(account_no) = &self.account_no {
-            validate::filter("account_no", account_no)?;
+            validate::id_filter("account_no", account_no)?;
             query.push(("accountNo", account_no.clone()));
         }
         if let Some(customer_no) = &self.customer_no {
-            validate::filter("customer_no", customer_no)?;
+            validate::id_filter("customer_no", customer_no)?;
             query.push(("customerNo", customer_no.clone()));
         }
         let path = format!("{}/accounts", self.client.root());

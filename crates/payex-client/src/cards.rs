@@ -101,12 +101,7 @@ impl Cards {
     }
 }
 
+/// The card's token identifies it in the route later, so it is checked as a route id.
 fn check_registration(card: &CardRegistration) -> Result<(), Error> {
-    if card.token.expose().trim().is_empty() {
-        return Err(Error::invalid(
-            "card.token",
-            "must not be empty: it is the card's identifier",
-        ));
-    }
-    Ok(())
+    validate::route_identifier("card.token", card.token.expose())
 }

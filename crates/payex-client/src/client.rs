@@ -47,7 +47,7 @@ pub struct PayexClient {
 struct Inner {
     transport: Client,
     ledger: String,
-    /// `/ledger/account/v1/{ledger}`, the ledger already encoded.
+    /// `/ledger/account/v1/{ledger}` (the ledger is letters and digits only).
     root: String,
 }
 
@@ -240,7 +240,8 @@ impl PayexClientBuilder {
         self
     }
 
-    /// The ledger number at PayEx; it must be the ledger the token was issued for.
+    /// The ledger number at PayEx; it must be the ledger the token was issued for. It is
+    /// 1 to 50 ASCII letters and digits; [`PayexClientBuilder::build`] refuses anything else.
     pub fn ledger(mut self, ledger: impl Into<String>) -> Self {
         self.ledger = Some(ledger.into());
         self
@@ -367,10 +368,8 @@ impl PayexClientBuilder {
         if let Some(limit) = self.body_limit {
             transport = transport.body_limit(limit);
         }
-        let root = format!(
-            "/ledger/account/v1/{}",
-            validate::segment("ledger", &ledger)?
-        );
+        validate::ledger("ledger", &ledger)?;
+        let root = format!("/ledger/account/v1/{ledger}");
         Ok(PayexClient {
             inner: Arc::new(Inner {
                 transport: transport.build()?,

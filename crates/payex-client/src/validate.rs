@@ -8,16 +8,74 @@ use crate::error::Error;
 /// The longest `sourcePspPaymentTransactionId` the API accepts, in characters.
 pub(crate) const MAX_TRANSACTION_ID_CHARS: usize = 50;
 
-/// An identifier that goes into the route (`account_no`, `bill_id`, `card_token`, `ledger`):
-/// not empty, and percent-encoded so it stays one path segment.
-pub(crate) fn segment(argument: &str, value: &str) -> Result<String, Error> {
+/// The longest identifier (account number, bill id, card token, customer number, ledger)
+/// accepted, in characters: PayEx documents `accountNo`, `billNo` and `customerNo` with a
+/// maximum length of 50.
+pub(crate) const MAX_ID_CHARS: usize = 50;
+
+/// An identifier: not blank, at most [`MAX_ID_CHARS`] characters, no control characters.
+/// The value itself never appears in the message (a card token is a secret).
+fn identifier(argument: &str, value: &str) -> Result<(), Error> {
     if value.trim().is_empty() {
         return Err(Error::invalid(argument, "must not be empty"));
     }
+    let length = value.chars().count();
+    if length > MAX_ID_CHARS {
+        return Err(Error::invalid(
+            argument,
+            format_args!("must be at most {MAX_ID_CHARS} characters, got {length}"),
+        ));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(Error::invalid(
+            argument,
+            "must not contain control characters (a line break, a tab, ...)",
+        ));
+    }
+    Ok(())
+}
+
+/// An identifier that goes into the route (`account_no`, `bill_id`, `card_token`,
+/// `customer_no`): an [`identifier`] without `/`, `?` or `#` that is not `.` or `..`, so it
+/// names one resource; percent-encoded so it stays one path segment.
+pub(crate) fn segment(argument: &str, value: &str) -> Result<String, Error> {
+    route_identifier(argument, value)?;
     Ok(mypages_transport::encode_segment(value))
 }
 
-/// A query value: not empty.
+/// The checks of [`segment`] without the encoding, for a value that later goes into the
+/// route (a card's token when the card is registered).
+pub(crate) fn route_identifier(argument: &str, value: &str) -> Result<(), Error> {
+    identifier(argument, value)?;
+    if value.contains(['/', '?', '#']) {
+        return Err(Error::invalid(
+            argument,
+            "must not contain `/`, `?` or `#`: it is one identifier, not a path",
+        ));
+    }
+    if matches!(value, "." | "..") {
+        return Err(Error::invalid(
+            argument,
+            "must not be `.` or `..`: it is an identifier, not a path",
+        ));
+    }
+    Ok(())
+}
+
+/// The ledger number: 1 to [`MAX_ID_CHARS`] ASCII letters and digits. PayEx calls it "the
+/// ledger identifier/number" and writes it `XXX` or `501` in its examples.
+pub(crate) fn ledger(argument: &str, value: &str) -> Result<(), Error> {
+    identifier(argument, value)?;
+    if !value.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(Error::invalid(
+            argument,
+            "must be the ledger number PayEx gave you: letters and digits only",
+        ));
+    }
+    Ok(())
+}
+
+/// A query value naming a link (`href`): not empty.
 pub(crate) fn filter(argument: &str, value: &str) -> Result<(), Error> {
     if value.trim().is_empty() {
         return Err(Error::invalid(
@@ -26,6 +84,13 @@ pub(crate) fn filter(argument: &str, value: &str) -> Result<(), Error> {
         ));
     }
     Ok(())
+}
+
+/// A query value that is an identifier (`accountNo`, `customerNo`): not empty, at most
+/// [`MAX_ID_CHARS`] characters, no control characters.
+pub(crate) fn id_filter(argument: &str, value: &str) -> Result<(), Error> {
+    filter(argument, value)?;
+    identifier(argument, value)
 }
 
 /// A payment amount: more than zero.
@@ -87,10 +152,43 @@ mod tests {
             segment("account_no", "reminder-123").unwrap(),
             "reminder-123"
         );
-        assert_eq!(segment("account_no", "a/b?c d").unwrap(), "a%2Fb%3Fc%20d");
+        assert_eq!(segment("account_no", "a b%c").unwrap(), "a%20b%25c");
         let error = segment("account_no", " ").unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidArgument);
         assert_eq!(error.argument(), Some("account_no"));
+    }
+
+    #[test]
+    fn segments_name_one_resource_of_at_most_50_characters() {
+        assert!(segment("bill_id", &"ö".repeat(50)).is_ok());
+        let error = segment("bill_id", &"x".repeat(51)).unwrap_err();
+        assert!(error.to_string().contains("at most 50"), "{error}");
+        for bad in ["a/b", "a?b", "a#b", ".", "..", "a\nb", "a\tb", "\u{7f}"] {
+            let error = segment("card_token", bad).unwrap_err();
+            assert_eq!(error.argument(), Some("card_token"), "{bad:?}");
+            if bad.len() >= 3 {
+                assert!(!error.to_string().contains(bad), "{error}");
+            }
+        }
+        assert!(segment("card_token", "954c8699-b38f-47a2-b568-668b8837dad8").is_ok());
+    }
+
+    #[test]
+    fn ledgers_are_letters_and_digits() {
+        assert!(ledger("ledger", "501").is_ok());
+        assert!(ledger("ledger", "XXX").is_ok());
+        for bad in ["", " ", "50 1", "5-1", "ledger/1", &"1".repeat(51)] {
+            let error = ledger("ledger", bad).unwrap_err();
+            assert_eq!(error.argument(), Some("ledger"), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn id_filters_are_bounded_like_ids_but_may_hold_any_printable_character() {
+        assert!(id_filter("account_no", "a/b?c").is_ok());
+        assert!(id_filter("account_no", " ").is_err());
+        assert!(id_filter("customer_no", &"1".repeat(51)).is_err());
+        assert!(id_filter("customer_no", "1\r\n2").is_err());
     }
 
     #[test]

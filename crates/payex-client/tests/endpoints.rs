@@ -192,12 +192,92 @@ async fn account_ids_are_one_encoded_path_segment() {
     let server = Server::start().await;
     server.json(
         Method::GET,
-        &route("/accounts/a%2Fb%3Fc"),
+        &route("/accounts/a%20b%25c"),
         200,
-        &account_json("a/b?c", "1"),
+        &account_json("a b%c", "1"),
     );
-    let account = client(&server).accounts().get("a/b?c").await.unwrap();
-    assert_eq!(account.account_no, "a/b?c");
+    let account = client(&server).accounts().get("a b%c").await.unwrap();
+    assert_eq!(account.account_no, "a b%c");
+}
+
+#[tokio::test]
+async fn ids_are_checked_before_sending() {
+    let server = Server::start().await;
+    let payex = client(&server);
+    let long = "1".repeat(51);
+    let bad_ids = [
+        "",
+        " ",
+        "a/b",
+        "a?b",
+        "a#b",
+        "..",
+        ".",
+        "a\nb",
+        long.as_str(),
+    ];
+    for bad in bad_ids {
+        let error = payex.accounts().get(bad).await.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidArgument, "{bad:?}");
+        assert_eq!(error.argument(), Some("account_no"), "{bad:?}: {error}");
+        let error = payex.bills(bad).list().all().await.unwrap_err();
+        assert_eq!(error.argument(), Some("account_no"), "{bad:?}: {error}");
+        let error = payex.bills("NNN").get(bad).await.unwrap_err();
+        assert_eq!(error.argument(), Some("bill_id"), "{bad:?}: {error}");
+        let error = payex.cards("NNN").get(bad).await.unwrap_err();
+        assert_eq!(error.argument(), Some("card_token"), "{bad:?}: {error}");
+        if bad.len() >= 3 {
+            assert!(!error.to_string().contains(bad), "never quoted: {error}");
+        }
+        let card = CardRegistration::new(Sensitive::new(bad.to_owned()));
+        let error = payex.cards("NNN").add(&card).await.unwrap_err();
+        assert_eq!(error.argument(), Some("card.token"), "{bad:?}: {error}");
+    }
+    let over_long = "1".repeat(300);
+    let error = payex.accounts().get(&over_long).await.unwrap_err();
+    assert!(error.to_string().contains("at most 50"), "{error}");
+    let error = payex
+        .accounts()
+        .list()
+        .account_no(long.clone())
+        .into_list()
+        .all()
+        .await
+        .unwrap_err();
+    assert_eq!(error.argument(), Some("account_no"));
+    let error = payex
+        .accounts()
+        .list()
+        .customer_no("1\n2")
+        .into_list()
+        .all()
+        .await
+        .unwrap_err();
+    assert_eq!(error.argument(), Some("customer_no"));
+    assert!(
+        server.seen().is_empty(),
+        "nothing may be sent: {:?}",
+        server.seen()
+    );
+
+    for ledger in ["abc-1", "1 2", "50/1", long.as_str()] {
+        let error = PayexClient::builder()
+            .base_url(server.base_url())
+            .ledger(ledger)
+            .token(SecretString::from(TOKEN))
+            .build()
+            .unwrap_err();
+        assert_eq!(error.argument(), Some("ledger"), "{ledger:?}: {error}");
+    }
+    let fifty = "9".repeat(50);
+    for ledger in ["501", "XXX", fifty.as_str()] {
+        PayexClient::builder()
+            .base_url(server.base_url())
+            .ledger(ledger)
+            .token(SecretString::from(TOKEN))
+            .build()
+            .unwrap();
+    }
 }
 
 #[tokio::test]
