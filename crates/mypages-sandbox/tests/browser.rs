@@ -21,14 +21,17 @@ use mypages_sandbox::Sandbox;
 use mypages_sandbox::credentials::*;
 use serde_json::{Value, json};
 
-fn on_path(tool: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file()))
+/// Where `tool` is on `PATH`.
+fn on_path(tool: &str) -> Option<std::path::PathBuf> {
+    let paths = std::env::var_os("PATH")?;
+    std::env::split_paths(&paths)
+        .map(|dir| dir.join(tool))
+        .find(|path| path.is_file())
 }
 
 /// Whether Chromium and chromedriver are installed; fails when they are required.
 fn browser_available() -> bool {
-    let found = on_path("chromium") && on_path("chromedriver");
+    let found = on_path("chromium").is_some() && on_path("chromedriver").is_some();
     if !found {
         if std::env::var("MYPAGES_REQUIRE_TOOLS").as_deref() == Ok("1") {
             panic!(
@@ -101,7 +104,7 @@ impl Browser {
             "capabilities": {"alwaysMatch": {
                 "browserName": "chrome",
                 "goog:chromeOptions": {
-                    "binary": "/usr/bin/chromium",
+                    "binary": on_path("chromium").unwrap(),
                     "args": [
                         "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                         "--disable-background-networking", "--disable-component-update",

@@ -213,7 +213,7 @@ async fn p4p_answers_decode_into_the_p4p_models() {
         "link",
         &call(addr, "POST", &format!("{base}/link"), P4P_KEY, None).await,
     );
-    assert!(link.url.contains(P4P_ACCOUNT_ID));
+    assert!(link.url.expose().contains(P4P_ACCOUNT_ID));
     let key: String = decode("key", &call(addr, "POST", &base, P4P_KEY, None).await);
     let _: p4p::Account = decode(
         "me",

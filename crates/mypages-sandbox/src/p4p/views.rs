@@ -68,7 +68,7 @@ fn method(m: &Method) -> Result<model::Method, ApiError> {
 
 /// A login link.
 pub(crate) fn link(l: &Link) -> model::AccountLink {
-    let mut view = model::AccountLink::new(l.url.clone())
+    let mut view = model::AccountLink::new(l.url.clone().into())
         .with_id(l.id.clone())
         .with_created(l.created)
         .with_expires(l.expires)
