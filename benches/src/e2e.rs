@@ -1,6 +1,8 @@
 //! End to end: calls through the real clients and transport to the sandbox on loopback,
 //! one at a time (latency) and many at once (throughput).
 
+use std::cell::Cell;
+use std::future::Future;
 use std::time::{Duration, Instant};
 
 use avarda_client::{AvardaClient, Customer, TokenProvider};
@@ -38,12 +40,18 @@ pub(crate) async fn run(quick: bool) -> Result<Vec<Row>, String> {
     let mut rows = Vec::new();
 
     let payex = payex(&sandbox)?;
-    let measured = harness::each(warm_up, calls, || async {
-        payex.accounts().get(PAYEX_ACCOUNT).await
+    check(payex.accounts().get(PAYEX_ACCOUNT).await)?;
+    let failed = Failures::default();
+    let measured = harness::each(warm_up, calls, || {
+        failed.count(async { payex.accounts().get(PAYEX_ACCOUNT).await })
     })
     .await;
-    check(payex.accounts().get(PAYEX_ACCOUNT).await)?;
-    rows.push(latency_row("payex GET account (get)", &measured, calls));
+    rows.push(latency_row(
+        "payex GET account (get)",
+        &measured,
+        calls,
+        &failed,
+    ));
 
     let p4p = P4pClient::builder()
         .base_url(sandbox.p4p_url())
@@ -52,11 +60,17 @@ pub(crate) async fn run(quick: bool) -> Result<Vec<Row>, String> {
         .map_err(|e| e.to_string())?;
     let account: AccountRef = P4P_ACCOUNT_ID.parse().map_err(|e| format!("{e}"))?;
     check(p4p.accounts().get(&account).await)?;
-    let measured = harness::each(warm_up, calls, || async {
-        p4p.accounts().get(&account).await
+    let failed = Failures::default();
+    let measured = harness::each(warm_up, calls, || {
+        failed.count(async { p4p.accounts().get(&account).await })
     })
     .await;
-    rows.push(latency_row("p4p GET account (get)", &measured, calls));
+    rows.push(latency_row(
+        "p4p GET account (get)",
+        &measured,
+        calls,
+        &failed,
+    ));
 
     let avarda = AvardaClient::builder()
         .base_url(sandbox.avarda_url())
@@ -65,14 +79,16 @@ pub(crate) async fn run(quick: bool) -> Result<Vec<Row>, String> {
         .map_err(|e| e.to_string())?;
     let customer = Customer::new(AVARDA_CUSTOMER_TOKEN, TokenProvider::Own);
     check(avarda.invoices().list(&customer, AVARDA_PURCHASE_ID).await)?;
+    let failed = Failures::default();
     let measured = harness::each(warm_up, calls, || {
-        avarda.invoices().list(&customer, AVARDA_PURCHASE_ID)
+        failed.count(avarda.invoices().list(&customer, AVARDA_PURCHASE_ID))
     })
     .await;
     rows.push(latency_row(
         "avarda GET invoices (list), cached partner token",
         &measured,
         calls,
+        &failed,
     ));
 
     let total = if quick { 500 } else { 5_000 };
@@ -86,13 +102,37 @@ fn check<T, E: std::fmt::Display>(result: Result<T, E>) -> Result<T, String> {
     result.map_err(|e| format!("a benchmark call failed, so nothing was measured: {e}"))
 }
 
-fn latency_row(case: &str, measured: &Measured, calls: usize) -> Row {
+/// Counts the calls that failed, so a row never hides errors among its timings.
+#[derive(Default)]
+pub(crate) struct Failures(Cell<usize>);
+
+impl Failures {
+    /// Awaits `call`, counting it if it failed.
+    pub(crate) async fn count<T, E>(&self, call: impl Future<Output = Result<T, E>>) -> bool {
+        let ok = call.await.is_ok();
+        if !ok {
+            self.0.set(self.0.get() + 1);
+        }
+        ok
+    }
+
+    /// A note saying how many calls failed, if any did.
+    pub(crate) fn note(&self) -> String {
+        match self.0.get() {
+            0 => String::new(),
+            n => format!("{n} calls FAILED (their times are included)"),
+        }
+    }
+}
+
+fn latency_row(case: &str, measured: &Measured, calls: usize, failed: &Failures) -> Row {
     Row::timed(format!("{case}, one at a time"), measured)
         .throughput(report::per_s(1, measured.median, "calls"))
         .note(format!(
             "{} calls after warm-up; throughput = 1 / median",
             report::grouped(calls as f64)
         ))
+        .note(failed.note())
 }
 
 /// `total` PayEx GETs, `concurrency` in flight at a time on one client.

@@ -37,8 +37,11 @@ impl Row {
         self
     }
 
-    /// Appends to the notes column.
+    /// Appends to the notes column (nothing if `text` is empty).
     pub(crate) fn note(mut self, text: impl AsRef<str>) -> Row {
+        if text.as_ref().is_empty() {
+            return self;
+        }
         if !self.notes.is_empty() {
             self.notes.push_str("; ");
         }

@@ -16,7 +16,7 @@ use mypages_sandbox::credentials::{
 use mypages_transport::{CachedToken, ExpiringToken, StaticToken, TokenSource};
 use payex_client::{PayexClient, SecretString};
 
-use crate::e2e::{self, PAYEX_ACCOUNT};
+use crate::e2e::{self, Failures, PAYEX_ACCOUNT};
 use crate::harness::{self, Budget, Measured};
 use crate::report::{self, Row};
 use crate::sandbox_process::SandboxProcess;
@@ -69,9 +69,10 @@ pub(crate) async fn run(budget: Budget, quick: bool) -> Result<Vec<Row>, String>
     let (cache, fetches) = counting_cache();
     let with_cache = payex_with(&sandbox, cache)?;
     let calls = if quick { 200 } else { 4_000 };
+    let failed = Failures::default();
     let get = |client: &PayexClient| {
         let client = client.clone();
-        async move { client.accounts().get(PAYEX_ACCOUNT).await.is_ok() }
+        failed.count(async move { client.accounts().get(PAYEX_ACCOUNT).await })
     };
     let warm_up = Duration::from_millis(if quick { 100 } else { 1_000 });
     harness::each(warm_up, 10, || get(&with_static)).await;
@@ -92,7 +93,11 @@ pub(crate) async fn run(budget: Budget, quick: bool) -> Result<Vec<Row>, String>
         "{} calls, in turn with the other row's",
         report::grouped(calls as f64)
     );
-    rows.push(Row::timed("payex GET account, StaticToken", &static_get).note(&note));
+    rows.push(
+        Row::timed("payex GET account, StaticToken", &static_get)
+            .note(&note)
+            .note(failed.note()),
+    );
     rows.push(
         Row::timed("payex GET account, CachedToken (cached)", &cached_get)
             .note(&note)
