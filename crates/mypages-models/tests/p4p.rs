@@ -113,6 +113,20 @@ fn account_link_documented() {
         "2020-12-08 9:19:42.835 +00:00:00"
     );
     assert_eq!(link.contact.as_deref(), Some("[email protected]"));
+    let url = "http://localhost:7071/account/1234567890abcdef/link/0987654321098765";
+    assert_eq!(link.url.expose(), url);
+    assert!(json.contains(url), "the link is written as it is: {json}");
+    for debug in [format!("{link:?}"), format!("{link:#?}")] {
+        assert!(
+            !debug.contains("/link/"),
+            "the login link is a credential: {debug}"
+        );
+        assert!(!debug.contains("abc.def.ghi"), "{debug}");
+    }
+    let account = Account::new(AccountId::new("1234567890abcdef").unwrap())
+        .with_link(AccountLinks::One(link));
+    let debug = format!("{account:?}");
+    assert!(!debug.contains("/link/"), "{debug}");
 }
 
 #[test]

@@ -25,7 +25,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // With the private key the login link comes back; it is also emailed to the customer.
     if let Some(link) = private.accounts().create_login_link(&account).await? {
-        println!("login link {} expires {:?}", link.url, link.expires);
+        println!(
+            "login link {} expires {:?}",
+            link.url.expose(),
+            link.expires
+        );
     }
 
     // An account key (valid 3 days) lets the account's own pages use `me`.

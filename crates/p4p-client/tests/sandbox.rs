@@ -122,7 +122,7 @@ async fn accounts_keys_balance_and_links() {
         .await
         .unwrap()
         .unwrap();
-    assert!(link.url.contains(id.as_str()), "{}", link.url);
+    assert!(link.url.expose().contains(id.as_str()));
     assert_eq!(link.used, Some(false));
 
     let settled = own.balance().settle(SettleTarget::Me).await.unwrap();

@@ -354,8 +354,8 @@ impl<'de> Deserialize<'de> for AccountLinks {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AccountLink {
-    /// The login link.
-    pub url: String,
+    /// The login link; whoever has it can log in to the account, so it is a credential.
+    pub url: Sensitive<String>,
     /// The link's id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -386,7 +386,7 @@ pub struct AccountLink {
 
 impl AccountLink {
     /// Creates a `AccountLink` from its required fields; the optional fields start as `None` and are set with the `with_` methods.
-    pub fn new(url: String) -> Self {
+    pub fn new(url: Sensitive<String>) -> Self {
         Self {
             url,
             id: None,

@@ -19,7 +19,7 @@ impl From<&Account> for AccountSummary {
             links
                 .iter()
                 .find(|link| link.used != Some(true))
-                .map(|link| link.url.clone())
+                .map(|link| link.url.expose().clone())
         });
         Self {
             provider: Provider::P4p,
