@@ -10,6 +10,10 @@
 //! `skip` and `navigation.next` on the accounts list. Links are root-relative and start with
 //! `/ledger/`, as a real PayEx link would; the sandbox's own `/payex` prefix is not in them.
 
+mod activity;
+mod bills;
+mod cards;
+mod recurring;
 mod routes;
 mod state;
 mod views;
@@ -173,44 +177,44 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             &format!("{account}/register-psp-payment"),
             post(routes::register_payment),
         )
-        .route(&format!("{account}/bills"), get(routes::list_bills))
-        .route(&format!("{account}/bills/{{bill}}"), get(routes::get_bill))
+        .route(&format!("{account}/bills"), get(bills::list_bills))
+        .route(&format!("{account}/bills/{{bill}}"), get(bills::get_bill))
         .route(
             &format!("{account}/bills/{{bill}}/document"),
-            get(routes::bill_document),
+            get(bills::bill_document),
         )
         .route(
             &format!("{account}/cards"),
-            get(routes::list_cards).post(routes::add_card),
+            get(cards::list_cards).post(cards::add_card),
         )
         .route(
             &format!("{account}/cards/{{card}}"),
-            get(routes::get_card).patch(routes::update_card),
+            get(cards::get_card).patch(cards::update_card),
         )
         .route(
             &format!("{account}/cards/{{card}}/add-replacement-card"),
-            post(routes::replace_card),
+            post(cards::replace_card),
         )
         .route(
             &format!("{account}/transactions"),
-            get(routes::list_transactions),
+            get(activity::list_transactions),
         )
         .route(
             &format!("{account}/reservations"),
-            get(routes::list_reservations),
+            get(activity::list_reservations),
         )
         .route(
             &format!("{account}/active-payment-orders"),
-            get(routes::list_payment_orders),
+            get(recurring::list_payment_orders),
         )
         .route(
             &format!("{account}/active-payment-orders/"),
-            get(routes::list_payment_orders),
+            get(recurring::list_payment_orders),
         );
-    let recurring = get(routes::get_recurring)
-        .post(routes::create_recurring)
-        .patch(routes::update_recurring)
-        .delete(routes::delete_recurring);
+    let recurring = get(recurring::get_recurring)
+        .post(recurring::create_recurring)
+        .patch(recurring::update_recurring)
+        .delete(recurring::delete_recurring);
     let api = api
         .route(
             &format!("{account}/recurring-payment-configuration"),
