@@ -442,9 +442,26 @@ fn demo_customer(rng: &mut fastrand::Rng, today: Date) -> Customer {
     });
     loan.order_reference.push("SO-07711".into());
 
-    let mut account_invoice = overdue.clone();
-    account_invoice.id = guid(rng);
-    account_invoice.kind = "Invoice";
+    // An invoice that lives on as an account (Avarda's `Invoice` account type): its own
+    // debt, not a copy of one of the invoices above, so an overview lists no debt twice.
+    let mut account_invoice = ledger(
+        rng,
+        "Invoice",
+        "Unpaid",
+        amount("349.00"),
+        amount("349.00"),
+        amount("349.00"),
+        today - days(12),
+        today + days(18),
+        vec![AVARDA_PURCHASE_ID.to_owned()],
+    );
+    account_invoice.transactions.push(purchase(
+        "Vattenkokare",
+        "349.00",
+        "69.80",
+        today - days(12),
+        "SO-10233",
+    ));
     account_invoice.invoice_date = None;
 
     Customer {
