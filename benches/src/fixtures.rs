@@ -2,8 +2,6 @@
 //! examples (every documented field present), repeated with varied ids, amounts, dates and
 //! enum values, so a page of n items is what a provider would send for n items.
 
-use std::fmt::Write;
-
 /// An amount with two decimals that varies with `i` (`salt` separates the fields).
 fn money(i: usize, salt: usize) -> String {
     let whole = (i * 7919 + salt * 104_729) % 50_000;
@@ -33,10 +31,7 @@ pub(crate) fn payex_accounts(n: usize) -> String {
     let items = join(n, |i| {
         let no = 1_234_567 + i;
         let root = format!("/ledger/account/v1/501/accounts/{no}");
-        let mut item = String::new();
-        // Writing into a String cannot fail.
-        let _ = write!(
-            item,
+        format!(
             r#"{{
        "@id": "{root}",
        "accountNo": "{no}",
@@ -88,8 +83,7 @@ pub(crate) fn payex_accounts(n: usize) -> String {
             max = money(i, 5),
             charity = i % 2 == 0,
             reference = 54_867_165_675_646_u64 + i as u64,
-        );
-        item
+        )
     });
     format!(
         r#"{{"items": [{items}],
