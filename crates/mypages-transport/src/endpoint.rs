@@ -216,7 +216,21 @@ impl std::fmt::Debug for Response {
 /// Decodes JSON `bytes` into `T`, naming the JSON path of a failure.
 ///
 /// `operation` names the call in the error message. The offending value is never quoted.
+/// A document that decodes pays nothing for the path tracking: only a failed decode is
+/// run again with it, to say where it failed.
 pub fn decode_json<T: DeserializeOwned>(
+    operation: &str,
+    status: StatusCode,
+    bytes: &Bytes,
+) -> Result<T, Error> {
+    match serde_json::from_slice(bytes) {
+        Ok(value) => Ok(value),
+        Err(_) => decode_json_tracking_path(operation, status, bytes),
+    }
+}
+
+/// The slow path of [`decode_json`]: the same decode, recording the path it reached.
+fn decode_json_tracking_path<T: DeserializeOwned>(
     operation: &str,
     status: StatusCode,
     bytes: &Bytes,
