@@ -266,21 +266,6 @@ async fn shop() -> (SocketAddr, Arc<AtomicUsize>) {
     (addr, visits)
 }
 
-async fn partner_token(addr: SocketAddr) -> String {
-    let body =
-        format!(r#"{{"clientId":"{AVARDA_CLIENT_ID}","clientSecret":"{AVARDA_CLIENT_SECRET}"}}"#);
-    let reply = send(
-        addr,
-        "POST",
-        "/avarda/auth/token",
-        &[],
-        Some(body.as_bytes()),
-    )
-    .await
-    .unwrap();
-    reply.json()["token"].as_str().unwrap().to_owned()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn strong_authentication_in_the_browser_from_redirect_to_return() {
     if !browser_available() {
@@ -290,7 +275,7 @@ async fn strong_authentication_in_the_browser_from_redirect_to_return() {
     let addr = sandbox.addr();
     let (shop, visits) = shop().await;
     let return_url = format!("http://{shop}/mypages/accounts?from=avarda");
-    let auth = format!("Bearer {}", partner_token(addr).await);
+    let auth = format!("Bearer {}", common::partner_token(addr).await);
     let headers = [
         ("Authorization", auth.as_str()),
         ("customerAuthToken", "browser-customer-7"),
@@ -341,7 +326,7 @@ async fn paying_and_cancelling_on_the_pay_page() {
     }
     let sandbox = Sandbox::builder().start().await.unwrap();
     let addr = sandbox.addr();
-    let auth = format!("Bearer {}", partner_token(addr).await);
+    let auth = format!("Bearer {}", common::partner_token(addr).await);
     let headers = [
         ("Authorization", auth.as_str()),
         ("customerAuthToken", AVARDA_CUSTOMER_TOKEN),

@@ -142,21 +142,7 @@ async fn avarda_conforms_to_its_spec() {
     }
     let sandbox = Sandbox::builder().start().await.unwrap();
     let addr = sandbox.addr();
-    let body =
-        format!(r#"{{"clientId":"{AVARDA_CLIENT_ID}","clientSecret":"{AVARDA_CLIENT_SECRET}"}}"#);
-    let token = common::send(
-        addr,
-        "POST",
-        "/avarda/auth/token",
-        &[],
-        Some(body.as_bytes()),
-    )
-    .await
-    .unwrap()
-    .json()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = common::partner_token(addr).await;
     let auth = format!("Bearer {token}");
     let headers = [
         ("Authorization", auth.as_str()),

@@ -58,28 +58,10 @@ async fn too_many_requests_carries_retry_after() {
         .parse()
         .unwrap();
     sandbox.add_fault(rule);
-    let body =
-        format!(r#"{{"clientId":"{AVARDA_CLIENT_ID}","clientSecret":"{AVARDA_CLIENT_SECRET}"}}"#);
-    let reply = send(
-        addr,
-        "POST",
-        "/avarda/auth/token",
-        &[],
-        Some(body.as_bytes()),
-    )
-    .await
-    .unwrap();
+    let reply = common::request_partner_token(addr).await;
     assert_eq!(reply.status, 429);
     assert_eq!(reply.header("retry-after"), Some("7"));
-    let reply = send(
-        addr,
-        "POST",
-        "/avarda/auth/token",
-        &[],
-        Some(body.as_bytes()),
-    )
-    .await
-    .unwrap();
+    let reply = common::request_partner_token(addr).await;
     assert_eq!(reply.status, 200);
 }
 

@@ -93,17 +93,7 @@ async fn payex_answers_decode_into_the_payex_models() {
 async fn avarda_answers_decode_into_the_avarda_models() {
     let sandbox = Sandbox::builder().start().await.unwrap();
     let addr = sandbox.addr();
-    let body =
-        format!(r#"{{"clientId":"{AVARDA_CLIENT_ID}","clientSecret":"{AVARDA_CLIENT_SECRET}"}}"#);
-    let reply = send(
-        addr,
-        "POST",
-        "/avarda/auth/token",
-        &[],
-        Some(body.as_bytes()),
-    )
-    .await
-    .unwrap();
+    let reply = common::request_partner_token(addr).await;
     let token: avarda::PartnerAccessToken = decode("token", &reply);
     let auth = format!("Bearer {}", token.token.expose());
     let headers = [
@@ -263,17 +253,7 @@ async fn avarda_accounts_can_answer_the_documented_single_object() {
         .await
         .unwrap();
     let addr = sandbox.addr();
-    let body =
-        format!(r#"{{"clientId":"{AVARDA_CLIENT_ID}","clientSecret":"{AVARDA_CLIENT_SECRET}"}}"#);
-    let reply = send(
-        addr,
-        "POST",
-        "/avarda/auth/token",
-        &[],
-        Some(body.as_bytes()),
-    )
-    .await
-    .unwrap();
+    let reply = common::request_partner_token(addr).await;
     let token: avarda::PartnerAccessToken = decode("token", &reply);
     let auth = format!("Bearer {}", token.token.expose());
     let headers = [

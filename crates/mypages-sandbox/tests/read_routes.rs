@@ -11,17 +11,7 @@ const LEDGER: &str = "/payex/ledger/account/v1/1000";
 async fn avarda_token_invoices_and_accounts() {
     let sandbox = Sandbox::builder().start().await.unwrap();
     let addr = sandbox.addr();
-    let body =
-        format!(r#"{{"clientId":"{AVARDA_CLIENT_ID}","clientSecret":"{AVARDA_CLIENT_SECRET}"}}"#);
-    let reply = send(
-        addr,
-        "POST",
-        "/avarda/auth/token",
-        &[],
-        Some(body.as_bytes()),
-    )
-    .await
-    .unwrap();
+    let reply = common::request_partner_token(addr).await;
     assert_eq!(reply.status, 200, "{}", reply.text());
     let token = reply.json()["token"].as_str().unwrap().to_owned();
     assert_eq!(token.split('.').count(), 3, "JWT-shaped");

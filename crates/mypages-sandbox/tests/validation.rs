@@ -199,21 +199,7 @@ async fn avarda_rejects_missing_headers_and_bad_bodies() {
     assert_eq!(reply.status, 401);
     assert_eq!(reply.json()["error"], "invalid_client");
 
-    let good =
-        format!(r#"{{"clientId":"{AVARDA_CLIENT_ID}","clientSecret":"{AVARDA_CLIENT_SECRET}"}}"#);
-    let token = send(
-        addr,
-        "POST",
-        "/avarda/auth/token",
-        &[],
-        Some(good.as_bytes()),
-    )
-    .await
-    .unwrap()
-    .json()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = common::partner_token(addr).await;
     let auth = format!("Bearer {token}");
     let invoices = format!("/avarda/Invoices?purchaseId={AVARDA_PURCHASE_ID}");
     let cases: [(&[(&str, &str)], &str); 4] = [

@@ -173,3 +173,30 @@ pub async fn call(
     .await
     .unwrap_or_else(|err| panic!("{method} {path}: {err}"))
 }
+
+/// `POST /avarda/auth/token` with the sandbox's fixed client id and secret: the reply as
+/// received.
+pub async fn request_partner_token(addr: SocketAddr) -> Reply {
+    use mypages_sandbox::credentials::{AVARDA_CLIENT_ID, AVARDA_CLIENT_SECRET};
+    let body =
+        format!(r#"{{"clientId":"{AVARDA_CLIENT_ID}","clientSecret":"{AVARDA_CLIENT_SECRET}"}}"#);
+    send(
+        addr,
+        "POST",
+        "/avarda/auth/token",
+        &[],
+        Some(body.as_bytes()),
+    )
+    .await
+    .unwrap_or_else(|err| panic!("POST /avarda/auth/token: {err}"))
+}
+
+/// A partner access token for the sandbox's fixed credentials.
+pub async fn partner_token(addr: SocketAddr) -> String {
+    let reply = request_partner_token(addr).await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    reply.json()["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no token in {}", reply.text()))
+        .to_owned()
+}
