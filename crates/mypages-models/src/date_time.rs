@@ -82,4 +82,17 @@ impl Codec<OffsetDateTime> for DateTimeCodec {
     }
 }
 
+impl crate::wire::Canonical<OffsetDateTime> for DateTimeCodec {
+    fn read<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<(OffsetDateTime, Option<Box<serde_json::value::RawValue>>), D::Error> {
+        crate::wire::read_text(
+            deserializer,
+            parse,
+            |text, value| format(*value).is_ok_and(|written| written == text),
+            "an RFC 3339 date-time such as 2021-11-27T16:30:11Z",
+        )
+    }
+}
+
 codec_modules!(DateTimeCodec, OffsetDateTime, "an RFC 3339 date-time");

@@ -75,6 +75,16 @@ macro_rules! open_enum {
             }
         }
 
+        impl crate::wire::OpenEnum for $name {
+            fn from_wire(value: &str) -> Self {
+                Self::from_wire(value)
+            }
+
+            fn as_str(&self) -> &str {
+                Self::as_str(self)
+            }
+        }
+
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
