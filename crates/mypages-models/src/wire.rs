@@ -78,7 +78,7 @@ impl Wire {
 
     /// Keeps a member the struct does not model.
     pub(crate) fn unknown(&mut self, name: String, value: Box<RawValue>) {
-        self.more().unknown.push((name, value));
+        self.more().unknown.push((name, compact(value)));
     }
 
     /// Records that field `index` was spelled `name` (an alias).
@@ -196,20 +196,51 @@ pub(crate) trait Form {
     /// Encodes a value.
     fn ser<S: Serializer>(value: &Self::Value, serializer: S) -> Result<S::Ok, S::Error>;
     /// Decodes a value, with the received JSON text when writing the value back would not
-    /// reproduce it. The default keeps the text whenever the re-encoded text differs.
+    /// reproduce it. The default keeps the text whenever the re-encoded value differs (member
+    /// order aside).
     fn read<'de, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<(Self::Value, Option<Box<RawValue>>), D::Error> {
         if Self::EXACT {
             return Ok((Self::de(deserializer)?, None));
         }
-        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        let raw = compact(Box::<RawValue>::deserialize(deserializer)?);
         let value = decode_text::<Self>(raw.get()).map_err(D::Error::custom)?;
         let again = serde_json::to_string(&Put::<Self>(&value, PhantomData))
             .map_err(D::Error::custom)?;
-        let keep = (again != raw.get()).then_some(raw);
-        Ok((value, keep))
+        // Another member order is the same value: keep the text only when the value differs.
+        let same = again == raw.get()
+            || serde_json::from_str::<serde_json::Value>(&again).ok()
+                == serde_json::from_str::<serde_json::Value>(raw.get()).ok();
+        Ok((value, (!same).then_some(raw)))
     }
+}
+
+/// The JSON text without the whitespace between tokens, so that a kept text compares with
+/// the encoder's output and sits in a pretty-printed document without its old indentation.
+fn compact(raw: Box<RawValue>) -> Box<RawValue> {
+    let text = raw.get();
+    let spaced = |b: &u8| matches!(b, b' ' | b'\n' | b'\r' | b'\t');
+    if !text.as_bytes().iter().any(spaced) {
+        return raw;
+    }
+    let mut out = String::with_capacity(text.len());
+    let (mut quoted, mut escaped) = (false, false);
+    for c in text.chars() {
+        if quoted {
+            out.push(c);
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => quoted = false,
+                _ => {}
+            }
+        } else if !matches!(c, ' ' | '\n' | '\r' | '\t') {
+            quoted = c == '"';
+            out.push(c);
+        }
+    }
+    RawValue::from_string(out).unwrap_or(raw)
 }
 
 /// Decodes a value of form `F` from JSON text.
