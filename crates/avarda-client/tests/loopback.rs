@@ -42,7 +42,7 @@ async fn one_token_serves_many_concurrent_calls_and_customers() {
     let results = futures_util::future::join_all(calls).await;
     for result in results {
         let invoices = result.unwrap();
-        assert_eq!(invoices[0].balance.to_string(), "2000.00");
+        assert_eq!(invoices[0].balance.unwrap().to_string(), "2000.00");
     }
     // And later calls, from a clone too.
     let clone = avarda.clone();

@@ -75,12 +75,13 @@ impl Accounts {
     }
 
     /// Lowers the credit limit, after checking it against the account; see
-    /// [`Accounts::checked_update`]. Returns the limit the account had before.
+    /// [`Accounts::checked_update`]. Returns the limit the account had before, when its
+    /// answer gave one.
     pub async fn lower_credit_limit(
         &self,
         account_no: &str,
         credit_limit: Decimal,
-    ) -> Result<Decimal, Error> {
+    ) -> Result<Option<Decimal>, Error> {
         let current = self.check_credit_limit(account_no, credit_limit).await?;
         self.update(
             account_no,
@@ -95,15 +96,16 @@ impl Accounts {
     /// The limit can only be lowered through the API and is never negative. When the update
     /// sets a credit limit, this fetches the account first and refuses (naming
     /// `credit_limit`, with nothing changed) a negative limit or one above the current
-    /// limit; then it sends the whole update in one request. Returns the credit limit the
-    /// account had before, when it was fetched.
+    /// limit (an account whose answer leaves its limit out is not checked: PayEx decides);
+    /// then it sends the whole update in one request. Returns the credit limit the account
+    /// had before, when it was fetched and given.
     pub async fn checked_update(
         &self,
         account_no: &str,
         update: &AccountUpdate,
     ) -> Result<Option<Decimal>, Error> {
         let before = match update.credit_limit {
-            Some(credit_limit) => Some(self.check_credit_limit(account_no, credit_limit).await?),
+            Some(credit_limit) => self.check_credit_limit(account_no, credit_limit).await?,
             None => None,
         };
         self.update(account_no, update).await?;
@@ -115,9 +117,11 @@ impl Accounts {
         &self,
         account_no: &str,
         credit_limit: Decimal,
-    ) -> Result<Decimal, Error> {
+    ) -> Result<Option<Decimal>, Error> {
         validate::non_negative_amount("credit_limit", credit_limit)?;
-        let current = self.get(account_no).await?.credit_limit;
+        let Some(current) = self.get(account_no).await?.credit_limit else {
+            return Ok(None);
+        };
         if credit_limit > current {
             return Err(Error::invalid(
                 "credit_limit",
@@ -126,7 +130,7 @@ impl Accounts {
                 ),
             ));
         }
-        Ok(current)
+        Ok(Some(current))
     }
 
     /// Deposits a payment taken by a payment service provider on the account.

@@ -31,12 +31,10 @@ fn apr(a: &AprData) -> model::AprData {
 
 /// One invoice of the invoices list.
 pub(crate) fn summary(l: &Ledger) -> model::InvoiceSummary {
-    let mut view = model::InvoiceSummary::new(
-        l.id.clone(),
-        model::CurrencyCode::from_wire(l.currency),
-        l.balance,
-        model::PaymentStatusType::from_wire(l.state),
-    )
+    let mut view = model::InvoiceSummary::new(l.id.clone())
+        .with_currency(model::CurrencyCode::from_wire(l.currency))
+        .with_balance(l.balance)
+        .with_state(model::PaymentStatusType::from_wire(l.state))
     .with_due_date(l.due_date)
     .with_type(model::AccountType::from_wire(l.kind))
     .with_payment_reference(l.payment_reference.clone())
@@ -46,7 +44,7 @@ pub(crate) fn summary(l: &Ledger) -> model::InvoiceSummary {
         view = view.with_invoice_date(date);
     }
     if let Some(postponed) = l.postponed {
-        view = view.with_postponed(postponed);
+        view = view.with_postponed(serde_json::Value::Bool(postponed));
     }
     if let (Some(amount), Some(date)) =
         (l.scheduled_payment_amount, l.scheduled_payment_charge_date)
@@ -60,12 +58,10 @@ pub(crate) fn summary(l: &Ledger) -> model::InvoiceSummary {
 
 /// One invoice in detail.
 pub(crate) fn details(l: &Ledger) -> model::InvoiceDetails {
-    let mut view = model::InvoiceDetails::new(
-        l.id.clone(),
-        model::CurrencyCode::from_wire(l.currency),
-        l.balance,
-        model::PaymentStatusType::from_wire(l.state),
-    )
+    let mut view = model::InvoiceDetails::new(l.id.clone())
+        .with_currency(model::CurrencyCode::from_wire(l.currency))
+        .with_balance(l.balance)
+        .with_state(model::PaymentStatusType::from_wire(l.state))
     .with_due_date(l.due_date)
     .with_type(model::AccountType::from_wire(l.kind))
     .with_payment_reference(l.payment_reference.clone())
@@ -81,7 +77,7 @@ pub(crate) fn details(l: &Ledger) -> model::InvoiceDetails {
         view = view.with_invoice_date(date);
     }
     if let Some(postponed) = l.postponed {
-        view = view.with_postponed(postponed);
+        view = view.with_postponed(serde_json::Value::Bool(postponed));
     }
     if let (Some(amount), Some(date)) =
         (l.scheduled_payment_amount, l.scheduled_payment_charge_date)

@@ -30,14 +30,12 @@ fn iban(account: &Account) -> String {
 /// An account with its balances and links.
 pub(crate) fn account(account: &Account) -> model::Account {
     let href = account_href(&account.account_no);
-    let mut view = model::Account::new(
-        account.account_no.clone(),
-        account.customer_no.clone(),
-        model::AccountStatus::from_wire(account.status),
-        account.credit_limit,
-        account.total_balance,
-        Currency::from_wire(account.currency),
-    )
+    let mut view = model::Account::new(account.account_no.clone())
+        .with_customer_no(account.customer_no.clone())
+        .with_status(model::AccountStatus::from_wire(account.status))
+        .with_credit_limit(account.credit_limit)
+        .with_total_balance(account.total_balance)
+        .with_currency(Currency::from_wire(account.currency))
     .with_id(href.clone())
     .with_start_date(account.start_date)
     .with_account_profile_type(account.profile_type.clone())
@@ -90,7 +88,9 @@ pub(crate) fn account(account: &Account) -> model::Account {
 /// ones, the spec's schema leaves the field out).
 pub(crate) fn bill(account: &Account, bill: &Bill) -> model::Bill {
     let href = format!("{}/bills/{}", account_href(&account.account_no), bill.id());
-    let mut view = model::Bill::new(bill.bill_no.clone(), bill.amount)
+    let mut view = model::Bill::new()
+        .with_bill_no(bill.bill_no.clone())
+        .with_bill_amount(bill.amount)
         .with_id(href.clone())
         .with_due_date(bill.due_date)
         .with_bill_date(bill.bill_date)
@@ -134,7 +134,8 @@ pub(crate) fn card(account: &Account, card: &Card, detail: bool) -> model::Card 
         }
         holder = holder.with_national_consumer_identifier(id);
     }
-    let mut view = model::Card::new(Sensitive::new(card.token.clone()))
+    let mut view = model::Card::new()
+        .with_token(Sensitive::new(card.token.clone()))
         .with_deleted(card.deleted)
         .with_main_card(card.main_card)
         .with_card_holder(holder)
@@ -157,7 +158,8 @@ pub(crate) fn card(account: &Account, card: &Card, detail: bool) -> model::Card 
 
 /// A booked transaction.
 pub(crate) fn transaction(t: &Transaction) -> model::Transaction {
-    model::Transaction::new(t.amount)
+    model::Transaction::new()
+        .with_amount(t.amount)
         .with_type(model::TransactionType::from_wire(t.kind))
         .with_description(t.description.clone())
         .with_initiated_from_point_of_sale(t.point_of_sale)
@@ -166,7 +168,8 @@ pub(crate) fn transaction(t: &Transaction) -> model::Transaction {
 
 /// An outstanding reservation.
 pub(crate) fn reservation(r: &Reservation) -> model::Reservation {
-    model::Reservation::new(r.amount)
+    model::Reservation::new()
+        .with_amount(r.amount)
         .with_description(r.description.clone())
         .with_date(r.date)
 }
@@ -222,7 +225,8 @@ pub(crate) fn payment_orders(account: &Account, today: Date) -> Vec<model::Activ
         next.replace_day(27).unwrap_or(next)
     });
     vec![
-        model::ActivePaymentOrder::new(amount)
+        model::ActivePaymentOrder::new()
+            .with_amount(amount)
             .with_payment_method(model::PaymentMethod::from_wire("autogiro"))
             .with_execute_date(execute_date),
     ]
