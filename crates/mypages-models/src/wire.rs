@@ -209,9 +209,7 @@ pub(crate) trait Form {
         let again = serde_json::to_string(&Put::<Self>(&value, PhantomData))
             .map_err(D::Error::custom)?;
         // Another member order is the same value: keep the text only when the value differs.
-        let same = again == raw.get()
-            || serde_json::from_str::<serde_json::Value>(&again).ok()
-                == serde_json::from_str::<serde_json::Value>(raw.get()).ok();
+        let same = again == raw.get() || sorted(&again) == sorted(raw.get());
         Ok((value, (!same).then_some(raw)))
     }
 }
@@ -241,6 +239,37 @@ fn compact(raw: Box<RawValue>) -> Box<RawValue> {
         }
     }
     RawValue::from_string(out).unwrap_or(raw)
+}
+
+/// A JSON text with the members of every object sorted by name, numbers and strings as
+/// written: two texts are the same value, member order aside, when these are equal. `None`
+/// for text that is not JSON.
+fn sorted(text: &str) -> Option<String> {
+    let text = text.trim();
+    Some(match text.as_bytes().first() {
+        Some(b'{') => {
+            let members: std::collections::BTreeMap<String, &RawValue> =
+                serde_json::from_str(text).ok()?;
+            let mut out = String::from("{");
+            for (i, (name, value)) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&serde_json::to_string(name).ok()?);
+                out.push(':');
+                out.push_str(&sorted(value.get())?);
+            }
+            out.push('}');
+            out
+        }
+        Some(b'[') => {
+            let items: Vec<&RawValue> = serde_json::from_str(text).ok()?;
+            let items: Option<Vec<String>> = items.iter().map(|v| sorted(v.get())).collect();
+            format!("[{}]", items?.join(","))
+        }
+        Some(b'"') => serde_json::to_string(&serde_json::from_str::<String>(text).ok()?).ok()?,
+        _ => text.to_owned(),
+    })
 }
 
 /// Decodes a value of form `F` from JSON text.

@@ -418,6 +418,16 @@ impl Emitter {
                 branch.name
             );
         }
+        // A decimal is also accepted as a string holding a number, where no branch is a string.
+        let strings = branches.iter().any(|b| b.shape == super::spec::Shape::String);
+        if let Some(decimal) = branches.iter().find(|b| b.ty == Ty::Decimal).filter(|_| !strings) {
+            let with = Self::with(&decimal.ty, false).unwrap_or_default();
+            let _ = writeln!(
+                self.body,
+                "            Shape::String => shape::decode(&raw, |de| {with}::deserialize(de)).map(Self::{}),",
+                decimal.name
+            );
+        }
         let _ = writeln!(
             self.body,
             "            found => return Err(shape::unexpected({:?}, found, {expected:?})),\n        }};\n        value.map_err(D::Error::custom)\n    }}\n}}",

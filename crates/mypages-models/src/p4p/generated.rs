@@ -2626,6 +2626,9 @@ impl<'de> Deserialize<'de> for Items {
             }
             Shape::Array => shape::decode(&raw, |de| <Vec<Item> as Deserialize>::deserialize(de))
                 .map(Self::List),
+            Shape::String => {
+                shape::decode(&raw, |de| crate::decimal::deserialize(de)).map(Self::Amount)
+            }
             found => {
                 return Err(shape::unexpected(
                     "Items",
@@ -2871,6 +2874,9 @@ impl<'de> Deserialize<'de> for ScheduleNumber {
             }
             Shape::Array => {
                 shape::decode(&raw, |de| crate::decimal::vec::deserialize(de)).map(Self::Pair)
+            }
+            Shape::String => {
+                shape::decode(&raw, |de| crate::decimal::deserialize(de)).map(Self::Single)
             }
             found => {
                 return Err(shape::unexpected(
