@@ -198,7 +198,12 @@ fn items_every_shape() {
         r#"[{"price":42.00},{"price":0.10,"quantity":1.5}]"#
     );
     assert!(matches!(&list, Items::List(items) if items.len() == 2));
-    assert!(serde_json::from_str::<Items>(r#""12""#).is_err());
+    // A decimal in a string is an amount, as decimals are everywhere; other text is not.
+    assert_eq!(
+        serde_json::from_str::<Items>(r#""12.50""#).unwrap(),
+        Items::Amount(dec("12.50"))
+    );
+    assert!(serde_json::from_str::<Items>(r#""twelve""#).is_err());
 }
 
 #[test]
