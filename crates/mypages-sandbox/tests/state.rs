@@ -177,6 +177,28 @@ async fn payex_paying_the_open_bill_closes_it() {
 }
 
 #[tokio::test]
+async fn payex_bills_filter_by_status() {
+    let sandbox = Sandbox::builder().start().await.unwrap();
+    let addr = sandbox.addr();
+    let all = all_items(addr, &format!("{ACCOUNT}/bills")).await;
+    let open = all_items(addr, &format!("{ACCOUNT}/bills?status=open")).await;
+    let closed = all_items(addr, &format!("{ACCOUNT}/bills?status=Closed")).await;
+    assert!(!open.is_empty() && !closed.is_empty(), "{all:?}");
+    assert_eq!(open.len() + closed.len(), all.len());
+    assert!(open.iter().all(|bill| bill["status"] == "open"));
+    assert!(closed.iter().all(|bill| bill["status"] == "closed"));
+    let reply = call(
+        addr,
+        "GET",
+        &format!("{ACCOUNT}/bills?status=paid"),
+        PAYEX_TOKEN,
+        None,
+    )
+    .await;
+    assert_eq!(reply.status, 400, "{}", reply.text());
+}
+
+#[tokio::test]
 async fn payex_cards_are_added_replaced_and_checked() {
     let sandbox = Sandbox::builder().start().await.unwrap();
     let addr = sandbox.addr();

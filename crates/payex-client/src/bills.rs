@@ -2,7 +2,7 @@
 
 use bytes::Bytes;
 use futures_core::Stream;
-use mypages_models::payex::{Bill, BillList};
+use mypages_models::payex::{Bill, BillList, BillStatus};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
 use crate::client::{AccountScope, PayexClient};
@@ -33,6 +33,17 @@ impl Bills {
             self.client.clone(),
             self.path("/bills")
                 .map(|path| Fetch::new("list_bills", path)),
+        )
+    }
+
+    /// The bills and reminders of the account that are `status` (open or closed): the
+    /// document's `?status=` filter.
+    pub fn list_by_status(&self, status: BillStatus) -> List<BillList> {
+        let query = vec![("status", status.as_str().to_owned())];
+        List::new(
+            self.client.clone(),
+            self.path("/bills")
+                .map(|path| Fetch::new("list_bills", path).with_query(query)),
         )
     }
 

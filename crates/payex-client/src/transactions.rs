@@ -75,7 +75,8 @@ impl TransactionsQuery {
             Period::Last30Days => Vec::new(),
             Period::Between(from, to) => {
                 validate::date_range(from, to)?;
-                vec![("fromDate", from.to_string()), ("toDate", to.to_string())]
+                // `todate`, as the document's example writes it.
+                vec![("fromDate", from.to_string()), ("todate", to.to_string())]
             }
             Period::Month(month) => vec![("month", month.to_string())],
         };

@@ -496,6 +496,24 @@ async fn bills_list_get_and_view_paging() {
 
     let bill = payex.bills("NNN").get("reminder-123").await.unwrap();
     assert_eq!(bill.status, Some(BillStatus::Open));
+
+    server.json(
+        Method::GET,
+        &route("/accounts/NNN/bills?status=closed"),
+        200,
+        r#"{"items":[]}"#,
+    );
+    let closed = payex
+        .bills("NNN")
+        .list_by_status(BillStatus::Closed)
+        .all()
+        .await
+        .unwrap();
+    assert!(closed.is_empty());
+    assert_eq!(
+        server.seen().last().unwrap().target,
+        route("/accounts/NNN/bills?status=closed")
+    );
     assert_eq!(
         bill.active_payment_details
             .unwrap()
@@ -729,7 +747,7 @@ async fn transactions_by_default_range_and_month() {
     );
     server.json(
         Method::GET,
-        &route("/accounts/NNN/transactions?fromDate=2020-02-10&toDate=2020-06-01"),
+        &route("/accounts/NNN/transactions?fromDate=2020-02-10&todate=2020-06-01"),
         200,
         &body,
     );
