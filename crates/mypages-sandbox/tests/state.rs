@@ -674,6 +674,9 @@ async fn p4p_orders_charge_refund_and_refuse_the_impossible() {
     let reply = call(addr, "PATCH", "/p4p/order/", P4P_KEY, Some(&cancel)).await;
     assert_eq!(reply.status, 409, "{}", reply.text());
     assert_eq!(reply.json()["status"], 409);
+    // The same batch without the trailing slash is served too (not a 405).
+    let reply = call(addr, "PATCH", "/p4p/order", P4P_KEY, Some(&cancel)).await;
+    assert_eq!(reply.status, 409, "{}", reply.text());
 
     let to_balance = format!(
         r#"{{"items":75.00,"currency":"SEK","payment":{{"type":"account","account":"{P4P_ACCOUNT_ID}","charge":"balance"}}}}"#
