@@ -43,8 +43,15 @@ impl Endpoint for GetPartnerAccessToken {
         true
     }
 
+    /// The JSON answer, or the token alone as `text/plain` (Avarda's own client asks for
+    /// `Accept: text/plain`), bare or as a JSON string.
     fn decode(&self, response: Response) -> Result<Self::Output, Error> {
-        response.json()
+        let text = std::str::from_utf8(response.body()).map_or("", str::trim);
+        if text.is_empty() || text.starts_with('{') {
+            return response.json();
+        }
+        let token = serde_json::from_str::<String>(text).unwrap_or_else(|_| text.to_owned());
+        Ok(PartnerAccessToken::new(token.into()))
     }
 }
 

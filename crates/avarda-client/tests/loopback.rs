@@ -106,6 +106,28 @@ async fn without_token_expiration_utc_the_jwt_exp_claim_decides_the_refresh() {
 }
 
 #[tokio::test]
+async fn a_token_answered_as_plain_text_is_used() {
+    let mut config = Config::answering(|_, _| (200, invoices_json()));
+    config.expiry_in_jwt_only = true;
+    config.token_as_text = true;
+    let server = Server::start(config).await;
+    let avarda = client(&server);
+    avarda
+        .invoices()
+        .list(&customer("customer-1"), "p")
+        .await
+        .unwrap();
+    let seen = server.seen();
+    let call = seen.iter().find(|s| s.path.contains("Invoices")).unwrap();
+    assert!(
+        call.header("authorization")
+            .is_some_and(|auth| auth.starts_with("Bearer eyJ") && auth.ends_with(".tok-1")),
+        "{:?}",
+        call.header("authorization")
+    );
+}
+
+#[tokio::test]
 async fn a_rejected_token_is_refreshed_once_and_the_call_replayed() {
     let mut config = Config::answering(|_, _| (200, invoices_json()));
     config.reject_first_token = true;
