@@ -524,6 +524,25 @@ async fn bills_list_get_and_view_paging() {
     );
 }
 
+#[tokio::test]
+async fn a_malformed_next_link_is_an_answer_that_does_not_decode() {
+    let server = Server::start().await;
+    server.json(
+        Method::GET,
+        &route("/accounts/NNN/bills"),
+        200,
+        r#"{"items":[],"view":{"next":"../dictionary"}}"#,
+    );
+    let error = client(&server)
+        .bills("NNN")
+        .list()
+        .all()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Decode, "{error}");
+    assert!(error.to_string().contains("../dictionary"), "{error}");
+}
+
 fn pdf_bytes() -> Vec<u8> {
     let mut pdf = b"%PDF-1.4\n".to_vec();
     for i in 0..200_000u32 {
