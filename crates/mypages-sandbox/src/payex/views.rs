@@ -119,7 +119,7 @@ pub(crate) fn bill(account: &Account, bill: &Bill) -> model::Bill {
 /// A card as in a list (`detail` false) or on its own, with its parent and operations.
 pub(crate) fn card(account: &Account, card: &Card, detail: bool) -> model::Card {
     let parent = account_href(&account.account_no);
-    let href = format!("{parent}/cards/{}", card.token);
+    let href = format!("{parent}/cards/{}", super::routes::encode(&card.token));
     let mut holder = model::CardHolder::new();
     if let Some(number) = &card.holder_number {
         holder = holder.with_number(number.clone());
