@@ -336,7 +336,10 @@ async fn reads_are_retried_and_pay_is_not() {
         "two 503s, then the third attempt succeeds"
     );
 
-    let open = invoices.iter().find(|i| i.balance > Some(Decimal::ZERO)).unwrap();
+    let open = invoices
+        .iter()
+        .find(|i| i.balance > Some(Decimal::ZERO))
+        .unwrap();
     sandbox.add_fault(
         FaultRule::new(FaultKind::Status(503))
             .provider(Provider::Avarda)

@@ -3,6 +3,8 @@
 //! provider here is a small HTTP server on 127.0.0.1 that answers every request with one
 //! fixed body, so the answer holds exactly what the test wrote.
 
+#![allow(clippy::unwrap_used)] // The loopback server is a helper outside #[test] functions.
+
 mod support;
 
 use std::io::{Read, Write};

@@ -73,7 +73,7 @@ impl Codec<Date> for DateCodec {
 impl crate::wire::Canonical<Date> for DateCodec {
     fn read<'de, D: Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<(Date, Option<Box<serde_json::value::RawValue>>), D::Error> {
+    ) -> Result<crate::wire::Kept<Date>, D::Error> {
         crate::wire::read_text(
             deserializer,
             parse,

@@ -85,7 +85,7 @@ impl Codec<OffsetDateTime> for DateTimeCodec {
 impl crate::wire::Canonical<OffsetDateTime> for DateTimeCodec {
     fn read<'de, D: Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<(OffsetDateTime, Option<Box<serde_json::value::RawValue>>), D::Error> {
+    ) -> Result<crate::wire::Kept<OffsetDateTime>, D::Error> {
         crate::wire::read_text(
             deserializer,
             parse,

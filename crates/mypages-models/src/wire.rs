@@ -25,6 +25,10 @@ use serde_json::value::RawValue;
 
 use crate::codec::Codec;
 
+/// A decoded value with the received JSON text, kept when writing the value back would not
+/// reproduce it.
+pub(crate) type Kept<T> = (T, Option<Box<RawValue>>);
+
 /// What a generated struct keeps of the received JSON beyond its typed fields. Equality looks
 /// at the unknown members only: spellings, kept texts and `null`s do not change a value.
 #[derive(Clone, Default)]
@@ -198,16 +202,14 @@ pub(crate) trait Form {
     /// Decodes a value, with the received JSON text when writing the value back would not
     /// reproduce it. The default keeps the text whenever the re-encoded value differs (member
     /// order aside).
-    fn read<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<(Self::Value, Option<Box<RawValue>>), D::Error> {
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Kept<Self::Value>, D::Error> {
         if Self::EXACT {
             return Ok((Self::de(deserializer)?, None));
         }
         let raw = compact(Box::<RawValue>::deserialize(deserializer)?);
         let value = decode_text::<Self>(raw.get()).map_err(D::Error::custom)?;
-        let again = serde_json::to_string(&Put::<Self>(&value, PhantomData))
-            .map_err(D::Error::custom)?;
+        let again =
+            serde_json::to_string(&Put::<Self>(&value, PhantomData)).map_err(D::Error::custom)?;
         // Another member order is the same value: keep the text only when the value differs.
         let same = again == raw.get() || sorted(&again) == sorted(raw.get());
         Ok((value, (!same).then_some(raw)))
@@ -364,13 +366,11 @@ impl<E: OpenEnum + for<'de> Deserialize<'de>> Form for Spelled<E> {
         value.serialize(serializer)
     }
 
-    fn read<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<(E, Option<Box<RawValue>>), D::Error> {
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Kept<E>, D::Error> {
         struct Text<E>(PhantomData<E>);
 
         impl<E: OpenEnum> Visitor<'_> for Text<E> {
-            type Value = (E, Option<Box<RawValue>>);
+            type Value = Kept<E>;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a string")
@@ -403,7 +403,7 @@ pub(crate) struct Coded<C, T>(PhantomData<(C, T)>);
 /// Whether a codec writes a value back as the received text.
 pub(crate) trait Canonical<T>: Codec<T> {
     /// Decodes a value, with the received text if it is not the one `encode` writes.
-    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<(T, Option<Box<RawValue>>), D::Error>;
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Kept<T>, D::Error>;
 }
 
 impl<C: Canonical<T>, T: PartialEq> Form for Coded<C, T> {
@@ -418,9 +418,7 @@ impl<C: Canonical<T>, T: PartialEq> Form for Coded<C, T> {
         C::encode(value, serializer)
     }
 
-    fn read<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<(T, Option<Box<RawValue>>), D::Error> {
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Kept<T>, D::Error> {
         C::read(deserializer)
     }
 }
@@ -431,7 +429,7 @@ pub(crate) fn read_text<'de, D: Deserializer<'de>, T>(
     parse: impl FnOnce(&str) -> Option<T>,
     canonical: impl FnOnce(&str, &T) -> bool,
     expected: &str,
-) -> Result<(T, Option<Box<RawValue>>), D::Error> {
+) -> Result<Kept<T>, D::Error> {
     let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
     let value = parse(&text)
         .ok_or_else(|| D::Error::custom(format!("expected {expected}, found {text:?}")))?;
@@ -469,7 +467,10 @@ impl<F: Form> Form for MapOf<F> {
 
     fn de<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self::Value, D::Error> {
         let map = std::collections::BTreeMap::<String, Get<F>>::deserialize(deserializer)?;
-        Ok(map.into_iter().map(|(key, Get(value))| (key, value)).collect())
+        Ok(map
+            .into_iter()
+            .map(|(key, Get(value))| (key, value))
+            .collect())
     }
 
     fn ser<S: Serializer>(value: &Self::Value, serializer: S) -> Result<S::Ok, S::Error> {

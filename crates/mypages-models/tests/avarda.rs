@@ -87,11 +87,17 @@ fn accounts_array_keeps_amounts_digit_for_digit_and_unknown_values() {
 fn invoices_list_decodes_with_nulls_and_unknown_states() {
     let (invoices, json) = AVARDA.round_trip::<Vec<InvoiceSummary>>("invoices_200_list");
     assert_eq!(invoices.len(), 2);
-    assert_eq!(invoices[0].balance.map(|b| b.to_string()).as_deref(), Some("499.00"));
+    assert_eq!(
+        invoices[0].balance.map(|b| b.to_string()).as_deref(),
+        Some("499.00")
+    );
     assert_eq!(invoices[0].postponed, Some(serde_json::Value::Bool(false)));
     assert_eq!(invoices[0].scheduled_payment_amount, None);
     assert_eq!(invoices[1].currency, Some(CurrencyCode::Eur));
-    assert_eq!(invoices[1].balance.map(|b| b.to_string()).as_deref(), Some("0.10"));
+    assert_eq!(
+        invoices[1].balance.map(|b| b.to_string()).as_deref(),
+        Some("0.10")
+    );
     assert_eq!(
         invoices[1].state,
         Some(PaymentStatusType::Unknown("Reminder".to_owned()))

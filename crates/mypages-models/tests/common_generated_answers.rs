@@ -8,6 +8,8 @@
 //! The case count is bounded (`PROPTEST_CASES` overrides it); `cargo xtask ci` runs it with
 //! the other tests.
 
+#![allow(clippy::unwrap_used)] // Test helpers outside #[test] functions: failures fail loudly.
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -22,7 +24,10 @@ fn specs() -> Vec<(&'static str, &'static [(&'static str, RoundTrip)])> {
         #[cfg(feature = "avarda")]
         ("avarda-mypages.yaml", mypages_models::avarda::ROUND_TRIPS),
         #[cfg(feature = "payex")]
-        ("payex-ledger-account.yaml", mypages_models::payex::ROUND_TRIPS),
+        (
+            "payex-ledger-account.yaml",
+            mypages_models::payex::ROUND_TRIPS,
+        ),
         #[cfg(feature = "p4p")]
         ("p4p-account.yaml", mypages_models::p4p::ROUND_TRIPS),
     ]
@@ -78,7 +83,8 @@ struct Generator<'a> {
 impl<'a> Generator<'a> {
     fn string(&mut self) -> String {
         const WORDS: [&str; 6] = ["", "a", "Storgatan 1", "é \" \\ /", "x-1_2", "NNN"];
-        quoted(*self.rng.pick(&WORDS))
+        let word: &&str = self.rng.pick(&WORDS);
+        quoted(word)
     }
 
     /// A decimal with random digits and scale: a number token, sometimes a string or an
@@ -191,7 +197,11 @@ impl<'a> Generator<'a> {
             }
             Some("serde_json::Value") => return self.any(depth),
             Some(path) if path.ends_with("Id") => {
-                let length = if path.ends_with("SubscriptionId") { 4 } else { 16 };
+                let length = if path.ends_with("SubscriptionId") {
+                    4
+                } else {
+                    16
+                };
                 let id: String = (0..length)
                     .map(|_| char::from(*self.rng.pick(b"abcXYZ019_-")))
                     .collect();
@@ -234,9 +244,7 @@ impl<'a> Generator<'a> {
                 let n = self.rng.below(1_000_000) as i64 - 500_000;
                 n.to_string()
             }
-            (Some("boolean"), _) => {
-                if self.rng.chance(50) { "true" } else { "false" }.to_owned()
-            }
+            (Some("boolean"), _) => if self.rng.chance(50) { "true" } else { "false" }.to_owned(),
             (Some("array"), _) => {
                 let count = if depth > 3 { 0 } else { self.rng.below(3) };
                 let items: Vec<String> = (0..count)

@@ -7,8 +7,8 @@
 
 mod support;
 
-use mypages_models::{Currency, Decimal};
 use mypages_models::p4p::*;
+use mypages_models::{Currency, Decimal};
 use support::{Fixtures, dec};
 
 const P4P: Fixtures = Fixtures("p4p");
@@ -156,7 +156,13 @@ fn schedules_both_shapes() {
         panic!("an object is a rule")
     };
     assert_eq!(rule.frequency, Frequency::Quarterly);
-    assert_eq!(rule.offset, Some(ScheduleNumber::Pair(vec![Decimal::from(2), Decimal::from(-1)])));
+    assert_eq!(
+        rule.offset,
+        Some(ScheduleNumber::Pair(vec![
+            Decimal::from(2),
+            Decimal::from(-1)
+        ]))
+    );
     assert_eq!(rule.divisor, None);
 
     let (single, json): (Schedule, _) = P4P.round_trip("schedule_rule_single");
@@ -164,8 +170,17 @@ fn schedules_both_shapes() {
     let Schedule::Rule(single) = single else {
         panic!("an object is a rule")
     };
-    assert_eq!(single.offset, Some(ScheduleNumber::Single(Decimal::from(2))));
-    assert_eq!(single.divisor, Some(ScheduleNumber::Pair(vec![Decimal::from(1), Decimal::from(3)])));
+    assert_eq!(
+        single.offset,
+        Some(ScheduleNumber::Single(Decimal::from(2)))
+    );
+    assert_eq!(
+        single.divisor,
+        Some(ScheduleNumber::Pair(vec![
+            Decimal::from(1),
+            Decimal::from(3)
+        ]))
+    );
 
     let bare: Schedule = serde_json::from_str(r#""Monthly""#).unwrap();
     assert_eq!(bare, Schedule::Frequency(Frequency::Monthly));

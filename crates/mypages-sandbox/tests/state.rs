@@ -231,7 +231,9 @@ async fn payex_checks_and_encodes_ids_as_the_provider_would() {
     let huge = call(
         addr,
         "GET",
-        &format!("{ACCOUNT}/transactions?$top=15037933766408902017024&$skip=15037933766408902017024"),
+        &format!(
+            "{ACCOUNT}/transactions?$top=15037933766408902017024&$skip=15037933766408902017024"
+        ),
         PAYEX_TOKEN,
         None,
     )

@@ -149,18 +149,19 @@ async fn subscriptions_and_orders() {
     let private = client(&sandbox, credentials::P4P_KEY);
     let id = demo();
 
-    let creatable = SubscriptionCreatable::new(
-        Items::List(vec![
-            Item::new()
-                .with_name("Premium".to_owned())
-                .with_price(dec("100.00")),
-        ]),
-        Currency::Sek,
-        Schedule::Rule(
-            ScheduleRule::new(Frequency::Quarterly).with_offset(ScheduleNumber::Pair(vec![Decimal::from(2), Decimal::from(-1)])),
-        ),
-    )
-    .with_number("sub-guide".to_owned());
+    let creatable =
+        SubscriptionCreatable::new(
+            Items::List(vec![
+                Item::new()
+                    .with_name("Premium".to_owned())
+                    .with_price(dec("100.00")),
+            ]),
+            Currency::Sek,
+            Schedule::Rule(ScheduleRule::new(Frequency::Quarterly).with_offset(
+                ScheduleNumber::Pair(vec![Decimal::from(2), Decimal::from(-1)]),
+            )),
+        )
+        .with_number("sub-guide".to_owned());
     let all = private
         .subscriptions()
         .create(&id, &creatable)

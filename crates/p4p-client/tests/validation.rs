@@ -51,7 +51,11 @@ async fn bad_input_is_refused_before_sending() {
     ));
     refused(accounts.create(&weekly).await, "account.schedule.offset");
     let triple = AccountUpdate::new().with_schedule(Schedule::Rule(
-        ScheduleRule::new(Frequency::Monthly).with_divisor(ScheduleNumber::Pair(vec![Decimal::from(1), Decimal::from(2), Decimal::from(3)])),
+        ScheduleRule::new(Frequency::Monthly).with_divisor(ScheduleNumber::Pair(vec![
+            Decimal::from(1),
+            Decimal::from(2),
+            Decimal::from(3),
+        ])),
     ));
     refused(
         accounts.update(&account_id(), &triple).await,

@@ -77,5 +77,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// The value, or `-` when the answer left it out.
 fn shown<T: std::fmt::Display>(value: &Option<T>) -> String {
-    value.as_ref().map_or_else(|| "-".to_owned(), ToString::to_string)
+    value
+        .as_ref()
+        .map_or_else(|| "-".to_owned(), ToString::to_string)
 }

@@ -533,12 +533,7 @@ async fn a_malformed_next_link_is_an_answer_that_does_not_decode() {
         200,
         r#"{"items":[],"view":{"next":"../dictionary"}}"#,
     );
-    let error = client(&server)
-        .bills("NNN")
-        .list()
-        .all()
-        .await
-        .unwrap_err();
+    let error = client(&server).bills("NNN").list().all().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Decode, "{error}");
     assert!(error.to_string().contains("../dictionary"), "{error}");
 }
@@ -693,7 +688,10 @@ async fn cards_list_get_add_replace_update() {
     let payex = client(&server);
 
     let all = payex.cards("NNN").list().all().await.unwrap();
-    let tokens: Vec<_> = all.iter().map(|c| c.token.as_ref().unwrap().expose().as_str()).collect();
+    let tokens: Vec<_> = all
+        .iter()
+        .map(|c| c.token.as_ref().unwrap().expose().as_str())
+        .collect();
     assert_eq!(
         tokens,
         [token, "274c8699-b38f-47a2-b568-668b8837dat7", "third"]
@@ -930,7 +928,10 @@ async fn active_payment_orders_follow_view_next() {
         .await
         .unwrap();
     assert_eq!(orders.len(), 2);
-    assert_eq!(orders[1].amount.unwrap().to_string(), "12345678901234567890.12");
+    assert_eq!(
+        orders[1].amount.unwrap().to_string(),
+        "12345678901234567890.12"
+    );
     assert_eq!(orders[1].execute_date, Some(date!(2020 - 03 - 15)));
 }
 

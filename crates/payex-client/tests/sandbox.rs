@@ -122,7 +122,10 @@ async fn accounts_pages_links_and_updates() {
         .unwrap();
     assert_eq!(before, account.credit_limit);
     let after = payex.accounts().get(ACCOUNT).await.unwrap();
-    assert_eq!(after.credit_limit, Some(account.credit_limit.unwrap() - Decimal::ONE));
+    assert_eq!(
+        after.credit_limit,
+        Some(account.credit_limit.unwrap() - Decimal::ONE)
+    );
     assert_eq!(after.charity_donation, Some(false));
 
     // Raising through `update` is left to PayEx, which refuses it.

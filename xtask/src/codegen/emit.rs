@@ -112,8 +112,14 @@ impl Emitter {
     /// The `crate::wire::Form` a field of type `ty` is read and written through.
     fn form(&mut self, ty: &Ty) -> String {
         match ty {
-            Ty::Decimal => format!("crate::wire::Coded<crate::decimal::DecimalCodec, {}>", self.ty(ty)),
-            Ty::Date => format!("crate::wire::Coded<crate::date::DateCodec, {}>", self.ty(ty)),
+            Ty::Decimal => format!(
+                "crate::wire::Coded<crate::decimal::DecimalCodec, {}>",
+                self.ty(ty)
+            ),
+            Ty::Date => format!(
+                "crate::wire::Coded<crate::date::DateCodec, {}>",
+                self.ty(ty)
+            ),
             Ty::DateTime => format!(
                 "crate::wire::Coded<crate::date_time::DateTimeCodec, {}>",
                 self.ty(ty)
@@ -226,7 +232,8 @@ impl Emitter {
                 );
             }
         }
-        self.body.push_str("            _ => None,\n        }\n    }\n}\n\n");
+        self.body
+            .push_str("            _ => None,\n        }\n    }\n}\n\n");
 
         // Decoding: one pass over the members; the first spelling of a field wins and any
         // later one is kept as an unknown member, so it is written back too.
@@ -243,7 +250,10 @@ impl Emitter {
             } else {
                 format!("Option<{value}>")
             };
-            let _ = writeln!(self.body, "                let mut f{index}: {slot} = None;");
+            let _ = writeln!(
+                self.body,
+                "                let mut f{index}: {slot} = None;"
+            );
             forms.push(form);
         }
         self.body.push_str(
@@ -419,8 +429,14 @@ impl Emitter {
             );
         }
         // A decimal is also accepted as a string holding a number, where no branch is a string.
-        let strings = branches.iter().any(|b| b.shape == super::spec::Shape::String);
-        if let Some(decimal) = branches.iter().find(|b| b.ty == Ty::Decimal).filter(|_| !strings) {
+        let strings = branches
+            .iter()
+            .any(|b| b.shape == super::spec::Shape::String);
+        if let Some(decimal) = branches
+            .iter()
+            .find(|b| b.ty == Ty::Decimal)
+            .filter(|_| !strings)
+        {
             let with = Self::with(&decimal.ty, false).unwrap_or_default();
             let _ = writeln!(
                 self.body,

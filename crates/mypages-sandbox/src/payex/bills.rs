@@ -19,10 +19,9 @@ pub(super) async fn list_bills(
         let paging = paging(uri.query(), &["$top"], &["$skip"])?;
         let status = wire::query_get(&paging.keep, "status")
             .map(|text| match model::BillStatus::from_wire(text) {
-                model::BillStatus::Unknown(_) => Err(Problem::validation(
-                    "status",
-                    "must be open or closed",
-                )),
+                model::BillStatus::Unknown(_) => {
+                    Err(Problem::validation("status", "must be open or closed"))
+                }
                 known => Ok(known),
             })
             .transpose()?;

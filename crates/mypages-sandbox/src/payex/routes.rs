@@ -131,7 +131,10 @@ fn account_no(text: String) -> Result<String, Problem> {
 
 fn account_no_checked(text: &str) -> Result<(), Problem> {
     if text.chars().count() > 50 {
-        return Err(Problem::validation("accountNo", "must be at most 50 characters"));
+        return Err(Problem::validation(
+            "accountNo",
+            "must be at most 50 characters",
+        ));
     }
     Ok(())
 }

@@ -36,45 +36,45 @@ pub(crate) fn account(account: &Account) -> model::Account {
         .with_credit_limit(account.credit_limit)
         .with_total_balance(account.total_balance)
         .with_currency(Currency::from_wire(account.currency))
-    .with_id(href.clone())
-    .with_start_date(account.start_date)
-    .with_account_profile_type(account.profile_type.clone())
-    .with_account_alias(account.alias.clone())
-    .with_reserved_amount(account.reserved())
-    .with_available_amount(account.available())
-    .with_max_payment_amount(account.max_payment())
-    .with_charity_donation(account.charity_donation)
-    .with_interest_rate(
-        model::InterestRate::new()
-            .with_debt_interest(account.debt_interest)
-            .with_penalty_interest(account.penalty_interest),
-    )
-    .with_bank_payment(
-        model::BankPayment::new()
-            .with_bank_account_no(account.bankgiro.clone())
-            .with_bank_account_type(model::BankAccountType::from_wire("BGSE"))
-            .with_bic("SWEDSESS".to_owned())
-            .with_iban(iban(account))
-            .with_payment_reference(account.payment_reference.clone()),
-    )
-    .with_active_payment_orders(format!("{href}/active-payment-orders"))
-    .with_recurring_payment_configuration(format!("{href}/recurring-payment-configuration"))
-    .with_cards(format!("{href}/cards"))
-    .with_transactions(format!("{href}/transactions"))
-    .with_bills(format!("{href}/bills"))
-    .with_customer(format!(
-        "/ledger/customer/v1/{PAYEX_LEDGER}/customers/{}",
-        account.customer_no
-    ))
-    .with_operation(vec![
-        op("add-card-info", "post", format!("{href}/cards")),
-        op(
-            "register-psp-payment",
-            "post",
-            format!("{href}/register-psp-payment"),
-        ),
-        op("partial-update", "patch", href.clone()),
-    ]);
+        .with_id(href.clone())
+        .with_start_date(account.start_date)
+        .with_account_profile_type(account.profile_type.clone())
+        .with_account_alias(account.alias.clone())
+        .with_reserved_amount(account.reserved())
+        .with_available_amount(account.available())
+        .with_max_payment_amount(account.max_payment())
+        .with_charity_donation(account.charity_donation)
+        .with_interest_rate(
+            model::InterestRate::new()
+                .with_debt_interest(account.debt_interest)
+                .with_penalty_interest(account.penalty_interest),
+        )
+        .with_bank_payment(
+            model::BankPayment::new()
+                .with_bank_account_no(account.bankgiro.clone())
+                .with_bank_account_type(model::BankAccountType::from_wire("BGSE"))
+                .with_bic("SWEDSESS".to_owned())
+                .with_iban(iban(account))
+                .with_payment_reference(account.payment_reference.clone()),
+        )
+        .with_active_payment_orders(format!("{href}/active-payment-orders"))
+        .with_recurring_payment_configuration(format!("{href}/recurring-payment-configuration"))
+        .with_cards(format!("{href}/cards"))
+        .with_transactions(format!("{href}/transactions"))
+        .with_bills(format!("{href}/bills"))
+        .with_customer(format!(
+            "/ledger/customer/v1/{PAYEX_LEDGER}/customers/{}",
+            account.customer_no
+        ))
+        .with_operation(vec![
+            op("add-card-info", "post", format!("{href}/cards")),
+            op(
+                "register-psp-payment",
+                "post",
+                format!("{href}/register-psp-payment"),
+            ),
+            op("partial-update", "patch", href.clone()),
+        ]);
     if let Some(description) = &account.description {
         view = view.with_description(description.clone());
     }
