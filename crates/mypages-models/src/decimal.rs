@@ -131,7 +131,7 @@ impl crate::wire::Canonical<Decimal> for DecimalCodec {
         let rewritten = text.starts_with('"')
             || text.contains(['e', 'E'])
             || (value.is_zero() && text.starts_with('-'));
-        Ok((value, rewritten.then_some(raw)))
+        Ok((value, crate::wire::Keep::text(rewritten.then_some(raw))))
     }
 }
 

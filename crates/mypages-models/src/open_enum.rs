@@ -83,6 +83,10 @@ macro_rules! open_enum {
             fn as_str(&self) -> &str {
                 Self::as_str(self)
             }
+
+            fn is_unknown(&self) -> bool {
+                Self::is_unknown(self)
+            }
         }
 
         impl ::std::fmt::Display for $name {

@@ -25,9 +25,28 @@ use serde_json::value::RawValue;
 
 use crate::codec::Codec;
 
-/// A decoded value with the received JSON text, kept when writing the value back would not
-/// reproduce it.
-pub(crate) type Kept<T> = (T, Option<Box<RawValue>>);
+/// A decoded value with what to keep of the received JSON so that writing the value back
+/// reproduces it.
+pub(crate) type Kept<T> = (T, Keep);
+
+/// What a field keeps of the received JSON.
+pub(crate) enum Keep {
+    /// Nothing: the value is written back as received.
+    Nothing,
+    /// An enum value written in lower case (`sek` for `SEK`): kept without allocating.
+    Lower,
+    /// An enum value written in upper case.
+    Upper,
+    /// The received JSON text.
+    Text(Box<RawValue>),
+}
+
+impl Keep {
+    /// The text, if there is one.
+    pub(crate) fn text(raw: Option<Box<RawValue>>) -> Self {
+        raw.map_or(Self::Nothing, Self::Text)
+    }
+}
 
 /// What a generated struct keeps of the received JSON beyond its typed fields. Equality looks
 /// at the unknown members only: spellings, kept texts and `null`s do not change a value.
@@ -35,6 +54,9 @@ pub(crate) type Kept<T> = (T, Option<Box<RawValue>>);
 pub(crate) struct Wire {
     /// Fields received as `null` (bit = field index).
     nulls: u64,
+    /// Enum fields received in lower (`01`) or upper case (`10`): two bits a field, for the
+    /// first 32 fields.
+    cases: u64,
     /// Required nullable fields that were absent.
     absent: u64,
     /// Everything else; most answers need none of it.
@@ -109,16 +131,31 @@ impl Wire {
             .map(|(_, raw)| &**raw)
     }
 
+    fn keep<F: Form>(&mut self, index: u8, value: &F::Value, keep: Keep) {
+        let upper = match keep {
+            Keep::Nothing => return,
+            Keep::Text(raw) => {
+                self.more().kept.push((index, raw));
+                return;
+            }
+            Keep::Lower => false,
+            Keep::Upper => true,
+        };
+        if index < 32 {
+            self.cases |= (if upper { 2 } else { 1 }) << (2 * u32::from(index));
+        } else if let Some(raw) = F::cased(value, upper).and_then(|text| string_text(&text).ok()) {
+            self.more().kept.push((index, raw));
+        }
+    }
+
     /// Reads the value of field `index` through form `F`.
     pub(crate) fn take<'de, A: MapAccess<'de>, F: Form>(
         &mut self,
         map: &mut A,
         index: u8,
     ) -> Result<F::Value, A::Error> {
-        let Read(value, raw) = map.next_value::<Read<F>>()?;
-        if let Some(raw) = raw {
-            self.more().kept.push((index, raw));
-        }
+        let Read(value, keep) = map.next_value::<Read<F>>()?;
+        self.keep::<F>(index, &value, keep);
         Ok(value)
     }
 
@@ -129,10 +166,8 @@ impl Wire {
         index: u8,
     ) -> Result<Option<F::Value>, A::Error> {
         match map.next_value::<Option<Read<F>>>()? {
-            Some(Read(value, raw)) => {
-                if let Some(raw) = raw {
-                    self.more().kept.push((index, raw));
-                }
+            Some(Read(value, keep)) => {
+                self.keep::<F>(index, &value, keep);
                 Ok(Some(value))
             }
             None => {
@@ -151,6 +186,14 @@ impl Wire {
         value: &F::Value,
     ) -> Result<(), M::Error> {
         let name = self.name(index, name);
+        if index < 32 {
+            let case = (self.cases >> (2 * u32::from(index))) & 3;
+            if case != 0
+                && let Some(text) = F::cased(value, case == 2)
+            {
+                return map.serialize_entry(name, &text);
+            }
+        }
         if let Some(raw) = self.kept(index)
             && decode_text::<F>(raw.get()).is_ok_and(|kept| kept == *value)
         {
@@ -204,7 +247,7 @@ pub(crate) trait Form {
     /// order aside).
     fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Kept<Self::Value>, D::Error> {
         if Self::EXACT {
-            return Ok((Self::de(deserializer)?, None));
+            return Ok((Self::de(deserializer)?, Keep::Nothing));
         }
         let raw = compact(Box::<RawValue>::deserialize(deserializer)?);
         let value = decode_text::<Self>(raw.get()).map_err(D::Error::custom)?;
@@ -212,7 +255,12 @@ pub(crate) trait Form {
             serde_json::to_string(&Put::<Self>(&value, PhantomData)).map_err(D::Error::custom)?;
         // Another member order is the same value: keep the text only when the value differs.
         let same = again == raw.get() || sorted(&again) == sorted(raw.get());
-        Ok((value, (!same).then_some(raw)))
+        Ok((value, Keep::text((!same).then_some(raw))))
+    }
+
+    /// The value in lower or upper case, for an enum (see [`Keep::Lower`]).
+    fn cased(_value: &Self::Value, _upper: bool) -> Option<String> {
+        None
     }
 }
 
@@ -283,7 +331,7 @@ fn decode_text<F: Form + ?Sized>(text: &str) -> Result<F::Value, serde_json::Err
 }
 
 /// A value read through form `F`, with the kept text.
-struct Read<F: Form>(F::Value, Option<Box<RawValue>>);
+struct Read<F: Form>(F::Value, Keep);
 
 impl<'de, F: Form> Deserialize<'de> for Read<F> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -352,6 +400,8 @@ pub(crate) trait OpenEnum: Sized + PartialEq + Serialize {
     fn from_wire(value: &str) -> Self;
     /// The wire value this crate writes.
     fn as_str(&self) -> &str;
+    /// Whether this is a value the crate does not know (written verbatim).
+    fn is_unknown(&self) -> bool;
 }
 
 impl<E: OpenEnum + for<'de> Deserialize<'de>> Form for Spelled<E> {
@@ -378,16 +428,59 @@ impl<E: OpenEnum + for<'de> Deserialize<'de>> Form for Spelled<E> {
 
             fn visit_str<Er: serde::de::Error>(self, text: &str) -> Result<Self::Value, Er> {
                 let value = E::from_wire(text);
-                let keep = if value.as_str() == text {
-                    None
+                let wire = value.as_str();
+                let keep = if wire == text {
+                    Keep::Nothing
+                } else if wire.to_ascii_lowercase_eq(text) {
+                    Keep::Lower
+                } else if wire.to_ascii_uppercase_eq(text) {
+                    Keep::Upper
                 } else {
-                    Some(string_text(text).map_err(Er::custom)?)
+                    Keep::Text(string_text(text).map_err(Er::custom)?)
                 };
                 Ok((value, keep))
             }
         }
 
         deserializer.deserialize_str(Text(PhantomData))
+    }
+
+    fn cased(value: &E, upper: bool) -> Option<String> {
+        if value.is_unknown() {
+            return None;
+        }
+        let text = value.as_str();
+        Some(if upper {
+            text.to_ascii_uppercase()
+        } else {
+            text.to_ascii_lowercase()
+        })
+    }
+}
+
+/// Comparisons with a cased copy of a text, without making the copy.
+trait CaseEq {
+    /// Whether `other` is this text in lower case.
+    fn to_ascii_lowercase_eq(&self, other: &str) -> bool;
+    /// Whether `other` is this text in upper case.
+    fn to_ascii_uppercase_eq(&self, other: &str) -> bool;
+}
+
+impl CaseEq for str {
+    fn to_ascii_lowercase_eq(&self, other: &str) -> bool {
+        self.len() == other.len()
+            && self
+                .bytes()
+                .zip(other.bytes())
+                .all(|(a, b)| a.to_ascii_lowercase() == b)
+    }
+
+    fn to_ascii_uppercase_eq(&self, other: &str) -> bool {
+        self.len() == other.len()
+            && self
+                .bytes()
+                .zip(other.bytes())
+                .all(|(a, b)| a.to_ascii_uppercase() == b)
     }
 }
 
@@ -434,9 +527,9 @@ pub(crate) fn read_text<'de, D: Deserializer<'de>, T>(
     let value = parse(&text)
         .ok_or_else(|| D::Error::custom(format!("expected {expected}, found {text:?}")))?;
     let keep = if canonical(&text, &value) {
-        None
+        Keep::Nothing
     } else {
-        Some(string_text(&text).map_err(D::Error::custom)?)
+        Keep::Text(string_text(&text).map_err(D::Error::custom)?)
     };
     Ok((value, keep))
 }
