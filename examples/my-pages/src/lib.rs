@@ -93,7 +93,11 @@ fn is_loopback(url: &str) -> bool {
     } else {
         authority.split(':').next().unwrap_or_default().to_owned()
     };
-    host == "localhost" || host == "[::1]" || host.starts_with("127.")
+    host == "localhost"
+        || host == "[::1]"
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]

@@ -212,7 +212,9 @@ impl Providers {
                     }
                     (None, None) => {}
                     _ => {
-                        return Err("payex: give both client_cert and client_key, or neither".into());
+                        return Err(
+                            "payex: give both client_cert and client_key, or neither".into()
+                        );
                     }
                 }
                 Some(PayexSide {

@@ -563,3 +563,41 @@ fn subscription_view(subscription: &Subscription, account_currency: Option<&Curr
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provider_text_is_escaped() {
+        let hostile = AccountSummary::new(
+            Provider::Avarda,
+            "<script>alert(1)</script>",
+            Decimal::new(124_950, 2),
+        )
+        .with_state("\"><img src=x onerror=alert(1)>");
+        let html = summary_table(&[hostile]).into_string();
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{html}"
+        );
+        assert!(
+            html.contains("1249.50"),
+            "amounts keep their digits: {html}"
+        );
+    }
+
+    #[test]
+    fn cards_show_only_their_last_four_digits() {
+        let card = Card::new("tok".to_owned().into()).with_pan_trunc("492500******0004".to_owned());
+        assert_eq!(masked(&card), "•••• 0004");
+        let full = Card::new("tok".to_owned().into()).with_pan_trunc("4925000000000004".to_owned());
+        assert_eq!(
+            masked(&full),
+            "•••• 0004",
+            "even a full number shows only four digits"
+        );
+    }
+}
