@@ -50,13 +50,14 @@ pub(crate) async fn run(quick: bool) -> Result<Vec<Row>, String> {
     while started.elapsed() < warm_up {
         overview().await?;
     }
-    let mut failed = 0;
+    let failed = std::cell::Cell::new(0usize);
     let mut times = harness::times(calls, || async {
         if overview().await.is_err() {
-            failed += 1;
+            failed.set(failed.get() + 1);
         }
     })
     .await;
+    let failed = failed.get();
     times.sort_unstable();
     let p99 = harness::percentile(&times, 99);
     let measured = Measured::of(times, 1);
