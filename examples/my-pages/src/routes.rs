@@ -27,7 +27,7 @@ use time::OffsetDateTime;
 use crate::AppState;
 use crate::providers::{self, Failure, RecurringChoice};
 use crate::session::{self, Session, StartedPayment};
-use crate::views::{self, error_page, failure_page, page};
+use crate::views::{self, error_page, failure_page, page, path_segment};
 
 type Shared = State<Arc<AppState>>;
 
@@ -498,17 +498,4 @@ async fn p4p_account(State(state): Shared) -> Response {
         Ok(account) => page(StatusCode::OK, "PayFunc", views::p4p_account(&account)),
         Err(failure) => failure_page(views::provider_name(&Provider::P4p), &failure),
     }
-}
-
-/// `text` percent-encoded for one path segment (everything but unreserved characters).
-fn path_segment(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }

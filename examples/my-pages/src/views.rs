@@ -110,6 +110,19 @@ pub(crate) fn provider_name(provider: &Provider) -> &'static str {
     }
 }
 
+/// `text` percent-encoded for one path segment (everything but unreserved characters).
+pub(crate) fn path_segment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 fn money(amount: Decimal, currency: Option<&Currency>) -> String {
     match currency {
         Some(currency) => format!("{amount} {currency}"),
@@ -170,7 +183,7 @@ fn panel_failure(name: &str, failure: &Failure) -> String {
 
 fn summary_link(summary: &AccountSummary) -> Option<String> {
     match summary.provider {
-        Provider::Payex => Some(format!("/payex/accounts/{}", summary.id)),
+        Provider::Payex => Some(format!("/payex/accounts/{}", path_segment(&summary.id))),
         Provider::Avarda => Some("/avarda".to_owned()),
         Provider::P4p => Some("/p4p".to_owned()),
         _ => None,
@@ -228,10 +241,10 @@ pub(crate) fn payex_account(
     this_month: &str,
 ) -> Markup {
     let account = &view.account;
-    let no = &account.account_no;
+    let no = path_segment(&account.account_no);
     let currency = Some(&account.currency);
     html! {
-        h1 { "PayEx account " (no) }
+        h1 { "PayEx account " (account.account_no) }
         @if let Some(notice) = notice { p.ok #notice { (notice) } }
         dl.facts {
             dt { "State" } dd #account-status { (account.status) }
@@ -256,7 +269,7 @@ pub(crate) fn payex_account(
                             td.num data-label="Amount" { (money(bill.bill_amount, currency)) }
                             td data-label="State" { @if let Some(status) = &bill.status { (status) } }
                             td data-label="PDF" {
-                                a.pdf href={ "/payex/accounts/" (no) "/bills/" (bill.bill_no) "/pdf" } download { "Download" }
+                                a.pdf href={ "/payex/accounts/" (no) "/bills/" (path_segment(&bill.bill_no)) "/pdf" } download { "Download" }
                             }
                         }
                     }
@@ -318,7 +331,7 @@ fn recurring_form(view: &PayexAccountView, csrf: &str) -> Markup {
             Some(scope) => p #recurring-current { "Autogiro: " (scope) @if let Some(f) = &fixed { ", " (f) } },
             None => p #recurring-current { "No recurring payment is set up." },
         }
-        form #recurring method="post" action={ "/payex/accounts/" (view.account.account_no) "/recurring" } {
+        form #recurring method="post" action={ "/payex/accounts/" (path_segment(&view.account.account_no)) "/recurring" } {
             (csrf_field(csrf))
             fieldset {
                 legend { "Pay by autogiro" }
@@ -348,10 +361,11 @@ pub(crate) fn payex_transactions(
     transactions: &[Transaction],
     more: bool,
 ) -> Markup {
-    let base = format!("/payex/accounts/{account_no}/transactions");
+    let account = path_segment(account_no);
+    let base = format!("/payex/accounts/{account}/transactions");
     html! {
         h1 { "Transactions " (month) }
-        p { a href={ "/payex/accounts/" (account_no) } { "Back to the account" } }
+        p { a href={ "/payex/accounts/" (account) } { "Back to the account" } }
         nav.months {
             a #previous-month href={ (base) "?month=" (previous_month) } { "← " (previous_month) }
             a #next-month href={ (base) "?month=" (next_month) } { (next_month) " →" }
@@ -384,16 +398,17 @@ pub(crate) fn payex_transactions(
 
 /// `/payex/accounts/{no}/cancel`: the confirmation step.
 pub(crate) fn payex_cancel(account_no: &str, csrf: &str) -> Markup {
+    let account = path_segment(account_no);
     html! {
         h1 { "Request cancellation" }
         p { "You are asking PayEx to close account " strong { (account_no) } ". "
             "The account closes once its balance is settled. This cannot be undone here." }
-        form #confirm-cancellation method="post" action={ "/payex/accounts/" (account_no) "/cancel" } {
+        form #confirm-cancellation method="post" action={ "/payex/accounts/" (account) "/cancel" } {
             (csrf_field(csrf))
             input type="hidden" name="confirm" value="yes";
             button.danger #confirm type="submit" { "Yes, close the account" }
             " "
-            a #keep href={ "/payex/accounts/" (account_no) } { "No, keep it" }
+            a #keep href={ "/payex/accounts/" (account) } { "No, keep it" }
         }
     }
 }
@@ -492,7 +507,7 @@ pub(crate) fn avarda_payment(
                 Some(url) => p { a.button #open-pay-page href=(url) { "Pay at Avarda" } },
                 None => p.notice { "Paying needs Avarda's checkout, which this site does not show." },
             }
-            p { "After paying, " a #refresh href={ "/avarda/payments/" (purchase_id) } { "see the payment's state" } "." }
+            p { "After paying, " a #refresh href={ "/avarda/payments/" (path_segment(purchase_id)) } { "see the payment's state" } "." }
         }
     }
 }
