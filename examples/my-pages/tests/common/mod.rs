@@ -399,9 +399,9 @@ impl Browser {
         self.find(css).await.is_some()
     }
 
-    /// Finds an element, waiting while the page is still loading.
+    /// Finds an element, waiting (up to 30 s, for a loaded machine) while the page loads.
     pub async fn element(&self, css: &str) -> String {
-        for _ in 0..200 {
+        for _ in 0..600 {
             if let Some(element) = self.find(css).await {
                 return element;
             }
@@ -439,7 +439,7 @@ impl Browser {
 
     /// Waits until the page's URL starts with `prefix`.
     pub async fn wait_for_url(&self, prefix: &str) -> String {
-        for _ in 0..200 {
+        for _ in 0..600 {
             let url = self.url().await;
             if url.starts_with(prefix) {
                 return url;
@@ -455,7 +455,7 @@ impl Browser {
     /// Waits for the file `name` to be completely downloaded and returns its bytes.
     pub async fn downloaded(&self, name: &str) -> Vec<u8> {
         let path = self.downloads.join(name);
-        for _ in 0..200 {
+        for _ in 0..600 {
             let partial = std::fs::read_dir(&self.downloads)
                 .unwrap()
                 .filter_map(Result::ok)
