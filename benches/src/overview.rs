@@ -38,7 +38,9 @@ pub(crate) async fn run(quick: bool) -> Result<Vec<Row>, String> {
                 .map_err(|e| e.to_string())?;
             let text = String::from_utf8_lossy(&body);
             if status != StatusCode::OK || text.contains("class=\"notice\"") {
-                return Err(format!("the overview did not show every provider ({status})"));
+                return Err(format!(
+                    "the overview did not show every provider ({status})"
+                ));
             }
             Ok::<usize, String>(body.len())
         }
@@ -69,7 +71,9 @@ pub(crate) async fn run(quick: bool) -> Result<Vec<Row>, String> {
             report::grouped(calls as f64)
         ));
     if failed > 0 {
-        row = row.note(format!("{failed} requests FAILED (their times are included)"));
+        row = row.note(format!(
+            "{failed} requests FAILED (their times are included)"
+        ));
     }
     sandbox
         .shutdown()
