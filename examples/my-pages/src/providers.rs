@@ -36,8 +36,6 @@ pub enum Failure {
     Unavailable,
     /// This app is not configured for the provider.
     NotConfigured,
-    /// The SDK has no call for this yet (named).
-    Unsupported(&'static str),
 }
 
 /// A provider's answer or why there is none.
@@ -87,20 +85,20 @@ impl Providers {
                 credentials::AVARDA_CLIENT_ID,
                 credentials::AVARDA_CLIENT_SECRET,
             )
-            .attempt_timeout(timeout)
+            .transport(|t| t.attempt_timeout(timeout))
             .build()
             .map_err(|e| format!("Avarda client: {e}"))?;
         let payex = PayexClient::builder()
             .base_url(sandbox.payex_url())
             .ledger(credentials::PAYEX_LEDGER)
             .token(SecretString::from(credentials::PAYEX_TOKEN))
-            .attempt_timeout(timeout)
+            .transport(|t| t.attempt_timeout(timeout))
             .build()
             .map_err(|e| format!("PayEx client: {e}"))?;
         let p4p = P4pClient::builder()
             .base_url(sandbox.p4p_url())
             .key(SecretString::from(credentials::P4P_KEY))
-            .attempt_timeout(timeout)
+            .transport(|t| t.attempt_timeout(timeout))
             .build()
             .map_err(|e| format!("PayFunc client: {e}"))?;
         let account_id = AccountId::new(credentials::P4P_ACCOUNT_ID.to_owned())
@@ -130,7 +128,7 @@ impl Providers {
         let avarda = match &config.avarda {
             None => None,
             Some(c) => {
-                let mut builder = AvardaClient::builder().attempt_timeout(timeout);
+                let mut builder = AvardaClient::builder().transport(|t| t.attempt_timeout(timeout));
                 builder = match (&c.base_url, c.environment.as_deref()) {
                     (Some(url), _) => builder.base_url(url.clone()),
                     (None, None | Some("production")) => {
@@ -184,7 +182,7 @@ impl Providers {
                         "payex.token_env",
                         &c.token_env,
                     )?))
-                    .attempt_timeout(timeout);
+                    .transport(|t| t.attempt_timeout(timeout));
                 builder = match (&c.base_url, c.environment.as_deref()) {
                     (Some(url), _) => builder.base_url(url.clone()),
                     (None, None | Some("production")) => {
@@ -228,7 +226,7 @@ impl Providers {
             Some(c) => {
                 let mut builder = P4pClient::builder()
                     .key(SecretString::from(from_env("p4p.key_env", &c.key_env)?))
-                    .attempt_timeout(timeout);
+                    .transport(|t| t.attempt_timeout(timeout));
                 if let Some(url) = &c.base_url {
                     builder = builder.base_url(url.clone());
                 }
@@ -263,39 +261,30 @@ fn from_env(key: &str, variable: &str) -> Result<String, String> {
 // ---------------------------------------------------------------------------------------
 // Errors: the one place that reads the clients' error kinds.
 
-fn avarda_failure(error: &avarda_client::Error) -> Failure {
-    use avarda_client::ErrorKind as K;
-    tracing::warn!(provider = "avarda", kind = ?error.kind(), status = ?error.status(), "call failed");
-    match error.kind() {
-        K::NotFound => Failure::NotFound,
-        K::Rejected | K::Forbidden | K::InvalidArgument => Failure::Refused,
+/// What a failed call means for a page. The three clients share one error type and one
+/// vocabulary ([`payex_client::Category`]), so one mapping serves them all; the log line
+/// carries the kind, category and status only (never the provider's text).
+fn failure(provider: &'static str, error: &payex_client::Error) -> Failure {
+    use payex_client::Category as C;
+    let category = error.category();
+    tracing::warn!(provider, kind = ?error.kind(), ?category, status = ?error.status(), "call failed");
+    match category {
+        C::NotFound => Failure::NotFound,
+        C::InvalidInput | C::Rejected => Failure::Refused,
         _ => Failure::Unavailable,
     }
+}
+
+fn avarda_failure(error: &avarda_client::Error) -> Failure {
+    failure("avarda", error)
 }
 
 fn payex_failure(error: &payex_client::Error) -> Failure {
-    use payex_client::{ErrorKind as K, ProblemKind as P};
-    tracing::warn!(provider = "payex", kind = ?error.kind(), status = ?error.status(), "call failed");
-    match error.kind() {
-        K::Problem(P::AccountNotFound) => Failure::NotFound,
-        K::Problem(_) | K::InvalidArgument => match error.status().map(|s| s.as_u16()) {
-            Some(404) => Failure::NotFound,
-            Some(500..=599) => Failure::Unavailable,
-            _ => Failure::Refused,
-        },
-        K::Status if error.status().is_some_and(|s| s.as_u16() == 404) => Failure::NotFound,
-        _ => Failure::Unavailable,
-    }
+    failure("payex", error)
 }
 
 fn p4p_failure(error: &p4p_client::Error) -> Failure {
-    use p4p_client::ErrorKind as K;
-    tracing::warn!(provider = "p4p", kind = ?error.kind(), status = ?error.status(), "call failed");
-    match error.kind() {
-        K::NotFound => Failure::NotFound,
-        K::InvalidContent | K::InvalidRequest | K::Conflict | K::PaymentFailed => Failure::Refused,
-        _ => Failure::Unavailable,
-    }
+    failure("p4p", error)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -588,13 +577,15 @@ pub async fn payex_set_recurring(
     result.map_err(|e| payex_failure(&e))
 }
 
-/// Asks PayEx to close the account ("request cancellation").
+/// Asks PayEx to close the account ("request cancellation"); sent once, never retried.
 pub async fn payex_request_close(providers: &Providers, account_no: &str) -> Answer<()> {
     let side = payex(providers)?;
     own_account(side, account_no).await?;
-    // The SDK on this branch has no request-close call yet (it is coming as
-    // `accounts().request_close(account)`); the app does not send the request itself.
-    Err(Failure::Unsupported("request cancellation"))
+    side.client
+        .accounts()
+        .request_close(account_no)
+        .await
+        .map_err(|e| payex_failure(&e))
 }
 
 // ---------------------------------------------------------------------------------------

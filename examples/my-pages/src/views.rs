@@ -91,11 +91,6 @@ pub(crate) fn failure_page(provider: &str, failure: &Failure) -> Response {
             "Not set up".to_owned(),
             format!("This site is not connected to {provider}."),
         ),
-        Failure::Unsupported(what) => (
-            StatusCode::NOT_IMPLEMENTED,
-            "Not available yet".to_owned(),
-            format!("{provider}: {what} cannot be done from this site yet."),
-        ),
     };
     error_page(status, &title, &message)
 }

@@ -217,13 +217,11 @@ async fn request_cancellation_asks_for_confirmation_first() {
     assert_eq!(browser.text("#account-status").await, "Open");
     browser.click("#request-cancellation").await;
     browser.click("#confirm").await;
-    // The SDK has no request-close call yet: the app says so rather than sending it itself.
     assert_eq!(
-        browser.attribute("#error", "data-status").await,
-        "501",
-        "{}",
-        browser.source().await
+        browser.text("#notice").await,
+        "We have asked PayEx to close the account."
     );
+    assert_eq!(browser.text("#account-status").await, "PendingClose");
 }
 
 /// Regenerates `docs/screenshots/*.png` (ignored: run it on purpose).
