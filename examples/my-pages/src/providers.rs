@@ -434,7 +434,7 @@ async fn own_account(side: &PayexSide, account_no: &str) -> Answer<PayexAccount>
         .get(account_no)
         .await
         .map_err(|e| payex_failure(&e))?;
-    if account.customer_no == side.customer_no {
+    if account.customer_no.as_deref() == Some(side.customer_no.as_str()) {
         Ok(account)
     } else {
         Err(Failure::NotFound)

@@ -125,6 +125,16 @@ fn money(amount: Decimal, currency: Option<&Currency>) -> String {
     }
 }
 
+/// An amount that may be missing: empty when it is.
+fn maybe_money(amount: Option<Decimal>, currency: Option<&Currency>) -> String {
+    amount.map(|a| money(a, currency)).unwrap_or_default()
+}
+
+/// A value that may be missing, as text: empty when it is.
+fn text<T: std::fmt::Display>(value: Option<&T>) -> String {
+    value.map(ToString::to_string).unwrap_or_default()
+}
+
 fn date(date: Option<Date>) -> String {
     date.map(|d| d.to_string()).unwrap_or_default()
 }
@@ -203,7 +213,7 @@ fn summary_table(accounts: &[AccountSummary]) -> Markup {
                         }
                         td data-label="Type" { (account.kind.as_deref().unwrap_or("")) }
                         td data-label="State" { (account.state.as_deref().unwrap_or("")) }
-                        td.num data-label="Balance" { (money(account.balance, account.currency.as_ref())) }
+                        td.num data-label="Balance" { (maybe_money(account.balance, account.currency.as_ref())) }
                         td.num data-label="Due" {
                             @if let Some(due) = account.amount_due {
                                 (money(due, account.currency.as_ref()))
@@ -237,14 +247,14 @@ pub(crate) fn payex_account(
 ) -> Markup {
     let account = &view.account;
     let no = path_segment(&account.account_no);
-    let currency = Some(&account.currency);
+    let currency = account.currency.as_ref();
     html! {
         h1 { "PayEx account " (account.account_no) }
         @if let Some(notice) = notice { p.ok #notice { (notice) } }
         dl.facts {
-            dt { "State" } dd #account-status { (account.status) }
-            dt { "Balance" } dd { (money(account.total_balance, currency)) }
-            dt { "Credit limit" } dd { (money(account.credit_limit, currency)) }
+            dt { "State" } dd #account-status { (text(account.status.as_ref())) }
+            dt { "Balance" } dd { (maybe_money(account.total_balance, currency)) }
+            dt { "Credit limit" } dd { (maybe_money(account.credit_limit, currency)) }
             @if let Some(available) = account.available_amount {
                 dt { "Available" } dd { (money(available, currency)) }
             }
@@ -257,14 +267,17 @@ pub(crate) fn payex_account(
                 thead { tr { th { "Bill" } th { "Date" } th { "Due" } th.num { "Amount" } th { "State" } th { "PDF" } } }
                 tbody {
                     @for bill in &view.bills {
-                        tr.bill data-bill=(bill.bill_no) {
-                            td data-label="Bill" { (bill.bill_no) }
+                        @let bill_no = bill.bill_no.as_deref().unwrap_or("");
+                        tr.bill data-bill=(bill_no) {
+                            td data-label="Bill" { (bill_no) }
                             td data-label="Date" { (date(bill.bill_date)) }
                             td data-label="Due" { (date(bill.due_date)) }
-                            td.num data-label="Amount" { (money(bill.bill_amount, currency)) }
+                            td.num data-label="Amount" { (maybe_money(bill.bill_amount, currency)) }
                             td data-label="State" { @if let Some(status) = &bill.status { (status) } }
                             td data-label="PDF" {
-                                a.pdf href={ "/payex/accounts/" (no) "/bills/" (path_segment(&bill.bill_no)) "/pdf" } download { "Download" }
+                                @if !bill_no.is_empty() {
+                                    a.pdf href={ "/payex/accounts/" (no) "/bills/" (path_segment(bill_no)) "/pdf" } download { "Download" }
+                                }
                             }
                         }
                     }
@@ -373,7 +386,7 @@ pub(crate) fn payex_transactions(
                         tr.transaction {
                             td data-label="Date" { (date(t.date)) }
                             td data-label="What" { (t.description.as_deref().unwrap_or("")) }
-                            td.num data-label="Amount" { (t.amount) }
+                            td.num data-label="Amount" { (text(t.amount.as_ref())) }
                         }
                     }
                 }
@@ -421,13 +434,13 @@ pub(crate) fn avarda_invoices(invoices: &[InvoiceSummary], csrf: &str) -> Markup
                 thead { tr { th { "Invoice" } th { "Due date" } th { "State" } th.num { "To pay" } th {} } }
                 tbody {
                     @for invoice in invoices {
-                        @let currency = Currency::from(invoice.currency.as_str());
+                        @let currency = invoice.currency.as_ref().map(|c| Currency::from(c.as_str()));
                         tr.invoice data-id=(invoice.id) {
                             td data-label="Invoice" { (invoice.id) }
                             td data-label="Due date" { (date(invoice.due_date.map(|d| d.date()))) }
-                            td data-label="State" { (invoice.state) }
-                            td.num data-label="To pay" { (money(invoice.balance, Some(&currency))) }
-                            td { @if invoice.balance > Decimal::ZERO { (pay_form(&invoice.id, csrf)) } }
+                            td data-label="State" { (text(invoice.state.as_ref())) }
+                            td.num data-label="To pay" { (maybe_money(invoice.balance, currency.as_ref())) }
+                            td { @if invoice.balance.is_some_and(|b| b > Decimal::ZERO) { (pay_form(&invoice.id, csrf)) } }
                         }
                     }
                 }
@@ -601,9 +614,9 @@ mod tests {
 
     #[test]
     fn cards_show_only_their_last_four_digits() {
-        let card = Card::new("tok".to_owned().into()).with_pan_trunc("492500******0004".to_owned());
+        let card = Card::new().with_pan_trunc("492500******0004".to_owned());
         assert_eq!(masked(&card), "•••• 0004");
-        let full = Card::new("tok".to_owned().into()).with_pan_trunc("4925000000000004".to_owned());
+        let full = Card::new().with_pan_trunc("4925000000000004".to_owned());
         assert_eq!(
             masked(&full),
             "•••• 0004",
