@@ -262,6 +262,8 @@ pub struct ClientBuilder {
     provider: Option<String>,
     http_service: Option<ServiceFn>,
     layers: Vec<LayerFn>,
+    min_throughput: Option<(u64, Duration)>,
+    pool_idle_timeout: Duration,
 }
 
 impl Default for ClientBuilder {
@@ -280,6 +282,8 @@ impl Default for ClientBuilder {
             provider: None,
             http_service: None,
             layers: Vec::new(),
+            min_throughput: Some((1024, Duration::from_secs(10))),
+            pool_idle_timeout: Duration::from_secs(50),
         }
     }
 }
@@ -354,6 +358,22 @@ impl ClientBuilder {
     /// bounded by it.
     pub fn body_limit(mut self, bytes: usize) -> ClientBuilder {
         self.body_limit = bytes;
+        self
+    }
+
+    /// The slowest a response body may arrive: at least `bytes` every `per` (default
+    /// 1 KiB every 10 s), for buffered bodies and downloads alike. A slower body ends with
+    /// a [`TimeoutKind::Throughput`](crate::TimeoutKind::Throughput) error.
+    pub fn min_throughput(mut self, bytes: u64, per: Duration) -> ClientBuilder {
+        self.min_throughput = Some((bytes, per));
+        self
+    }
+
+    /// How long an idle pooled connection is kept (default 50 s, below the 60 s idle
+    /// limit of common load balancers, so the client does not reuse a connection the
+    /// balancer has already dropped).
+    pub fn pool_idle_timeout(mut self, timeout: Duration) -> ClientBuilder {
+        self.pool_idle_timeout = timeout;
         self
     }
 

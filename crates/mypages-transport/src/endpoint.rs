@@ -86,6 +86,13 @@ pub trait Endpoint: Send + Sync {
             || method == Method::DELETE
     }
 
+    /// Whether a successful answer holds a secret (a partner token, an account key, a
+    /// login link). A decode error of such an answer never keeps the body: `Error::body`
+    /// is `None` and no part of it reaches a message. Default `false`.
+    fn secret_output(&self) -> bool {
+        false
+    }
+
     /// Decodes a 2xx response into the output. See [`Response::json`] and
     /// [`Response::empty`].
     fn decode(&self, response: Response) -> Result<Self::Output, Error>;
@@ -390,6 +397,31 @@ mod tests {
         let error =
             decode_json::<Page>("list", StatusCode::OK, &Bytes::from_static(b"{} x")).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Decode);
+    }
+
+    #[test]
+    fn redaction_does_not_end_at_an_escaped_quote() {
+        let body = Bytes::from_static(br#"{"items":[{"amount":"x\" 19121212-1212 \\"}]}"#);
+        let error = decode_json::<Page>("list", StatusCode::OK, &body).unwrap_err();
+        assert_eq!(error.json_path(), Some("items[0].amount"));
+        for text in [error.to_string(), format!("{error:?}")] {
+            assert!(!text.contains("19121212"), "{text}");
+            assert!(text.contains("expected u32"), "{text}");
+        }
+    }
+
+    #[test]
+    fn redaction_covers_unknown_variants_with_backticks() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        enum Kind {
+            Known,
+        }
+        let body = Bytes::from_static(br#""a` 19121212-1212 `b""#);
+        let error = decode_json::<Kind>("get", StatusCode::OK, &body).unwrap_err();
+        let text = error.to_string();
+        assert!(!text.contains("19121212"), "{text}");
+        assert!(text.contains("`Known`"), "{text}");
     }
 
     #[test]

@@ -42,6 +42,11 @@ pub enum TimeoutKind {
     Attempt,
     /// The whole operation, retries included, took too long.
     Operation,
+    /// The token source took longer than its load timeout to fetch a bearer token
+    /// (nothing was sent).
+    TokenFetch,
+    /// A response body arrived more slowly than the minimum throughput.
+    Throughput,
 }
 
 /// How far a request got before it failed.
@@ -139,6 +144,16 @@ impl Error {
             TimeoutKind::Connect => ("connecting", Phase::Connect, "connect_timeout"),
             TimeoutKind::Attempt => ("one attempt", Phase::MaybeSent, "attempt_timeout"),
             TimeoutKind::Operation => ("the operation", Phase::MaybeSent, "operation_timeout"),
+            TimeoutKind::TokenFetch => (
+                "fetching a bearer token",
+                Phase::BeforeSend,
+                "the token source's load_timeout",
+            ),
+            TimeoutKind::Throughput => (
+                "a body slower than the minimum throughput",
+                Phase::Answered,
+                "min_throughput",
+            ),
         };
         let mut error = Error::new(
             ErrorKind::Timeout,

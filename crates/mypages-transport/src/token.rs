@@ -78,6 +78,21 @@ impl ExpiringToken {
     }
 }
 
+impl ExpiringToken {
+    /// A token valid until `expires_at` by the clock of the server that issued it, whose
+    /// `Date` header said `server_now`: the lifetime is the difference of the two server
+    /// times, so a skewed local clock does not shorten (or lengthen) it. Without a server
+    /// time it is [`ExpiringToken::expiring_at`].
+    pub fn expiring_at_server_time(
+        token: SecretString,
+        expires_at: time::OffsetDateTime,
+        server_now: Option<time::OffsetDateTime>,
+    ) -> ExpiringToken {
+        let _ = server_now;
+        ExpiringToken::expiring_at(token, expires_at)
+    }
+}
+
 impl std::fmt::Debug for ExpiringToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ExpiringToken")
@@ -86,6 +101,9 @@ impl std::fmt::Debug for ExpiringToken {
             .finish()
     }
 }
+
+/// The longest a failed refresh is remembered before the next fetch (jittered from half of it).
+const FAILURE_BACKOFF: Duration = Duration::from_secs(5);
 
 type Fetch = dyn Fn() -> BoxFuture<'static, Result<ExpiringToken, Error>> + Send + Sync;
 
@@ -145,6 +163,13 @@ impl CachedToken {
                 refreshing: tokio::sync::Mutex::new(()),
             }),
         }
+    }
+
+    /// How long one fetch may take before it fails with a
+    /// [`TimeoutKind::TokenFetch`](crate::TimeoutKind::TokenFetch) error (default 10 s).
+    pub fn load_timeout(self, timeout: Duration) -> CachedToken {
+        let _ = timeout;
+        self
     }
 
     fn current(&self) -> Option<Cached> {
@@ -307,5 +332,106 @@ mod tests {
         assert_eq!(source.token().await.unwrap().expose_secret(), "only");
         tokio::time::advance(Duration::from_secs(10)).await;
         assert!(source.token().await.is_err());
+    }
+
+    /// A source whose first fetch returns `token-1` valid for 100 s (10 s ahead) and whose
+    /// later fetches behave as `later` says: hang, or fail.
+    fn first_then(later: &'static str) -> (CachedToken, Arc<AtomicUsize>) {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let counter = calls.clone();
+        let source = CachedToken::with_refresh_ahead(
+            move || {
+                let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+                async move {
+                    if n == 1 {
+                        return Ok(ExpiringToken::new(
+                            SecretString::from("token-1"),
+                            Duration::from_secs(100),
+                        ));
+                    }
+                    match later {
+                        "hang" => std::future::pending().await,
+                        _ => Err(Error::invalid_request("token", "refresh failed")),
+                    }
+                }
+            },
+            Duration::from_secs(10),
+        );
+        (source, calls)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_stale_token_is_served_while_one_background_refresh_runs() {
+        let (source, calls) = first_then("hang");
+        source.token().await.unwrap();
+        tokio::time::advance(Duration::from_secs(95)).await;
+        for _ in 0..10 {
+            let token = tokio::time::timeout(Duration::from_millis(1), source.token())
+                .await
+                .expect("the still-valid token is served at once")
+                .unwrap();
+            assert_eq!(token.expose_secret(), "token-1");
+        }
+        tokio::task::yield_now().await;
+        assert_eq!(calls.load(Ordering::SeqCst), 2, "one background refresh");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_failed_refresh_is_remembered_for_a_backoff() {
+        let (source, calls) = first_then("fail");
+        source.token().await.unwrap();
+        tokio::time::advance(Duration::from_secs(95)).await;
+        for _ in 0..5 {
+            assert_eq!(source.token().await.unwrap().expose_secret(), "token-1");
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 2, "the failure is remembered");
+        tokio::time::advance(FAILURE_BACKOFF).await;
+        source.token().await.unwrap();
+        tokio::task::yield_now().await;
+        assert_eq!(calls.load(Ordering::SeqCst), 3, "tried again after the backoff");
+        // Expired, and the last refresh failed moments ago: an error, without a fetch.
+        tokio::time::advance(Duration::from_secs(10)).await;
+        let error = source.token().await.unwrap_err();
+        assert_eq!(error.argument(), Some("token"));
+        assert!(calls.load(Ordering::SeqCst) <= 4);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_hanging_fetch_is_bounded_by_the_load_timeout() {
+        let source = CachedToken::new(std::future::pending).load_timeout(Duration::from_secs(3));
+        let error = tokio::time::timeout(Duration::from_secs(60), source.token())
+            .await
+            .expect("the fetch gives up")
+            .unwrap_err();
+        assert_eq!(error.timeout_kind(), Some(crate::TimeoutKind::TokenFetch));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_lifetime_of_duration_max_does_not_panic() {
+        let source = CachedToken::new(|| async {
+            Ok(ExpiringToken::new(SecretString::from("forever"), Duration::MAX))
+        });
+        assert_eq!(source.token().await.unwrap().expose_secret(), "forever");
+        assert_eq!(source.token().await.unwrap().expose_secret(), "forever");
+    }
+
+    #[test]
+    fn expiry_is_judged_against_the_servers_clock() {
+        let now = time::OffsetDateTime::now_utc();
+        // The server's clock is two hours behind ours; its token lives ten minutes.
+        let server_now = now - time::Duration::hours(2);
+        let token = ExpiringToken::expiring_at_server_time(
+            SecretString::from("t"),
+            server_now + time::Duration::minutes(10),
+            Some(server_now),
+        );
+        assert_eq!(token.expires_in, Duration::from_secs(600));
+        let token = ExpiringToken::expiring_at_server_time(
+            SecretString::from("t"),
+            now + time::Duration::minutes(10),
+            None,
+        );
+        assert!(token.expires_in > Duration::from_secs(590), "{:?}", token.expires_in);
     }
 }

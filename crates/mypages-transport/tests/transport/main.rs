@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod auth;
+mod hardening;
 mod bodies;
 mod logs;
 mod retries;
