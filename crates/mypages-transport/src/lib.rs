@@ -4,7 +4,11 @@
 //! typed parameters, query, headers, optional JSON body, idempotency, decoding) and runs it
 //! with [`Client::execute`]. The client is a tower stack, outermost first:
 //!
-//! trace -> operation deadline -> retry -> attempt timeout -> auth -> body limit -> connector
+//! trace -> operation deadline -> retry -> auth -> attempt timeout -> body limit -> connector
+//!
+//! Each stage is a public [`tower::Layer`] in [`layers`], composed with `ServiceBuilder`;
+//! your own layers go around the whole stack ([`ClientBuilder::layer`]) or around each
+//! attempt ([`ClientBuilder::attempt_layer`]), and ours can be used in your own stacks.
 //!
 //! - **Base URL** with a path prefix kept (`http://127.0.0.1:7070/payex` + `/ledger/...`);
 //!   plain `http` only for loopback hosts; provider links resolved with [`Client::link`].
@@ -83,6 +87,15 @@ pub use retry::RetryPolicy;
 pub use secrecy::SecretString;
 pub use stack::{HttpService, RequestMeta, ResponseBody};
 pub use token::{BoxFuture, CachedToken, ExpiringToken, StaticToken, TokenSource};
+
+/// The stages of the client's tower stack as public layers, outermost first: trace ->
+/// operation deadline -> retry -> auth -> attempt timeout -> body limit.
+pub mod layers {
+    pub use crate::stack::{
+        AttemptTimeout, AttemptTimeoutLayer, Auth, AuthLayer, BodyLimit, BodyLimitLayer,
+        OperationDeadline, OperationDeadlineLayer, Retry, RetryLayer, Trace, TraceLayer,
+    };
+}
 
 /// Re-exports for writing endpoints without adding these crates yourself.
 pub mod reexports {

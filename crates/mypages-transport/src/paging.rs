@@ -1,5 +1,6 @@
 //! Following provider links, and lazy pagination as [`Stream`]s of pages and of items.
 
+use std::collections::HashSet;
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -82,7 +83,9 @@ type NextFn<P> = Box<dyn FnMut(&P) -> Option<BoxFuture<'static, Result<P, Error>
 /// been taken, and only one page is held at a time.
 ///
 /// Made with [`Client::pages`] or [`Client::link_pages`]; turn it into a stream of items
-/// with [`Pages::items`]. The stream ends after the first error.
+/// with [`Pages::items`]. The stream ends after the first error. A page whose next
+/// request (or link) repeats one already made ends the stream with an
+/// [`ErrorKind::Decode`](crate::ErrorKind::Decode) error naming it, instead of looping.
 pub struct Pages<P> {
     pending: Option<BoxFuture<'static, Result<P, Error>>>,
     next: NextFn<P>,
@@ -106,11 +109,16 @@ impl<P: Send + 'static> Pages<P> {
         E: Endpoint<Output = P> + 'static,
         F: FnMut(&P) -> Option<E> + Send + 'static,
     {
+        let operation = first.operation();
+        let mut seen = Seen::new(&first);
         let first_client = client.clone();
         Pages::new(
             Box::pin(async move { first_client.execute(&first).await }),
             move |page| {
                 let request = next(page)?;
+                if let Some(repeated) = seen.repeat(&request) {
+                    return Some(repeated_page(operation, &repeated));
+                }
                 let client = client.clone();
                 Some(Box::pin(async move { client.execute(&request).await }))
             },
@@ -124,16 +132,21 @@ impl<P: Send + 'static> Pages<P> {
         F: FnMut(&P) -> Option<String> + Send + 'static,
     {
         let operation = first.operation();
+        let mut seen = Seen::new(&first);
         let first_client = client.clone();
         Pages::new(
             Box::pin(async move { first_client.execute(&first).await }),
             move |page| {
                 let href = next_link(page)?;
+                let link = match client.link::<P>(operation, &href) {
+                    Ok(link) => link,
+                    Err(error) => return Some(Box::pin(async move { Err(error) })),
+                };
+                if let Some(repeated) = seen.repeat(&link) {
+                    return Some(repeated_page(operation, &repeated));
+                }
                 let client = client.clone();
-                Some(Box::pin(async move {
-                    let link = client.link::<P>(operation, &href)?;
-                    client.execute(&link).await
-                }))
+                Some(Box::pin(async move { client.execute(&link).await }))
             },
         )
     }
@@ -182,6 +195,31 @@ impl<P> std::fmt::Debug for Pages<P> {
             .field("finished", &self.pending.is_none())
             .finish_non_exhaustive()
     }
+}
+
+/// The requests a paging stream has made (path and query), so a provider whose links
+/// cycle ends the stream instead of being asked for ever.
+struct Seen(HashSet<String>);
+
+impl Seen {
+    fn new<E: Endpoint + ?Sized>(first: &E) -> Seen {
+        Seen(Client::target_of(first).into_iter().collect())
+    }
+
+    /// The target of `request` if it was requested before (an endpoint whose target does
+    /// not build fails when it is executed instead).
+    fn repeat<E: Endpoint + ?Sized>(&mut self, request: &E) -> Option<String> {
+        let target = Client::target_of(request).ok()?;
+        (!self.0.insert(target.clone())).then_some(target)
+    }
+}
+
+fn repeated_page<P: Send + 'static>(
+    operation: &'static str,
+    target: &str,
+) -> BoxFuture<'static, Result<P, Error>> {
+    let error = Error::repeated_page(operation, target);
+    Box::pin(async move { Err(error) })
 }
 
 type ItemIter<T> = Box<dyn Iterator<Item = T> + Send>;

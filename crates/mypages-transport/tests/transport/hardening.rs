@@ -100,7 +100,7 @@ async fn a_slow_token_fetch_does_not_count_against_the_attempt_timeout() {
 #[tokio::test]
 async fn a_hanging_token_fetch_fails_before_anything_is_sent() {
     let server = Server::fixed(200, "{}").await;
-    let source = CachedToken::new(|| pending()).load_timeout(Duration::from_millis(200));
+    let source = CachedToken::new(pending).load_timeout(Duration::from_millis(200));
     let client = builder(&server.url())
         .token_source(source)
         .attempt_timeout(Duration::from_millis(100))
@@ -143,8 +143,8 @@ async fn provider_text_is_bounded_and_escaped_in_messages() {
             !text.contains(['\n', '\r', '\u{1b}']),
             "control characters in {text:?}"
         );
-        assert!(text.contains("Bad\\nline"), "{text}");
     }
+    assert!(error.to_string().contains("Bad\\nline"), "{error}");
     // The full text stays available through the explicit accessors.
     assert_eq!(error.problem().unwrap().title.as_deref(), Some(&*title));
     assert!(error.body().unwrap().len() > 40_000);
@@ -417,7 +417,7 @@ async fn a_trickling_buffered_body_fails_the_minimum_throughput() {
 async fn a_fast_enough_body_passes_the_minimum_throughput() {
     let addr = trickle_server(TRICKLE_HEAD, vec![b' '; 40], Duration::from_millis(5)).await;
     let client = builder(&format!("http://{addr}"))
-        .min_throughput(10, Duration::from_millis(100))
+        .min_throughput(4, Duration::from_millis(300))
         .build()
         .unwrap();
     let mut file = Vec::new();
