@@ -6,6 +6,7 @@ use std::fmt;
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 use mypages_transport::ErrorKind as TransportKind;
+use mypages_transport::bounded;
 use serde_json::Value;
 
 /// What went wrong, for `match err.kind()`.
@@ -241,7 +242,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.source)?;
         if !self.fields.is_empty() {
-            let parts: Vec<&str> = [
+            let parts: Vec<String> = [
                 &self.fields.error_code,
                 &self.fields.error,
                 &self.fields.message,
@@ -249,6 +250,7 @@ impl fmt::Display for Error {
             ]
             .into_iter()
             .filter_map(|part| part.as_deref())
+            .map(|part| bounded(part, 300))
             .collect();
             write!(f, " ({})", parts.join(": "))?;
         }
@@ -262,13 +264,14 @@ impl fmt::Display for Error {
 
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let field = |text: &Option<String>| text.as_deref().map(|text| bounded(text, 300));
         f.debug_struct("Error")
             .field("kind", &self.kind)
             .field("status", &self.status())
-            .field("error", &self.fields.error)
-            .field("error_code", &self.fields.error_code)
-            .field("message", &self.fields.message)
-            .field("error_description", &self.fields.error_description)
+            .field("error", &field(&self.fields.error))
+            .field("error_code", &field(&self.fields.error_code))
+            .field("message", &field(&self.fields.message))
+            .field("error_description", &field(&self.fields.error_description))
             .field("source", &self.source)
             .finish()
     }

@@ -20,7 +20,8 @@ pub(crate) struct GetPartnerAccessToken {
 }
 
 impl Endpoint for GetPartnerAccessToken {
-    type Output = PartnerAccessToken;
+    /// The token, and the server's clock when it answered (its `Date` header).
+    type Output = (PartnerAccessToken, Option<OffsetDateTime>);
 
     fn operation(&self) -> &'static str {
         "get_partner_access_token"
@@ -44,7 +45,7 @@ impl Endpoint for GetPartnerAccessToken {
     }
 
     fn decode(&self, response: Response) -> Result<Self::Output, Error> {
-        response.json()
+        Ok((response.json()?, response.server_date()))
     }
 }
 
@@ -66,13 +67,23 @@ pub(crate) fn partner_token_source(
                 client_secret.expose_secret().to_owned().into(),
             );
             async move {
-                let answer = client.execute(&GetPartnerAccessToken { request }).await?;
+                let (answer, server_now) =
+                    client.execute(&GetPartnerAccessToken { request }).await?;
+                // `Date` has whole seconds: Avarda's true time is up to 1 s later.
+                let now = server_now
+                    .map(|date| date + time::Duration::SECOND)
+                    .unwrap_or_else(OffsetDateTime::now_utc);
                 let expires_at = answer
                     .token_expiration_utc
                     .or_else(|| jwt_expiry(answer.token.expose()))
-                    .unwrap_or_else(|| OffsetDateTime::now_utc() + DOCUMENTED_LIFETIME);
+                    .unwrap_or_else(|| now + DOCUMENTED_LIFETIME);
                 let token = SecretString::from(answer.token.into_inner());
-                Ok(ExpiringToken::expiring_at(token, expires_at))
+                // Judged by Avarda's clock, so a skewed local clock changes nothing.
+                Ok(ExpiringToken::expiring_at_server_time(
+                    token,
+                    expires_at,
+                    Some(now),
+                ))
             }
         },
         refresh_ahead,

@@ -196,6 +196,15 @@ impl Response {
         &self.headers
     }
 
+    /// The server's clock when it answered, from the `Date` header: compare the
+    /// provider's own times (a token's expiry) with it rather than with the local clock,
+    /// which may be skewed.
+    pub fn server_date(&self) -> Option<time::OffsetDateTime> {
+        let text = self.headers.get(http::header::DATE)?.to_str().ok()?;
+        let at = httpdate::parse_http_date(text).ok()?;
+        Some(time::OffsetDateTime::from(at))
+    }
+
     /// The raw body.
     pub fn body(&self) -> &Bytes {
         &self.body

@@ -389,9 +389,16 @@ impl Error {
 /// How many of a problem's field messages an error message shows.
 const MESSAGE_FIELDS: usize = 3;
 
-/// `text` for a message or a log line: control characters escaped (`\n`, `\u{1b}`), so a
-/// provider cannot forge log lines, and cut after `max` characters with `…`.
-pub(crate) fn bounded(text: &str, max: usize) -> String {
+/// Provider text made safe for a message or a log line: control characters escaped (`\n`,
+/// `\u{1b}`), so a provider cannot forge log lines or move the cursor, and cut after
+/// `max` characters with `…`. Clients use it wherever provider text reaches `Display` or
+/// `Debug`.
+///
+/// ```
+/// assert_eq!(mypages_transport::bounded("a\nb", 10), "a\\nb");
+/// assert_eq!(mypages_transport::bounded("abcdef", 3), "abc…");
+/// ```
+pub fn bounded(text: &str, max: usize) -> String {
     let mut out = String::with_capacity(text.len().min(max + 8));
     for (count, c) in text.chars().enumerate() {
         if count >= max {

@@ -80,7 +80,7 @@ pub use download::Download;
 pub use endpoint::{
     Endpoint, RequestBody, Response, decode_json, encode_segment, insert_header, sensitive_header,
 };
-pub use error::{BoxError, Error, ErrorKind, TimeoutKind};
+pub use error::{BoxError, Error, ErrorKind, TimeoutKind, bounded};
 pub use paging::{Items, Link, Pages};
 pub use problem::{Problem, ProblemField};
 pub use retry::RetryPolicy;

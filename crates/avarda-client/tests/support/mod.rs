@@ -45,6 +45,8 @@ pub(crate) struct Config {
     pub(crate) token_failures: usize,
     /// Leave `tokenExpirationUtc` out: the expiry is only in the JWT's `exp` claim.
     pub(crate) expiry_in_jwt_only: bool,
+    /// How far the server's clock (its `Date` header and token expiries) is from ours.
+    pub(crate) clock_skew: time::Duration,
     /// The answer to the n-th (from 1) API request: status and body.
     pub(crate) respond: Box<Respond>,
 }
@@ -57,6 +59,7 @@ impl Config {
             token_lifetime: Duration::from_secs(3600),
             reject_first_token: false,
             expiry_in_jwt_only: false,
+            clock_skew: time::Duration::ZERO,
             token_failures: 0,
             delay: Duration::ZERO,
             respond: Box::new(respond),
@@ -149,7 +152,8 @@ async fn handle(
                     .to_owned(),
             );
         }
-        let expires = time::OffsetDateTime::now_utc() + shared.config.token_lifetime;
+        let server_now = time::OffsetDateTime::now_utc() + shared.config.clock_skew;
+        let expires = server_now + shared.config.token_lifetime;
         if shared.config.expiry_in_jwt_only {
             let claims = format!(
                 r#"{{"sub":"{CLIENT_ID}","exp":{}}}"#,
@@ -162,10 +166,15 @@ async fn handle(
             return json(200, format!(r#"{{"token":"{jwt}"}}"#));
         }
         let expires = expires.format(&Rfc3339).unwrap();
-        return json(
+        let mut response = json(
             200,
             format!(r#"{{"token":"tok-{n}","tokenExpirationUtc":"{expires}"}}"#),
         );
+        let date = httpdate::fmt_http_date(server_now.into());
+        response
+            .headers_mut()
+            .insert("date", date.parse().unwrap());
+        return response;
     }
     let bearer = headers
         .get("authorization")
