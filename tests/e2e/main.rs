@@ -13,5 +13,6 @@ mod journeys_overview;
 mod journeys_p4p;
 mod journeys_payex;
 mod paging;
+mod redaction;
 mod retries;
 mod support;
