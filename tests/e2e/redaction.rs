@@ -25,12 +25,16 @@ fn assert_hidden<T: std::fmt::Debug>(result: Result<T, mypages_transport::Error>
 
 #[test]
 fn model_decode_errors_never_quote_the_value() {
-    let bad_day = Bytes::from_static(
-        br#"{"day":"19121212-1212","at":"2021-11-27T16:30:11Z"}"#,
+    let bad_day = Bytes::from_static(br#"{"day":"19121212-1212","at":"2021-11-27T16:30:11Z"}"#);
+    assert_hidden(
+        decode_json::<Dated>("get", StatusCode::OK, &bad_day),
+        "date",
     );
-    assert_hidden(decode_json::<Dated>("get", StatusCode::OK, &bad_day), "date");
     let bad_at = Bytes::from_static(br#"{"day":"2021-11-27","at":"19121212-1212"}"#);
-    assert_hidden(decode_json::<Dated>("get", StatusCode::OK, &bad_at), "date-time");
+    assert_hidden(
+        decode_json::<Dated>("get", StatusCode::OK, &bad_at),
+        "date-time",
+    );
     let bad_id = Bytes::from_static(br#""19121212-1212""#);
     assert_hidden(
         decode_json::<AccountId>("get", StatusCode::OK, &bad_id),

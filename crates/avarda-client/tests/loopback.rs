@@ -593,8 +593,9 @@ fn the_builder_says_what_is_missing() {
 #[tokio::test]
 async fn avardas_text_is_bounded_and_escaped_in_messages() {
     let message = format!("No such\ninvoice\u{1b}[2J {}", "x".repeat(30_000));
-    let body = serde_json::json!({"errorCode": "E\n1", "message": message, "error": "e".repeat(5_000)})
-        .to_string();
+    let body =
+        serde_json::json!({"errorCode": "E\n1", "message": message, "error": "e".repeat(5_000)})
+            .to_string();
     let server = Server::start(Config::answering(move |_, _| (404, body.clone()))).await;
     let avarda = client(&server);
     let error = avarda
@@ -604,7 +605,10 @@ async fn avardas_text_is_bounded_and_escaped_in_messages() {
         .unwrap_err();
     for text in [error.to_string(), format!("{error:?}")] {
         assert!(text.len() < 4_096, "{} bytes", text.len());
-        assert!(!text.contains(['\n', '\u{1b}']), "control characters in {text:?}");
+        assert!(
+            !text.contains(['\n', '\u{1b}']),
+            "control characters in {text:?}"
+        );
     }
     assert!(error.to_string().contains("No such\\ninvoice"), "{error}");
     // The whole text stays available through the accessor.

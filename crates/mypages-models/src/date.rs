@@ -65,9 +65,8 @@ impl Codec<Date> for DateCodec {
     fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
         let text = Cow::<'de, str>::deserialize(deserializer)?;
         // `invalid_value` keeps the value in serde's form, which the transport redacts.
-        parse(&text).ok_or_else(|| {
-            D::Error::invalid_value(Unexpected::Str(&text), &"a date as YYYY-MM-DD")
-        })
+        parse(&text)
+            .ok_or_else(|| D::Error::invalid_value(Unexpected::Str(&text), &"a date as YYYY-MM-DD"))
     }
 }
 

@@ -274,7 +274,13 @@ fn decode_json_tracking_path<T: DeserializeOwned>(
             error.line(),
             error.column()
         );
-        Error::decode(operation, path, detail, status, keep_body.then(|| bytes.clone()))
+        Error::decode(
+            operation,
+            path,
+            detail,
+            status,
+            keep_body.then(|| bytes.clone()),
+        )
     };
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
@@ -331,11 +337,7 @@ fn redact_value(message: &str) -> String {
             .or_else(|| rest.rfind('`'))
     };
     match close {
-        Some(close) => format!(
-            "{}<redacted>{}",
-            &message[..open],
-            &rest[close + 1..]
-        ),
+        Some(close) => format!("{}<redacted>{}", &message[..open], &rest[close + 1..]),
         None => format!("{}<redacted>", &message[..open]),
     }
 }

@@ -141,24 +141,38 @@ impl Error {
 
     pub(crate) fn timeout(kind: TimeoutKind, after: Duration) -> Error {
         let (what, phase, hint) = match kind {
-            TimeoutKind::Connect => ("connecting", Phase::Connect, "ClientBuilder::connect_timeout"),
-            TimeoutKind::Attempt => ("one attempt", Phase::MaybeSent, "ClientBuilder::attempt_timeout"),
-            TimeoutKind::Operation => ("the operation", Phase::MaybeSent, "ClientBuilder::operation_timeout"),
+            TimeoutKind::Connect => (
+                "connecting",
+                Phase::Connect,
+                "ClientBuilder::connect_timeout",
+            ),
+            TimeoutKind::Attempt => (
+                "one attempt",
+                Phase::MaybeSent,
+                "ClientBuilder::attempt_timeout",
+            ),
+            TimeoutKind::Operation => (
+                "the operation",
+                Phase::MaybeSent,
+                "ClientBuilder::operation_timeout",
+            ),
             TimeoutKind::TokenFetch => (
                 "fetching a bearer token",
                 Phase::BeforeSend,
                 "CachedToken::load_timeout",
             ),
-            TimeoutKind::Throughput => ("reading the body", Phase::Answered, "ClientBuilder::min_throughput"),
+            TimeoutKind::Throughput => (
+                "reading the body",
+                Phase::Answered,
+                "ClientBuilder::min_throughput",
+            ),
         };
         let mut error = Error::new(
             ErrorKind::Timeout,
             phase,
             format!("{what} timed out after {} ms", after.as_millis()),
         );
-        error.inner.advice = Some(format!(
-            "; raise {hint} if the provider is slow"
-        ));
+        error.inner.advice = Some(format!("; raise {hint} if the provider is slow"));
         error.inner.timeout = Some(kind);
         error
     }
@@ -290,7 +304,11 @@ impl Error {
     /// A copy of this error without its body, headers or source, for a cache that
     /// answers with a failure it remembers.
     pub(crate) fn remembered(&self) -> Error {
-        let mut copy = Error::new(self.inner.kind, self.inner.phase, self.inner.message.clone());
+        let mut copy = Error::new(
+            self.inner.kind,
+            self.inner.phase,
+            self.inner.message.clone(),
+        );
         copy.inner.advice = self.inner.advice.clone();
         copy.inner.argument = self.inner.argument.clone();
         copy.inner.timeout = self.inner.timeout;

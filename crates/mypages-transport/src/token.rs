@@ -223,7 +223,10 @@ impl CachedToken {
         let state = self.state();
         let cached = state.cached.as_ref().filter(|c| now < c.expires_at)?;
         let backing_off = state.failed.as_ref().is_some_and(|f| now < f.until);
-        Some((cached.token.clone(), now >= cached.refresh_at && !backing_off))
+        Some((
+            cached.token.clone(),
+            now >= cached.refresh_at && !backing_off,
+        ))
     }
 
     async fn get(&self) -> Result<SecretString, Error> {
@@ -470,7 +473,11 @@ mod tests {
         tokio::time::advance(FAILURE_BACKOFF).await;
         assert_eq!(source.token().await.unwrap().expose_secret(), "token-1");
         tokio::task::yield_now().await;
-        assert_eq!(calls.load(Ordering::SeqCst), 3, "tried again after the backoff");
+        assert_eq!(
+            calls.load(Ordering::SeqCst),
+            3,
+            "tried again after the backoff"
+        );
         tokio::time::sleep(Duration::from_millis(150)).await;
         // Expired: callers wait for one fetch, and all get its failure.
         tokio::time::advance(Duration::from_secs(10)).await;
@@ -494,7 +501,10 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_lifetime_of_duration_max_does_not_panic() {
         let source = CachedToken::new(|| async {
-            Ok(ExpiringToken::new(SecretString::from("forever"), Duration::MAX))
+            Ok(ExpiringToken::new(
+                SecretString::from("forever"),
+                Duration::MAX,
+            ))
         });
         assert_eq!(source.token().await.unwrap().expose_secret(), "forever");
         assert_eq!(source.token().await.unwrap().expose_secret(), "forever");
@@ -516,6 +526,10 @@ mod tests {
             now + time::Duration::minutes(10),
             None,
         );
-        assert!(token.expires_in > Duration::from_secs(590), "{:?}", token.expires_in);
+        assert!(
+            token.expires_in > Duration::from_secs(590),
+            "{:?}",
+            token.expires_in
+        );
     }
 }

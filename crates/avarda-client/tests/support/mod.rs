@@ -171,9 +171,7 @@ async fn handle(
             format!(r#"{{"token":"tok-{n}","tokenExpirationUtc":"{expires}"}}"#),
         );
         let date = httpdate::fmt_http_date(server_now.into());
-        response
-            .headers_mut()
-            .insert("date", date.parse().unwrap());
+        response.headers_mut().insert("date", date.parse().unwrap());
         return response;
     }
     let bearer = headers

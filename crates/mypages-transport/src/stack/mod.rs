@@ -46,6 +46,19 @@ pub struct RequestMeta {
     pub streaming: bool,
 }
 
+impl RequestMeta {
+    /// The description of a buffered request, for using the layers in your own stack:
+    /// insert it with `request.extensions_mut().insert(..)`. Without one, a request counts
+    /// as not idempotent.
+    pub fn new(operation: &'static str, idempotent: bool) -> RequestMeta {
+        RequestMeta {
+            operation,
+            idempotent,
+            streaming: false,
+        }
+    }
+}
+
 /// A response body inside the stack: buffered (within the body limit), or streaming (a
 /// download).
 pub struct ResponseBody {

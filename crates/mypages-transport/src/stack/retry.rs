@@ -110,11 +110,7 @@ fn classify<B>(outcome: &Outcome<B>, idempotent: bool, policy: &RetryPolicy) -> 
 
 impl<S, B> Service<http::Request<Bytes>> for Retry<S>
 where
-    S: Service<http::Request<Bytes>, Response = http::Response<B>>
-        + Clone
-        + Send
-        + Sync
-        + 'static,
+    S: Service<http::Request<Bytes>, Response = http::Response<B>> + Clone + Send + Sync + 'static,
     S::Error: Into<BoxError>,
     S::Future: Send + 'static,
     B: Send + 'static,

@@ -113,7 +113,11 @@ async fn a_hanging_token_fetch_fails_before_anything_is_sent() {
         .unwrap_err();
     assert!(!error.may_have_reached_server(), "{error}");
     assert!(error.is_token_source_failure(), "{error}");
-    assert_eq!(error.timeout_kind(), Some(TimeoutKind::TokenFetch), "{error}");
+    assert_eq!(
+        error.timeout_kind(),
+        Some(TimeoutKind::TokenFetch),
+        "{error}"
+    );
     assert_eq!(server.hits(), 0);
 }
 
@@ -137,7 +141,11 @@ async fn provider_text_is_bounded_and_escaped_in_messages() {
     .await;
     let client = builder(&server.url()).build().unwrap();
     let error = client.execute(&Call::get("/x")).await.unwrap_err();
-    for text in [error.to_string(), format!("{error:?}"), error.summary().to_owned()] {
+    for text in [
+        error.to_string(),
+        format!("{error:?}"),
+        error.summary().to_owned(),
+    ] {
         assert!(text.len() < 2_048, "{} bytes", text.len());
         assert!(
             !text.contains(['\n', '\r', '\u{1b}']),
@@ -262,7 +270,11 @@ async fn a_retry_after_a_timeout_costs_ten_tokens() {
 #[tokio::test]
 async fn a_cycling_next_link_ends_the_stream_with_a_decode_error() {
     let server = Server::start(|seen| async move {
-        let next = if seen.uri.path() == "/p1" { "/p2" } else { "/p1?x=1" };
+        let next = if seen.uri.path() == "/p1" {
+            "/p2"
+        } else {
+            "/p1?x=1"
+        };
         respond(200, json!({ "next": next }).to_string())
     })
     .await;
@@ -377,7 +389,8 @@ async fn plain_http_to_a_non_loopback_host_is_refused() {
 
 // Also delivered: a minimum throughput on bodies and downloads, and a pool idle timeout.
 
-const TRICKLE_HEAD: &str = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 40\r\n\r\n";
+const TRICKLE_HEAD: &str =
+    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 40\r\n\r\n";
 
 #[tokio::test]
 async fn a_trickling_download_fails_the_minimum_throughput() {
@@ -393,7 +406,11 @@ async fn a_trickling_download_fails_the_minimum_throughput() {
         .download_to(&Call::get("/bill.pdf"), &mut file)
         .await
         .unwrap_err();
-    assert_eq!(error.timeout_kind(), Some(TimeoutKind::Throughput), "{error}");
+    assert_eq!(
+        error.timeout_kind(),
+        Some(TimeoutKind::Throughput),
+        "{error}"
+    );
     assert!(started.elapsed() < Duration::from_millis(1_500));
     assert!(!file.is_empty(), "the bytes that came were passed on");
 }
@@ -409,7 +426,11 @@ async fn a_trickling_buffered_body_fails_the_minimum_throughput() {
         .unwrap();
     let started = Instant::now();
     let error = client.execute(&Call::get("/x")).await.unwrap_err();
-    assert_eq!(error.timeout_kind(), Some(TimeoutKind::Throughput), "{error}");
+    assert_eq!(
+        error.timeout_kind(),
+        Some(TimeoutKind::Throughput),
+        "{error}"
+    );
     assert!(started.elapsed() < Duration::from_millis(1_500));
 }
 

@@ -5,8 +5,8 @@
 #![allow(clippy::unwrap_used)]
 
 mod auth;
-mod hardening;
 mod bodies;
+mod hardening;
 mod logs;
 mod retries;
 mod stack;
