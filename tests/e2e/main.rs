@@ -7,6 +7,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod concurrency;
 mod failures;
 mod journeys_avarda;
 mod journeys_overview;
