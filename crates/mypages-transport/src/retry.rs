@@ -105,8 +105,9 @@ impl RetryPolicy {
         Duration::from_nanos(rng.u64(..=nanos))
     }
 
-    /// The wait a `Retry-After` header asks for, capped; `None` without a valid header.
-    pub(crate) fn retry_after(&self, headers: &HeaderMap) -> Option<Duration> {
+    /// The wait the `Retry-After` header of `headers` asks for (seconds or an HTTP date),
+    /// capped at [`RetryPolicy::max_retry_after`]; `None` without a valid header.
+    pub fn retry_after(&self, headers: &HeaderMap) -> Option<Duration> {
         let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
         let wait = match value.parse::<u64>() {
             Ok(seconds) => Duration::from_secs(seconds),
