@@ -193,6 +193,17 @@ impl Error {
         error
     }
 
+    /// A list with more items than a collecting call allows.
+    pub(crate) fn too_many_items(max_items: usize) -> Error {
+        let mut error = Error::new(
+            ErrorKind::BodyTooLarge,
+            Phase::Answered,
+            format!("the list has more than {max_items} items"),
+        );
+        error.inner.advice = Some("; read it item by item as a stream instead".to_owned());
+        error
+    }
+
     pub(crate) fn body_too_large(limit: usize) -> Error {
         let mut error = Error::new(
             ErrorKind::BodyTooLarge,

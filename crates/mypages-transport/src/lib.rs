@@ -13,11 +13,13 @@
 //! - **Base URL** with a path prefix kept (`http://127.0.0.1:7070/payex` + `/ledger/...`);
 //!   plain `http` only for loopback hosts; provider links resolved with [`Client::link`].
 //! - **Auth**: a bearer token from a [`TokenSource`] ([`StaticToken`], or [`CachedToken`]
-//!   with single-flight refresh ahead of expiry), sent to the configured host only; on 401
-//!   the token is refreshed once and the request replayed.
+//!   with a background refresh ahead of expiry), sent to the configured origin only; on
+//!   401 the token is refreshed once and the request replayed.
 //! - **Retries** ([`RetryPolicy`]): full-jitter exponential backoff, `Retry-After`, a shared
 //!   budget; after a request may have been sent, only idempotent endpoints are retried.
-//! - **Timeouts**: connect (5 s), per attempt (30 s), whole operation (optional).
+//! - **Timeouts**: connect (5 s: DNS, TCP and TLS), per attempt (30 s, not counting the
+//!   token fetch), whole operation (optional), a minimum body throughput (1 KiB every
+//!   10 s), pooled connections idle out after 50 s; every deadline saturates.
 //! - **Errors**: one [`Error`] with an [`ErrorKind`]; provider errors carry the status,
 //!   headers, bounded body and the RFC 7807 [`Problem`] in any key casing.
 //! - **Bodies**: a 16 MiB limit for decoded bodies; [`Client::download`] streams.

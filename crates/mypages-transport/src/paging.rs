@@ -231,6 +231,22 @@ pub struct Items<P, T> {
     items_of: Box<dyn FnMut(P) -> ItemIter<T> + Send>,
 }
 
+impl<P, T> Items<P, T> {
+    /// Every item, collected, up to `max_items`: a list with more ends with an
+    /// [`ErrorKind::BodyTooLarge`](crate::ErrorKind::BodyTooLarge) error (read it as a
+    /// stream instead), so a provider that pages for ever cannot exhaust memory.
+    pub async fn all(mut self, max_items: usize) -> Result<Vec<T>, Error> {
+        let mut all = Vec::new();
+        while let Some(item) = std::future::poll_fn(|cx| Pin::new(&mut self).poll_next(cx)).await {
+            if all.len() == max_items {
+                return Err(Error::too_many_items(max_items));
+            }
+            all.push(item?);
+        }
+        Ok(all)
+    }
+}
+
 impl<P, T> Stream for Items<P, T> {
     type Item = Result<T, Error>;
 

@@ -463,3 +463,27 @@ async fn idle_pooled_connections_are_closed_after_the_pool_idle_timeout() {
     client.execute(&Call::get("/x")).await.unwrap();
     assert_eq!(server.connections(), 2);
 }
+
+#[tokio::test]
+async fn collecting_all_items_stops_at_the_cap() {
+    let server = Server::start(|seen| async move {
+        let page: usize = seen.uri.path().trim_start_matches("/p").parse().unwrap();
+        respond(
+            200,
+            json!({ "items": [page, page], "next": format!("/p{}", page + 1) }).to_string(),
+        )
+    })
+    .await;
+    let client = builder(&server.url()).build().unwrap();
+    let items = |client: &mypages_transport::Client| {
+        client
+            .link_pages(Call::get("/p1"), |page: &Value| {
+                page["next"].as_str().map(str::to_owned)
+            })
+            .items(|page: Value| page["items"].as_array().cloned().unwrap_or_default())
+    };
+    let error = items(&client).all(5).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::BodyTooLarge, "{error}");
+    assert!(error.to_string().contains("more than 5 items"), "{error}");
+    assert_eq!(server.hits(), 3, "no page is read past the cap");
+}
