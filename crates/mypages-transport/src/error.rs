@@ -553,4 +553,13 @@ mod tests {
         let error = Error::invalid_request("amount", "must be positive");
         assert_eq!(error.summary(), error.to_string());
     }
+
+    #[test]
+    fn bounded_cuts_after_max_characters_and_escapes_controls() {
+        assert_eq!(bounded("abc", 3), "abc");
+        assert_eq!(bounded("abcd", 3), "abc…");
+        assert_eq!(bounded("åäö", 2), "åä…");
+        assert_eq!(bounded("a\tb\u{7}", 10), "a\\tb\\u{7}");
+        assert_eq!(bounded("", 0), "");
+    }
 }

@@ -150,7 +150,7 @@ impl RetryBudget {
         let _ = self
             .tokens
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |tokens| {
-                (tokens < self.capacity).then(|| tokens.saturating_add(amount).min(self.capacity))
+                Some(tokens.saturating_add(amount).min(self.capacity))
             });
     }
 }
@@ -210,6 +210,26 @@ mod tests {
         assert_eq!(policy.retry_after(&headers), Some(Duration::ZERO));
         headers.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
         assert_eq!(policy.retry_after(&headers), None);
+    }
+
+    #[test]
+    fn the_defaults_are_the_documented_ones() {
+        let policy = RetryPolicy::default();
+        assert_eq!(policy.max_attempts, 3);
+        assert_eq!(policy.base_delay, Duration::from_millis(100));
+        assert_eq!(policy.max_delay, Duration::from_secs(20));
+        assert_eq!(policy.max_retry_after, Duration::from_secs(20));
+        assert_eq!(policy.budget, 500);
+        assert_eq!(RetryPolicy::never().max_attempts, 1);
+        assert_eq!(RetryPolicy::default().max_attempts(0).max_attempts, 1);
+        assert_eq!(
+            (
+                RetryPolicy::RETRY_COST,
+                RetryPolicy::TIMEOUT_RETRY_COST,
+                RetryPolicy::SUCCESS_REFUND
+            ),
+            (5, 10, 1)
+        );
     }
 
     #[test]

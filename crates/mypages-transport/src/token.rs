@@ -532,4 +532,69 @@ mod tests {
             token.expires_in
         );
     }
+
+    #[tokio::test(start_paused = true)]
+    async fn refresh_ahead_is_capped_at_half_the_lifetime_and_due_at_that_instant() {
+        // A 10 s token with 60 s ahead: due at 5 s, not at once.
+        let calls = Arc::new(AtomicUsize::new(0));
+        let counter = calls.clone();
+        let source = CachedToken::with_refresh_ahead(
+            move || {
+                let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+                async move {
+                    Ok(ExpiringToken::new(
+                        SecretString::from(format!("token-{n}")),
+                        Duration::from_secs(10),
+                    ))
+                }
+            },
+            Duration::from_secs(60),
+        );
+        source.token().await.unwrap();
+        tokio::time::advance(Duration::from_millis(4_999)).await;
+        source.token().await.unwrap();
+        tokio::task::yield_now().await;
+        assert_eq!(
+            calls.load(Ordering::SeqCst),
+            1,
+            "not due before half the lifetime"
+        );
+        tokio::time::advance(Duration::from_millis(1)).await;
+        assert_eq!(source.token().await.unwrap().expose_secret(), "token-1");
+        tokio::task::yield_now().await;
+        assert_eq!(calls.load(Ordering::SeqCst), 2, "due at half the lifetime");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_token_is_not_used_at_the_instant_it_expires() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let counter = calls.clone();
+        let source = CachedToken::with_refresh_ahead(
+            move || {
+                let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+                async move {
+                    Ok(ExpiringToken::new(
+                        SecretString::from(format!("token-{n}")),
+                        Duration::from_secs(10),
+                    ))
+                }
+            },
+            Duration::ZERO,
+        );
+        source.token().await.unwrap();
+        tokio::time::advance(Duration::from_millis(9_999)).await;
+        assert_eq!(source.token().await.unwrap().expose_secret(), "token-1");
+        tokio::time::advance(Duration::from_millis(1)).await;
+        assert_eq!(source.token().await.unwrap().expose_secret(), "token-2");
+    }
+
+    #[test]
+    fn later_saturates() {
+        let now = Instant::now();
+        assert_eq!(
+            later(now, Duration::from_secs(1)),
+            now + Duration::from_secs(1)
+        );
+        assert!(later(now, Duration::MAX) > now + Duration::from_secs(365 * 24 * 60 * 60));
+    }
 }
