@@ -233,6 +233,21 @@ mod tests {
     }
 
     #[test]
+    fn each_setter_sets_its_field() {
+        let policy = RetryPolicy::default()
+            .max_attempts(7)
+            .base_delay(Duration::from_millis(7))
+            .max_delay(Duration::from_secs(7))
+            .max_retry_after(Duration::from_secs(8))
+            .budget(9);
+        assert_eq!(policy.max_attempts, 7);
+        assert_eq!(policy.base_delay, Duration::from_millis(7));
+        assert_eq!(policy.max_delay, Duration::from_secs(7));
+        assert_eq!(policy.max_retry_after, Duration::from_secs(8));
+        assert_eq!(policy.budget, 9);
+    }
+
+    #[test]
     fn budget_withdraws_and_refunds_within_capacity() {
         let budget = RetryBudget::new(10);
         assert!(budget.withdraw(5));
