@@ -176,8 +176,10 @@ async fn answers_slower_than_the_attempt_timeout_end_as_transient_timeouts() {
         .base_url(sandbox.payex_url())
         .ledger(mypages_sandbox::credentials::PAYEX_LEDGER)
         .token(mypages_sandbox::credentials::PAYEX_TOKEN.into())
-        .retry(support::fast_retries())
-        .attempt_timeout(Duration::from_millis(300))
+        .transport(|t| {
+            t.retry(support::fast_retries())
+                .attempt_timeout(Duration::from_millis(300))
+        })
         .build()
         .unwrap();
     let outcomes = concurrently(|| {

@@ -8,12 +8,15 @@
 #![allow(clippy::unwrap_used)]
 
 mod concurrency;
+mod exactly_once;
 mod failures;
 mod journeys_avarda;
 mod journeys_overview;
 mod journeys_p4p;
 mod journeys_payex;
+mod operations;
 mod paging;
 mod redaction;
 mod retries;
 mod support;
+mod vocabulary;

@@ -103,9 +103,9 @@ async fn every_transaction_of_a_volume_customer_arrives_exactly_once() {
     assert_eq!(payments, TRANSACTIONS / 5);
 
     // The balance is the exact sum of the transactions.
-    let sum: Decimal = transactions.iter().map(|t| t.amount).sum();
-    assert_eq!(sum, account.total_balance);
-    assert_eq!(sum.to_string(), account.total_balance.to_string());
+    let sum: Decimal = transactions.iter().map(|t| t.amount.unwrap()).sum();
+    assert_eq!(Some(sum), account.total_balance);
+    assert_eq!(sum.to_string(), account.total_balance.unwrap().to_string());
 }
 
 #[tokio::test]
@@ -124,7 +124,7 @@ async fn every_account_of_the_ledger_arrives_exactly_once_through_the_items_stre
         .token(payex_client::SecretString::from(
             mypages_sandbox::credentials::PAYEX_TOKEN,
         ))
-        .retry(support::fast_retries())
+        .transport(|t| t.retry(support::fast_retries()))
         .build()
         .unwrap();
 

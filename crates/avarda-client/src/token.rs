@@ -1,58 +1,23 @@
-//! The partner access token: `POST /auth/token`, and the cached source built on it.
+//! The partner access token: `getPartnerAccessToken` (`POST /auth/token`), and the cached
+//! source built on it.
 
 use std::time::Duration;
 
-use http::Method;
 use mypages_models::avarda::{PartnerAccessToken, TokenRequest};
-use mypages_transport::{
-    CachedToken, Client, Endpoint, Error, ExpiringToken, RequestBody, Response, SecretString,
-};
+use mypages_transport::{CachedToken, Client, Error, ExpiringToken, Response, SecretString};
 use secrecy::ExposeSecret;
 use time::OffsetDateTime;
+
+use crate::operations as op;
 
 /// How long a partner access token lives by Avarda's documentation: assumed when the answer
 /// carries neither `tokenExpirationUtc` nor a readable JWT `exp` claim.
 const DOCUMENTED_LIFETIME: Duration = Duration::from_secs(60 * 60);
 
-/// `POST /auth/token`: exchanges the client id and secret for a partner access token.
-pub(crate) struct GetPartnerAccessToken {
-    pub(crate) request: TokenRequest,
-}
-
-impl Endpoint for GetPartnerAccessToken {
-    /// The token, and the server's clock when it answered (its `Date` header).
-    type Output = (PartnerAccessToken, Option<OffsetDateTime>);
-
-    fn operation(&self) -> &'static str {
-        "get_partner_access_token"
-    }
-
-    fn method(&self) -> Method {
-        Method::POST
-    }
-
-    fn path(&self) -> Result<String, Error> {
-        Ok("/auth/token".to_owned())
-    }
-
-    fn body(&self) -> Result<Option<RequestBody>, Error> {
-        RequestBody::json(&self.request).map(Some)
-    }
-
-    /// Issuing a token changes nothing at Avarda: safe to repeat.
-    fn idempotent(&self) -> bool {
-        true
-    }
-
-    fn decode(&self, response: Response) -> Result<Self::Output, Error> {
-        Ok((response.json()?, response.server_date()))
-    }
-}
-
-/// A token source that fetches partner access tokens from `POST /auth/token` through
-/// `token_client` (a client without auth), caches them across calls and customers, refreshes
-/// them `refresh_ahead` before `tokenExpirationUtc` (single-flight), and drops a token Avarda
-/// rejects with 401.
+/// A token source that fetches partner access tokens with `getPartnerAccessToken`
+/// (`POST /auth/token`) through `token_client` (a client without auth), caches them across
+/// calls and customers, refreshes them `refresh_ahead` before `tokenExpirationUtc`
+/// (single-flight), and drops a token Avarda rejects with 401.
 pub(crate) fn partner_token_source(
     token_client: Client,
     client_id: String,
@@ -67,8 +32,11 @@ pub(crate) fn partner_token_source(
                 client_secret.expose_secret().to_owned().into(),
             );
             async move {
-                let (answer, server_now) =
-                    client.execute(&GetPartnerAccessToken { request }).await?;
+                let call = op::GET_PARTNER_ACCESS_TOKEN
+                    .call(&[])?
+                    .json_body(&request)?
+                    .decode_with(json_or_text);
+                let (answer, server_now) = client.execute(&call).await?;
                 // `Date` has whole seconds: Avarda's true time is up to 1 s later.
                 let now = server_now
                     .map(|date| date + time::Duration::SECOND)
@@ -88,6 +56,19 @@ pub(crate) fn partner_token_source(
         },
         refresh_ahead,
     )
+}
+
+/// The JSON answer, or the token alone as `text/plain` (Avarda's own client asks for
+/// `Accept: text/plain`), bare or as a JSON string; with the server's clock when it
+/// answered (its `Date` header).
+fn json_or_text(response: Response) -> Result<(PartnerAccessToken, Option<OffsetDateTime>), Error> {
+    let server_now = response.server_date();
+    let text = std::str::from_utf8(response.body()).map_or("", str::trim);
+    if text.is_empty() || text.starts_with('{') {
+        return Ok((response.json()?, server_now));
+    }
+    let token = serde_json::from_str::<String>(text).unwrap_or_else(|_| text.to_owned());
+    Ok((PartnerAccessToken::new(token.into()), server_now))
 }
 
 /// The `exp` claim of a JWT (its payload is base64url JSON), if it has a readable one. The

@@ -5,7 +5,9 @@
 use std::time::Duration;
 
 use avarda_client::models::{PayLanguage, PayRequest, PaymentState, PaymentStatusType};
-use avarda_client::{AvardaClient, Customer, ErrorKind, RetryPolicy, StrongAuth, TokenProvider};
+use avarda_client::{
+    AvardaClient, Category, Customer, ErrorKind, RetryPolicy, StrongAuth, TokenProvider, error_code,
+};
 use bytes::Bytes;
 use http::{HeaderMap, Method, StatusCode};
 use mypages_models::Decimal;
@@ -29,7 +31,7 @@ fn client(sandbox: &RunningSandbox) -> AvardaClient {
     AvardaClient::builder()
         .base_url(sandbox.avarda_url())
         .credentials(AVARDA_CLIENT_ID, AVARDA_CLIENT_SECRET)
-        .retry(RetryPolicy::default().base_delay(Duration::from_millis(5)))
+        .transport(|t| t.retry(RetryPolicy::default().base_delay(Duration::from_millis(5))))
         .build()
         .expect("a valid configuration")
 }
@@ -87,7 +89,7 @@ async fn the_demo_customer_reads_invoices_and_accounts() {
         .unwrap();
     assert!(!invoices.is_empty());
     for invoice in &invoices {
-        assert!(invoice.balance.scale() <= 2, "{invoice:?}");
+        assert!(invoice.balance.unwrap().scale() <= 2, "{invoice:?}");
     }
     let first = &invoices[0];
     let details = avarda
@@ -202,7 +204,7 @@ async fn an_invoice_is_paid_through_pay_and_pay_status() {
         .unwrap();
     let open = invoices
         .iter()
-        .find(|invoice| invoice.balance > Decimal::ZERO)
+        .find(|invoice| invoice.balance > Some(Decimal::ZERO))
         .expect("the demo customer has an open invoice");
 
     let request = PayRequest::new(open.id.clone()).with_language(PayLanguage::SWEDISH);
@@ -233,8 +235,8 @@ async fn an_invoice_is_paid_through_pay_and_pay_status() {
         .get(&me, AVARDA_PURCHASE_ID, &open.id)
         .await
         .unwrap();
-    assert_eq!(paid.balance, Decimal::ZERO);
-    assert_eq!(paid.state, PaymentStatusType::Paid);
+    assert_eq!(paid.balance, Some(Decimal::ZERO));
+    assert_eq!(paid.state, Some(PaymentStatusType::Paid));
 }
 
 #[tokio::test]
@@ -248,20 +250,21 @@ async fn errors_are_typed_with_avardas_fields() {
         .get(&me, AVARDA_PURCHASE_ID, "no-such-invoice")
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::NotFound);
+    assert_eq!(error.kind(), ErrorKind::Refused);
+    assert_eq!(error.category(), Category::NotFound);
     assert_eq!(error.status(), Some(StatusCode::NOT_FOUND));
-    assert_eq!(error.error_code(), Some("NotFound"));
-    assert!(error.message().is_some());
+    assert_eq!(error_code(&error), Some("NotFound"));
+    assert!(error.problem().and_then(|p| p.title.as_deref()).is_some());
 
     let error = avarda
         .invoices()
         .list(&me, "unknown-purchase")
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::NotFound);
+    assert_eq!(error.category(), Category::NotFound);
 
     let error = avarda.pay().status("P-unknown", "acc").await.unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::NotFound);
+    assert_eq!(error.category(), Category::NotFound);
 
     let wrong = AvardaClient::builder()
         .base_url(sandbox.avarda_url())
@@ -273,9 +276,11 @@ async fn errors_are_typed_with_avardas_fields() {
         .list(&me, AVARDA_PURCHASE_ID)
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::InvalidCredentials);
-    assert_eq!(error.error(), Some("invalid_client"));
-    assert!(error.error_description().is_some());
+    assert_eq!(error.kind(), ErrorKind::Refused);
+    assert_eq!(error.category(), Category::Unauthorized);
+    assert!(error.is_token_source_failure());
+    assert_eq!(error_code(&error), Some("invalid_client"));
+    assert!(error.problem().and_then(|p| p.detail.as_deref()).is_some());
 
     let stale = AvardaClient::builder()
         .base_url(sandbox.avarda_url())
@@ -287,7 +292,10 @@ async fn errors_are_typed_with_avardas_fields() {
         .list(&me, AVARDA_PURCHASE_ID)
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Unauthorized);
+    assert_eq!(error.kind(), ErrorKind::Refused);
+    assert_eq!(error.status(), Some(StatusCode::UNAUTHORIZED));
+    assert_eq!(error.category(), Category::Unauthorized);
+    assert!(!error.is_token_source_failure());
 }
 
 #[tokio::test]
@@ -336,7 +344,10 @@ async fn reads_are_retried_and_pay_is_not() {
         "two 503s, then the third attempt succeeds"
     );
 
-    let open = invoices.iter().find(|i| i.balance > Decimal::ZERO).unwrap();
+    let open = invoices
+        .iter()
+        .find(|i| i.balance > Some(Decimal::ZERO))
+        .unwrap();
     sandbox.add_fault(
         FaultRule::new(FaultKind::Status(503))
             .provider(Provider::Avarda)
@@ -348,7 +359,8 @@ async fn reads_are_retried_and_pay_is_not() {
         .start(&PayRequest::new(open.id.clone()))
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Server);
+    assert_eq!(error.kind(), ErrorKind::Transient);
+    assert_eq!(error.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
     assert!(error.may_have_reached_server());
 
     sandbox.add_fault(
@@ -362,7 +374,8 @@ async fn reads_are_retried_and_pay_is_not() {
         .start(&PayRequest::new(open.id.clone()))
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Connection);
+    assert_eq!(error.kind(), ErrorKind::Transient);
+    assert_eq!(error.status(), None);
     assert!(error.may_have_reached_server());
 
     // With the faults used up, the same call goes through.
@@ -384,4 +397,5 @@ async fn reads_are_retried_and_pay_is_not() {
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Decode);
+    assert_eq!(error.category(), Category::Unexpected);
 }

@@ -138,9 +138,20 @@ impl<P: Send + 'static> Pages<P> {
             Box::pin(async move { first_client.execute(&first).await }),
             move |page| {
                 let href = next_link(page)?;
+                // The link is part of the answer: one that cannot be followed is an answer
+                // that does not decode, not a bad argument of the caller's.
                 let link = match client.link::<P>(operation, &href) {
                     Ok(link) => link,
-                    Err(error) => return Some(Box::pin(async move { Err(error) })),
+                    Err(error) => {
+                        let error = Error::decode(
+                            operation,
+                            "next".to_owned(),
+                            format!("the next-page link cannot be followed: {error}"),
+                            http::StatusCode::OK,
+                            Some(bytes::Bytes::from(href)),
+                        );
+                        return Some(Box::pin(async move { Err(error) }));
+                    }
                 };
                 if let Some(repeated) = seen.repeat(&link) {
                     return Some(repeated_page(operation, &repeated));

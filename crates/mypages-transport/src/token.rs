@@ -398,7 +398,7 @@ mod tests {
                             Duration::from_secs(100),
                         ))
                     } else {
-                        Err(Error::invalid_request("token", "refresh failed"))
+                        Err(Error::invalid_argument("token", "refresh failed"))
                     }
                 }
             },
@@ -430,7 +430,7 @@ mod tests {
                         "hang" => std::future::pending().await,
                         _ => {
                             tokio::time::sleep(Duration::from_millis(100)).await;
-                            Err(Error::invalid_request("token", "refresh failed"))
+                            Err(Error::invalid_argument("token", "refresh failed"))
                         }
                     }
                 }

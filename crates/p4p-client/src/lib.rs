@@ -34,16 +34,17 @@
 //! names the argument. Account creation, order creation, balance additions and order events
 //! are not idempotent and are never retried once they may have reached PayFunc.
 //!
-//! Errors carry PayFunc's error body, `{status, type, content: {type, description}}`; match
-//! on [`Error::kind`]:
+//! Errors are the one [`Error`] of every mypages client (the transport's), with PayFunc's
+//! error body, `{status, type, content: {type, description}}`, read into its
+//! [`Problem`]; match on [`Error::kind`] or the cross-provider [`Error::category`]:
 //!
 //! ```no_run
 //! # async fn run(client: p4p_client::P4pClient, id: p4p_client::models::AccountId) {
-//! use p4p_client::ErrorKind;
+//! use p4p_client::Category;
 //!
 //! match client.accounts().get(&id).await {
 //!     Ok(account) => println!("{:?}", account.status),
-//!     Err(error) if error.kind() == ErrorKind::NotFound => println!("no such account"),
+//!     Err(error) if error.category() == Category::NotFound => println!("no such account"),
 //!     Err(error) => eprintln!("{error}"),
 //! }
 //! # }
@@ -53,6 +54,7 @@ mod accounts;
 mod balance;
 mod client;
 mod error;
+pub mod operations;
 mod orders;
 mod refs;
 mod subscriptions;
@@ -61,8 +63,8 @@ mod validate;
 pub use accounts::Accounts;
 pub use balance::Balance;
 pub use client::{Environment, P4pClient, P4pClientBuilder};
-pub use error::{Error, ErrorKind};
-pub use mypages_transport::RetryPolicy;
+pub use error::{Category, Error, ErrorKind, Problem, api_error};
+pub use mypages_transport::{Call, ClientBuilder, RetryPolicy};
 pub use orders::Orders;
 pub use refs::{AccountRef, SettleTarget};
 pub use secrecy::SecretString;
@@ -72,17 +74,4 @@ pub use subscriptions::Subscriptions;
 pub mod models {
     pub use mypages_models::p4p::*;
     pub use mypages_models::{Currency, Decimal, Sensitive};
-}
-
-/// Every endpoint as data, for [`P4pClient::send`].
-pub mod endpoints {
-    pub use crate::accounts::{
-        AddMethod, CreateAccount, CreateAccountKey, CreateLoginLink, GetAccount, ListAccounts,
-        ReplaceCustomer, UpdateAccount,
-    };
-    pub use crate::balance::{AddToBalance, SettleBalance};
-    pub use crate::orders::{AddOrderEvents, CreateOrder};
-    pub use crate::subscriptions::{
-        CreateSubscription, EndSubscription, ReplaceSubscription, UpdateSubscription,
-    };
 }

@@ -24,7 +24,7 @@ fn refused<T: std::fmt::Debug>(
     argument: &str,
 ) -> p4p_client::Error {
     let error = result.unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error}");
+    assert_eq!(error.kind(), ErrorKind::InvalidArgument, "{error}");
     assert_eq!(error.argument(), Some(argument), "{error}");
     assert!(error.to_string().contains(argument), "{error}");
     assert!(!error.may_have_reached_server());
@@ -47,11 +47,15 @@ async fn bad_input_is_refused_before_sending() {
     )]);
     refused(accounts.create(&blank_card).await, "account.method[0].card");
     let weekly = AccountCreatable::new(Vec::new()).with_schedule(Schedule::Rule(
-        ScheduleRule::new(Frequency::Weekly).with_offset(ScheduleNumber::Single(7)),
+        ScheduleRule::new(Frequency::Weekly).with_offset(ScheduleNumber::Single(Decimal::from(7))),
     ));
     refused(accounts.create(&weekly).await, "account.schedule.offset");
     let triple = AccountUpdate::new().with_schedule(Schedule::Rule(
-        ScheduleRule::new(Frequency::Monthly).with_divisor(ScheduleNumber::Pair(vec![1, 2, 3])),
+        ScheduleRule::new(Frequency::Monthly).with_divisor(ScheduleNumber::Pair(vec![
+            Decimal::from(1),
+            Decimal::from(2),
+            Decimal::from(3),
+        ])),
     ));
     refused(
         accounts.update(&account_id(), &triple).await,
@@ -179,8 +183,20 @@ fn the_builder_says_what_is_missing() {
         .unwrap_err();
     assert_eq!(
         error.kind(),
-        ErrorKind::InvalidRequest,
+        ErrorKind::InvalidArgument,
         "plain http only for loopback: {error}"
+    );
+    let error = P4pClient::builder()
+        .key("k")
+        .environment(p4p_client::Environment::Production)
+        .base_url("http://127.0.0.1:1")
+        .build()
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidArgument);
+    assert_eq!(error.argument(), Some("base_url"));
+    assert!(
+        error.to_string().contains("environment"),
+        "both are named: {error}"
     );
     let client = P4pClient::builder().key("k").build().unwrap();
     let root = client.transport().base_url().to_string();

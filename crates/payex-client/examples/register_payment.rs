@@ -33,14 +33,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     {
         Ok(()) => println!(
             "registered {} {} on account {}",
-            payment.amount, account.currency, account.account_no
+            payment.amount,
+            shown(&account.currency),
+            account.account_no
         ),
-        Err(error) if error.kind() == ErrorKind::Problem(ProblemKind::Validation) => {
+        Err(error) if ProblemKind::of(&error) == Some(ProblemKind::Validation) => {
+            let problem = error.problem();
             println!(
                 "PayEx refused the payment (instance {:?}):",
-                error.instance()
+                problem.and_then(|p| p.instance.as_deref())
             );
-            for field in error.field_problems() {
+            for field in problem.map(|p| p.problems.as_slice()).unwrap_or_default() {
                 println!("  {}: {}", field.name, field.message);
             }
         }
@@ -68,4 +71,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         other => return Err(format!("expected a refusal, got {other:?}").into()),
     }
     Ok(())
+}
+
+/// The value, or `-` when the answer left it out.
+fn shown<T: std::fmt::Display>(value: &Option<T>) -> String {
+    value
+        .as_ref()
+        .map_or_else(|| "-".to_owned(), ToString::to_string)
 }

@@ -10,7 +10,9 @@ use std::time::Duration;
 use futures_util::{StreamExt, TryStreamExt};
 use http::Method;
 use payex_client::models::*;
-use payex_client::{ErrorKind, PayexClient, ProblemKind, RetryPolicy, SecretString, YearMonth};
+use payex_client::{
+    Category, ErrorKind, PayexClient, ProblemKind, RetryPolicy, SecretString, YearMonth,
+};
 use support::{LEDGER, PREFIX, Server, TOKEN};
 use time::macros::date;
 
@@ -19,11 +21,13 @@ fn client(server: &Server) -> PayexClient {
         .base_url(server.base_url())
         .ledger(LEDGER)
         .token(SecretString::from(TOKEN))
-        .retry(
-            RetryPolicy::default()
-                .base_delay(Duration::from_millis(1))
-                .max_delay(Duration::from_millis(5)),
-        )
+        .transport(|t| {
+            t.retry(
+                RetryPolicy::default()
+                    .base_delay(Duration::from_millis(1))
+                    .max_delay(Duration::from_millis(5)),
+            )
+        })
         .build()
         .unwrap()
 }
@@ -88,12 +92,12 @@ async fn accounts_list_follows_navigation_next_over_several_pages_keeping_the_pr
         .unwrap();
     let numbers: Vec<_> = accounts.iter().map(|a| a.account_no.as_str()).collect();
     assert_eq!(numbers, ["1", "2", "3"]);
-    assert_eq!(accounts[0].credit_limit.to_string(), "2000.00");
+    assert_eq!(accounts[0].credit_limit.unwrap().to_string(), "2000.00");
     assert_eq!(
-        accounts[2].credit_limit.to_string(),
+        accounts[2].credit_limit.unwrap().to_string(),
         "79228162514264337593543950335"
     );
-    assert_eq!(accounts[0].currency, Currency::Sek);
+    assert_eq!(accounts[0].currency, Some(Currency::Sek));
 
     let seen = server.seen();
     let targets: Vec<_> = seen.iter().map(|s| s.target.as_str()).collect();
@@ -107,6 +111,10 @@ async fn accounts_list_follows_navigation_next_over_several_pages_keeping_the_pr
     );
     for request in &seen {
         assert_eq!(request.headers["authorization"], format!("Bearer {TOKEN}"));
+        assert_eq!(
+            request.headers["user-agent"],
+            concat!("mypages-payex/", env!("CARGO_PKG_VERSION"))
+        );
     }
 }
 
@@ -182,7 +190,7 @@ async fn account_get_decodes_the_documented_example() {
     );
     let account = client(&server).accounts().get("NNN").await.unwrap();
     assert_eq!(account.account_no, "1234567");
-    assert_eq!(account.credit_limit.to_string(), "2000.00");
+    assert_eq!(account.credit_limit.unwrap().to_string(), "2000.00");
     assert_eq!(account.max_payment_amount.unwrap().to_string(), "51900.0");
     assert_eq!(server.only().method, Method::GET);
 }
@@ -374,7 +382,7 @@ async fn lower_credit_limit_checks_the_current_limit_first() {
         .lower_credit_limit("NNN", dec("1500.50"))
         .await
         .unwrap();
-    assert_eq!(before.to_string(), "2000.00");
+    assert_eq!(before.unwrap().to_string(), "2000.00");
     let patch = server
         .seen()
         .into_iter()
@@ -451,14 +459,50 @@ async fn register_psp_payment_is_never_retried_but_reads_are() {
         .register_psp_payment("NNN", &payment)
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Status);
+    assert_eq!(error.kind(), ErrorKind::Transient);
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
     assert!(error.may_have_reached_server());
     assert_eq!(server.seen().len(), 1, "a payment is sent once");
 
     let error = payex.accounts().get("NNN").await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Transient);
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(server.seen().len(), 4, "a read is retried (3 attempts)");
+}
+
+#[tokio::test]
+async fn request_close_posts_once_and_is_never_retried() {
+    let server = Server::start().await;
+    server.no_content(Method::POST, &route("/accounts/NNN/request-close-account"));
+    server.json(
+        Method::POST,
+        &route("/accounts/OTHER/request-close-account"),
+        503,
+        "{}",
+    );
+    let payex = client(&server);
+    payex.accounts().request_close("NNN").await.unwrap();
+    let seen = server.only();
+    assert_eq!(seen.method, Method::POST);
+    assert_eq!(seen.target, route("/accounts/NNN/request-close-account"));
+    assert_eq!(
+        seen.headers.get("authorization").unwrap(),
+        &format!("Bearer {TOKEN}")
+    );
+
+    let error = payex.accounts().request_close("OTHER").await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Transient);
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    assert!(error.may_have_reached_server());
+    assert_eq!(server.seen().len(), 2, "a close request is sent once");
+
+    let error = payex.accounts().request_close("a/b").await.unwrap_err();
+    assert_eq!(error.argument(), Some("account_no"));
+    assert_eq!(
+        server.seen().len(),
+        2,
+        "nothing sent for a bad account number"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -488,7 +532,7 @@ async fn bills_list_get_and_view_paging() {
     let bills = payex.bills("NNN").list().all().await.unwrap();
     assert_eq!(bills.len(), 4);
     assert_eq!(bills[0].bill_type, Some(BillType::Reminder1));
-    assert_eq!(bills[0].bill_amount.to_string(), "240.00");
+    assert_eq!(bills[0].bill_amount.unwrap().to_string(), "240.00");
     assert_eq!(
         server.seen()[1].target,
         route("/accounts/NNN/bills?$top=3&$skip=3")
@@ -496,6 +540,24 @@ async fn bills_list_get_and_view_paging() {
 
     let bill = payex.bills("NNN").get("reminder-123").await.unwrap();
     assert_eq!(bill.status, Some(BillStatus::Open));
+
+    server.json(
+        Method::GET,
+        &route("/accounts/NNN/bills?status=closed"),
+        200,
+        r#"{"items":[]}"#,
+    );
+    let closed = payex
+        .bills("NNN")
+        .list_by_status(BillStatus::Closed)
+        .all()
+        .await
+        .unwrap();
+    assert!(closed.is_empty());
+    assert_eq!(
+        server.seen().last().unwrap().target,
+        route("/accounts/NNN/bills?status=closed")
+    );
     assert_eq!(
         bill.active_payment_details
             .unwrap()
@@ -504,6 +566,20 @@ async fn bills_list_get_and_view_paging() {
             .to_string(),
         "240.00"
     );
+}
+
+#[tokio::test]
+async fn a_malformed_next_link_is_an_answer_that_does_not_decode() {
+    let server = Server::start().await;
+    server.json(
+        Method::GET,
+        &route("/accounts/NNN/bills"),
+        200,
+        r#"{"items":[],"view":{"next":"../dictionary"}}"#,
+    );
+    let error = client(&server).bills("NNN").list().all().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Decode, "{error}");
+    assert!(error.to_string().contains("../dictionary"), "{error}");
 }
 
 fn pdf_bytes() -> Vec<u8> {
@@ -577,10 +653,9 @@ async fn bill_document_errors_are_problems_and_write_failures_are_their_own_kind
         .download_to(&mut Vec::new())
         .await
         .unwrap_err();
-    assert_eq!(
-        error.kind(),
-        ErrorKind::Problem(ProblemKind::AccountNotFound)
-    );
+    assert_eq!(error.kind(), ErrorKind::Refused);
+    assert_eq!(ProblemKind::of(&error), Some(ProblemKind::AccountNotFound));
+    assert_eq!(error.category(), Category::NotFound);
 
     struct Broken;
     impl tokio::io::AsyncWrite for Broken {
@@ -610,7 +685,9 @@ async fn bill_document_errors_are_problems_and_write_failures_are_their_own_kind
         .download_to(&mut Broken)
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Write);
+    // Writing the document failed: the writer is the argument at fault.
+    assert_eq!(error.kind(), ErrorKind::InvalidArgument);
+    assert_eq!(error.argument(), Some("writer"));
     assert!(error.to_string().contains("disk full"), "{error}");
     let error = payex
         .bills("NNN")
@@ -656,7 +733,10 @@ async fn cards_list_get_add_replace_update() {
     let payex = client(&server);
 
     let all = payex.cards("NNN").list().all().await.unwrap();
-    let tokens: Vec<_> = all.iter().map(|c| c.token.expose().as_str()).collect();
+    let tokens: Vec<_> = all
+        .iter()
+        .map(|c| c.token.as_ref().unwrap().expose().as_str())
+        .collect();
     assert_eq!(
         tokens,
         [token, "274c8699-b38f-47a2-b568-668b8837dat7", "third"]
@@ -729,7 +809,7 @@ async fn transactions_by_default_range_and_month() {
     );
     server.json(
         Method::GET,
-        &route("/accounts/NNN/transactions?fromDate=2020-02-10&toDate=2020-06-01"),
+        &route("/accounts/NNN/transactions?fromDate=2020-02-10&todate=2020-06-01"),
         200,
         &body,
     );
@@ -744,7 +824,7 @@ async fn transactions_by_default_range_and_month() {
     let all = payex.transactions("NNN").list().all().await.unwrap();
     assert_eq!(all.len(), 3);
     assert_eq!(all[0].r#type, Some(TransactionType::Payment));
-    assert_eq!(all[1].amount.to_string(), "200.00");
+    assert_eq!(all[1].amount.unwrap().to_string(), "200.00");
     payex
         .transactions("NNN")
         .list()
@@ -791,7 +871,7 @@ async fn reservations_accept_the_documented_201() {
     );
     let reservations = client(&server).reservations("NNN").all().await.unwrap();
     assert_eq!(reservations.len(), 2);
-    assert_eq!(reservations[1].amount.to_string(), "450.00");
+    assert_eq!(reservations[1].amount.unwrap().to_string(), "450.00");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -893,7 +973,10 @@ async fn active_payment_orders_follow_view_next() {
         .await
         .unwrap();
     assert_eq!(orders.len(), 2);
-    assert_eq!(orders[1].amount.to_string(), "12345678901234567890.12");
+    assert_eq!(
+        orders[1].amount.unwrap().to_string(),
+        "12345678901234567890.12"
+    );
     assert_eq!(orders[1].execute_date, Some(date!(2020 - 03 - 15)));
 }
 
@@ -936,7 +1019,7 @@ async fn returned_links_are_followed_with_typed_calls() {
         .follow(account.open_bill.as_deref().unwrap())
         .await
         .unwrap();
-    assert_eq!(bill.bill_no, "124645");
+    assert_eq!(bill.bill_no.as_deref(), Some("124645"));
     let bills = payex
         .follow_list::<BillList>(account.bills.as_deref().unwrap())
         .all()
@@ -978,21 +1061,64 @@ async fn returned_links_are_followed_with_typed_calls() {
 #[tokio::test]
 async fn every_documented_problem_type_in_both_shapes() {
     let kinds = [
-        ("validation", 400, ProblemKind::Validation),
+        (
+            "validation",
+            400,
+            ProblemKind::Validation,
+            Category::InvalidInput,
+        ),
         (
             "customer-does-not-exists",
             404,
             ProblemKind::CustomerDoesNotExist,
+            Category::NotFound,
         ),
-        ("card-not-found", 404, ProblemKind::CardNotFound),
-        ("duplicate-card-token", 409, ProblemKind::DuplicateCardToken),
-        ("card-update-failed", 422, ProblemKind::CardUpdateFailed),
-        ("account-not-found", 404, ProblemKind::AccountNotFound),
-        ("invalid-reg-no", 400, ProblemKind::InvalidRegNo),
+        (
+            "card-not-found",
+            404,
+            ProblemKind::CardNotFound,
+            Category::NotFound,
+        ),
+        (
+            "duplicate-card-token",
+            409,
+            ProblemKind::DuplicateCardToken,
+            Category::Rejected,
+        ),
+        (
+            "card-update-failed",
+            422,
+            ProblemKind::CardUpdateFailed,
+            Category::Rejected,
+        ),
+        (
+            "account-not-found",
+            404,
+            ProblemKind::AccountNotFound,
+            Category::NotFound,
+        ),
+        (
+            "invalid-reg-no",
+            400,
+            ProblemKind::InvalidRegNo,
+            Category::InvalidInput,
+        ),
+        (
+            "bill-not-found",
+            404,
+            ProblemKind::BillNotFound,
+            Category::NotFound,
+        ),
+        (
+            "unauthorized",
+            401,
+            ProblemKind::Unauthorized,
+            Category::Unauthorized,
+        ),
     ];
     let server = Server::start().await;
     let payex = client(&server);
-    for (i, (code, status, kind)) in kinds.iter().enumerate() {
+    for (i, (code, status, kind, category)) in kinds.iter().enumerate() {
         let pascal = format!("A{i}");
         let lower = format!("B{i}");
         server.problem(Method::GET, &route(&format!("/accounts/{pascal}")), *status, &format!(
@@ -1002,17 +1128,26 @@ async fn every_documented_problem_type_in_both_shapes() {
             r#"{{"type":"https://api.payex.com/ledger/account/v1/problems/{code}","title":"t","status":{status},"instance":"low-{i}"}}"#
         ));
         let error = payex.accounts().get(&pascal).await.unwrap_err();
-        assert_eq!(error.kind(), ErrorKind::Problem(kind.clone()), "{code}");
+        assert_eq!(error.kind(), ErrorKind::Refused, "{code}");
+        assert_eq!(ProblemKind::of(&error), Some(kind.clone()), "{code}");
+        assert_eq!(error.category(), *category, "{code}");
         assert_eq!(error.status().unwrap().as_u16(), *status);
-        assert_eq!(error.instance(), Some(format!("inst-{i}").as_str()));
+        assert_eq!(
+            error.problem().unwrap().instance.as_deref(),
+            Some(format!("inst-{i}").as_str())
+        );
         assert_eq!(
             error.problem().unwrap().title.as_deref(),
             Some(format!("T {code}").as_str())
         );
         assert!(error.to_string().contains(code), "{error}");
         let error = payex.accounts().get(&lower).await.unwrap_err();
-        assert_eq!(error.problem_kind(), Some(kind.clone()), "{code}");
-        assert_eq!(error.instance(), Some(format!("low-{i}").as_str()));
+        assert_eq!(ProblemKind::of(&error), Some(kind.clone()), "{code}");
+        assert_eq!(error.category(), *category, "{code}");
+        assert_eq!(
+            error.problem().unwrap().instance.as_deref(),
+            Some(format!("low-{i}").as_str())
+        );
     }
     assert_eq!(
         server.seen().len(),
@@ -1044,25 +1179,33 @@ async fn validation_problems_list_each_field_and_unknown_types_stay_text() {
         .register_psp_payment("NNN", &payment)
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Problem(ProblemKind::Validation));
+    assert_eq!(error.kind(), ErrorKind::Refused);
+    assert_eq!(ProblemKind::of(&error), Some(ProblemKind::Validation));
+    assert_eq!(error.category(), Category::InvalidInput);
+    let problem = error.problem().unwrap();
     assert_eq!(
-        error.instance(),
+        problem.instance.as_deref(),
         Some("215d4206-ca35-4f43-85ad-169c8f6d4ec1")
     );
-    let fields = error.field_problems();
+    let fields = &problem.problems;
     assert_eq!(fields.len(), 1);
     assert_eq!(fields[0].name, "amount");
     assert!(fields[0].message.contains("Expected value between"));
 
+    // A 429 is transient (retried, then answered); its unknown problem type stays text.
     let error = payex.accounts().get("NNN").await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Transient);
+    assert_eq!(error.status().unwrap().as_u16(), 429);
     assert_eq!(
-        error.kind(),
-        ErrorKind::Problem(ProblemKind::Other(
+        ProblemKind::of(&error),
+        Some(ProblemKind::Other(
             "ledger.account.too-many-requests".into()
         ))
     );
     let error = payex.accounts().get("OLD").await.unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Status);
+    assert_eq!(error.kind(), ErrorKind::Refused);
+    assert_eq!(ProblemKind::of(&error), None);
+    assert_eq!(error.category(), Category::NotFound);
     assert_eq!(error.status().unwrap().as_u16(), 410);
 }
 
@@ -1073,6 +1216,8 @@ async fn a_success_body_that_does_not_decode_names_the_place() {
     let error = client(&server).accounts().get("NNN").await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Decode);
     assert_eq!(error.json_path(), Some("creditLimit"));
+    // Errors name the spec's operationId.
+    assert!(error.to_string().contains("getAccount"), "{error}");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1114,10 +1259,38 @@ fn the_builder_says_what_is_missing() {
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidArgument);
 
+    let error = PayexClient::builder()
+        .environment(payex_client::Environment::Sandbox)
+        .base_url("http://127.0.0.1:1")
+        .ledger("1")
+        .token(SecretString::from("t"))
+        .build()
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidArgument);
+    assert_eq!(error.argument(), Some("base_url"));
+    assert!(
+        error.to_string().contains("environment") && error.to_string().contains("base_url"),
+        "both are named: {error}"
+    );
+    // PayEx requires mutual TLS in production.
+    let error = PayexClient::builder()
+        .environment(payex_client::Environment::Production)
+        .ledger("501")
+        .token(SecretString::from("very-secret-token"))
+        .build()
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidArgument);
+    assert_eq!(error.argument(), Some("identity"));
+    assert!(!format!("{error:?}").contains("very-secret-token"));
+
     let payex = PayexClient::builder()
         .environment(payex_client::Environment::Production)
         .ledger("501")
         .token(SecretString::from("very-secret-token"))
+        .identity_pem(
+            include_bytes!("fixtures/tls/client.pem"),
+            include_bytes!("fixtures/tls/client.key"),
+        )
         .build()
         .unwrap();
     assert_eq!(payex.ledger(), "501");

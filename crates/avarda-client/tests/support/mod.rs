@@ -47,6 +47,8 @@ pub(crate) struct Config {
     pub(crate) expiry_in_jwt_only: bool,
     /// How far the server's clock (its `Date` header and token expiries) is from ours.
     pub(crate) clock_skew: time::Duration,
+    /// With `expiry_in_jwt_only`: answer the JWT alone as `text/plain`.
+    pub(crate) token_as_text: bool,
     /// The answer to the n-th (from 1) API request: status and body.
     pub(crate) respond: Box<Respond>,
 }
@@ -60,6 +62,7 @@ impl Config {
             reject_first_token: false,
             expiry_in_jwt_only: false,
             clock_skew: time::Duration::ZERO,
+            token_as_text: false,
             token_failures: 0,
             delay: Duration::ZERO,
             respond: Box::new(respond),
@@ -72,6 +75,7 @@ struct Shared {
     token_fetches: AtomicUsize,
     api_requests: AtomicUsize,
     seen: Mutex<Vec<Seen>>,
+    token_seen: Mutex<Vec<Seen>>,
 }
 
 pub(crate) struct Server {
@@ -89,6 +93,7 @@ impl Server {
             token_fetches: AtomicUsize::new(0),
             api_requests: AtomicUsize::new(0),
             seen: Mutex::new(Vec::new()),
+            token_seen: Mutex::new(Vec::new()),
         });
         let app = Router::new().fallback(handle).with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -114,6 +119,11 @@ impl Server {
 
     pub(crate) fn seen(&self) -> Vec<Seen> {
         self.shared.seen.lock().unwrap().clone()
+    }
+
+    /// The token requests received (their bodies hold the client secret).
+    pub(crate) fn token_seen(&self) -> Vec<Seen> {
+        self.shared.token_seen.lock().unwrap().clone()
     }
 }
 
@@ -141,6 +151,13 @@ async fn handle(
     let body = String::from_utf8_lossy(&body).into_owned();
     if path == "/auth/token" {
         let n = shared.token_fetches.fetch_add(1, Ordering::SeqCst) + 1;
+        shared.token_seen.lock().unwrap().push(Seen {
+            method: method.clone(),
+            path: path.clone(),
+            query: uri.query().map(str::to_owned),
+            headers: headers.clone(),
+            body: body.clone(),
+        });
         if n <= shared.config.token_failures {
             return json(503, r#"{"message":"token service unavailable"}"#.to_owned());
         }
@@ -163,6 +180,9 @@ async fn handle(
                 "eyJhbGciOiJIUzI1NiJ9.{}.tok-{n}",
                 base64url(claims.as_bytes())
             );
+            if shared.config.token_as_text {
+                return (StatusCode::OK, [("content-type", "text/plain")], jwt).into_response();
+            }
             return json(200, format!(r#"{{"token":"{jwt}"}}"#));
         }
         let expires = expires.format(&Rfc3339).unwrap();

@@ -100,7 +100,7 @@ fn classify<B>(outcome: &Outcome<B>, idempotent: bool, policy: &RetryPolicy) -> 
                 _ if !idempotent => None,
                 _ => match error.kind() {
                     ErrorKind::Timeout => retry("timeout"),
-                    ErrorKind::Transport => retry("connection failed"),
+                    ErrorKind::Transient => retry("connection failed"),
                     _ => None,
                 },
             }
