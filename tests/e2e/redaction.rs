@@ -41,3 +41,60 @@ fn model_decode_errors_never_quote_the_value() {
         "account id",
     );
 }
+
+/// Answers that are secrets (the spec's `x-secret-answer`: Avarda's partner token, PayFunc's
+/// login link and account key) never reach an error, even when they do not decode
+/// (issue 14, defect 6, wired through the operation descriptors).
+#[tokio::test]
+async fn a_secret_answer_that_does_not_decode_is_not_kept_in_the_error() {
+    use http::Method;
+    use mypages_sandbox::credentials::{AVARDA_CUSTOMER_TOKEN, AVARDA_PURCHASE_ID, P4P_ACCOUNT_ID};
+    use mypages_sandbox::{FaultKind, Provider};
+
+    let sandbox = crate::support::sandbox().await;
+    let p4p = crate::support::p4p(&sandbox);
+    let account = format!("/account/{P4P_ACCOUNT_ID}/link");
+    sandbox.add_fault(crate::support::fault(
+        Provider::P4p,
+        Method::POST,
+        &account,
+        FaultKind::Truncate,
+    ));
+    let error = p4p
+        .accounts()
+        .create_login_link(AccountId::new(P4P_ACCOUNT_ID).unwrap())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.kind(),
+        mypages_transport::ErrorKind::Decode,
+        "{error}"
+    );
+    assert!(
+        error.body().is_none(),
+        "the login link stays out of the error"
+    );
+
+    sandbox.add_fault(crate::support::fault(
+        Provider::Avarda,
+        Method::POST,
+        "/auth/token",
+        FaultKind::Truncate,
+    ));
+    let avarda = crate::support::avarda(&sandbox);
+    let me = avarda_client::Customer::new(AVARDA_CUSTOMER_TOKEN, avarda_client::TokenProvider::Own);
+    let error = avarda
+        .invoices()
+        .list(&me, AVARDA_PURCHASE_ID)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.kind(),
+        mypages_transport::ErrorKind::Decode,
+        "{error}"
+    );
+    assert!(
+        error.body().is_none(),
+        "the partner token stays out of the error"
+    );
+}

@@ -402,6 +402,10 @@ impl<O> Endpoint for Call<O> {
         self.operation.retry == RetryClass::Idempotent
     }
 
+    fn secret_output(&self) -> bool {
+        self.operation.secret_answer
+    }
+
     fn decode(&self, response: Response) -> Result<O, Error> {
         (self.decode)(response)
     }
