@@ -9,6 +9,9 @@
 //! mypages payex --base-url http://127.0.0.1:7070/payex --token sandbox-token --ledger 1000 accounts list
 //! ```
 
+// docs.rs builds with `--cfg docsrs` on nightly: items behind a feature say which one.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod avarda;
 mod connection;
 mod demo;

@@ -31,6 +31,9 @@
 //!
 //! The types of the API are in [`models`] (re-exported from `mypages_models::payex`).
 
+// docs.rs builds with `--cfg docsrs` on nightly: items behind a feature say which one.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod accounts;
 mod bills;
 mod cards;
@@ -67,3 +70,7 @@ pub mod models {
     pub use mypages_models::payex::*;
     pub use mypages_models::{Currency, Date, Decimal, Sensitive};
 }
+
+/// The month of a [`YearMonth`] (`time::Month`), re-exported so that
+/// `YearMonth::new(2026, Month::October)` needs no `time` dependency.
+pub use time::Month;
