@@ -3,10 +3,12 @@
 //! - `cargo xtask ci`: everything CI checks, in the order a failure is cheapest to find.
 //! - `cargo xtask codegen [--check]`: the models of `crates/mypages-models` from `specs/`.
 //! - `cargo xtask bench [--quick] [GROUP...]`: the benchmarks, in release mode (never in CI).
+//! - `cargo xtask release-check`: what must hold before a release (docs/releasing.md).
 
 mod bench;
 mod ci;
 mod codegen;
+mod release_check;
 
 use std::process::ExitCode;
 
@@ -16,8 +18,11 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&args[1..]),
         Some("ci") => ci::run(),
         Some("codegen") => codegen::run(&args[1..]),
+        Some("release-check") => release_check::run(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <ci | codegen [--check] | bench [--quick] [GROUP...]>");
+            eprintln!(
+                "usage: cargo xtask <ci | codegen [--check] | bench [--quick] [GROUP...] | release-check>"
+            );
             return ExitCode::from(2);
         }
     };
