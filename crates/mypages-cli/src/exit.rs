@@ -1,4 +1,4 @@
-//! How a command ends: the exit codes of ../shared/cli.md and what each prints.
+//! How a command ends: the exit codes of docs/cli.md and what each prints.
 
 use std::fmt::Write as _;
 use std::process::ExitCode;

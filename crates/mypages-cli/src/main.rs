@@ -1,7 +1,7 @@
 //! `mypages`: the My Pages APIs of Avarda, PayEx and Payments for Programmers (PayFunc)
 //! from the shell, the sandbox that simulates them, and a demo of the whole SDK.
 //!
-//! The contract (commands, options, output, exit codes) is `../shared/cli.md`. Every
+//! The contract (commands, options, output, exit codes) is `docs/cli.md` in the repository. Every
 //! provider command calls that provider's typed client; no HTTP is done here.
 //!
 //! ```text
