@@ -967,6 +967,12 @@ sandbox = { version = \"0.1\", features = [\"a\"] }
     }
 
     #[test]
+    fn the_first_program_guide_shows_the_program_ci_compiles() {
+        let result = check_first_program(&workspace_root());
+        assert!(result.is_ok(), "{result:?}");
+    }
+
+    #[test]
     fn this_repository_has_no_broken_links() {
         // The same check release-check runs, so a broken link fails `cargo xtask ci` too.
         let result = check_links(&workspace_root());
