@@ -1,6 +1,7 @@
 //! Project automation for the mypages workspace, run as `cargo xtask <command>`.
 //!
-//! - `cargo xtask ci`: everything CI checks, in the order a failure is cheapest to find.
+//! - `cargo xtask ci`: everything CI checks, in the order a failure is cheapest to find
+//!   (installing Chromium, ChromeDriver and schemathesis first when missing, see `tools`).
 //! - `cargo xtask codegen [--check]`: the models of `crates/mypages-models` from `specs/`.
 //! - `cargo xtask bench [--quick] [GROUP...]`: the benchmarks, in release mode (never in CI).
 //! - `cargo xtask release-check`: what must hold before a release (docs/releasing.md).
@@ -9,6 +10,7 @@ mod bench;
 mod ci;
 mod codegen;
 mod release_check;
+mod tools;
 
 use std::process::ExitCode;
 
