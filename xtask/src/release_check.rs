@@ -214,6 +214,25 @@ fn check_metadata(root: &Path, crates: &[Crate]) -> Result<String, Vec<String>> 
         .cloned()
         .unwrap_or(toml::Value::Table(toml::Table::new()));
     let mut problems = Vec::new();
+    let version = inherited
+        .get("version")
+        .and_then(toml::Value::as_str)
+        .unwrap_or("");
+    let dependencies = workspace
+        .get("workspace")
+        .and_then(|w| w.get("dependencies"))
+        .and_then(toml::Value::as_table);
+    for (name, spec) in dependencies.into_iter().flatten() {
+        if spec.get("path").is_some() {
+            let required = spec.get("version").and_then(toml::Value::as_str);
+            if required != Some(version) {
+                problems.push(format!(
+                    "{name}: [workspace.dependencies] asks for version {required:?}, the \
+                     workspace is {version:?}; fix: set version = \"{version}\" next to its path"
+                ));
+            }
+        }
+    }
     for krate in crates {
         let name = &krate.name;
         let package = krate.manifest.get("package");
