@@ -978,6 +978,20 @@ sandbox = { version = \"0.1\", features = [\"a\"] }
     }
 
     #[test]
+    fn our_dependencies_ask_for_the_workspace_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let manifest = "[workspace.package]\nversion = \"0.2.0\"\n[workspace.dependencies]\n\
+                        a = { version = \"0.2.0\", path = \"a\" }\n\
+                        b = { version = \"0.1.0\", path = \"b\" }\n\
+                        c = { path = \"c\" }\nserde = \"1\"\n";
+        std::fs::write(dir.path().join("Cargo.toml"), manifest).unwrap();
+        let problems = check_metadata(dir.path(), &[]).unwrap_err();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].starts_with("b: "), "{problems:?}");
+        assert!(problems[1].starts_with("c: "), "{problems:?}");
+    }
+
+    #[test]
     fn tests_and_fixtures_are_not_packaged() {
         assert!(is_test_material("tests/fixtures/accounts.json"));
         assert!(is_test_material("tests/sandbox.rs"));
