@@ -4,7 +4,7 @@
 //!   (installing Chromium, ChromeDriver and schemathesis first when missing, see `tools`).
 //! - `cargo xtask codegen [--check]`: the models of `crates/mypages-models` from `specs/`.
 //! - `cargo xtask bench [--quick] [GROUP...]`: the benchmarks, in release mode (never in CI).
-//! - `cargo xtask release-check`: what must hold before a release (docs/releasing.md).
+//! - `cargo xtask release-check [STEP...]`: what must hold before a release (docs/releasing.md).
 
 mod bench;
 mod ci;
@@ -23,7 +23,7 @@ fn main() -> ExitCode {
         Some("release-check") => release_check::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci | codegen [--check] | bench [--quick] [GROUP...] | release-check>"
+                "usage: cargo xtask <ci | codegen [--check] | bench [--quick] [GROUP...] | release-check [STEP...]>"
             );
             return ExitCode::from(2);
         }

@@ -1,8 +1,9 @@
-//! `cargo xtask release-check`: everything that must hold before a release is cut.
+//! `cargo xtask release-check [STEP...]`: everything that must hold before a release is cut.
 //!
 //! Every step runs (a failure does not hide the next one) and prints what it checked; a
 //! failure names the crate and the fix. A step whose tool is not installed says so and is
-//! skipped. The steps, in order:
+//! skipped. Naming steps (`cargo xtask release-check package links`) runs only those. The
+//! steps, in order:
 //!
 //! 1. `rust-version`: the declared MSRV equals the installed toolchain's (the one CI builds).
 //! 2. metadata: every publishable crate has the fields crates.io and docs.rs need.
@@ -29,40 +30,64 @@ const CLIENTS: [(&str, &str); 3] = [
 
 /// Runs every step and fails when any failed.
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
-    if !args.is_empty() {
-        return Err("usage: cargo xtask release-check".to_owned());
+    // `cargo xtask release-check [STEP...]`: only the steps named (e.g. `package`).
+    let known = [
+        "rust-version",
+        "metadata",
+        "links",
+        "first-program",
+        "format",
+        "clippy",
+        "docs",
+        "generated-code",
+        "dependency-isolation",
+        "arbitrary-precision",
+        "model-features",
+        "cargo-deny",
+        "package",
+        "semver",
+    ];
+    if let Some(unknown) = args.iter().find(|a| !known.contains(&a.as_str())) {
+        return Err(format!(
+            "unknown step {unknown:?}; usage: cargo xtask release-check [{}]...",
+            known.join(" | ")
+        ));
     }
+    let wanted = |step: &str| args.is_empty() || args.iter().any(|a| a == step);
     let root = workspace_root();
     let crates = publishable_crates(&root)?;
     let names: Vec<&str> = crates.iter().map(|c| c.name.as_str()).collect();
     say(&format!("publishable crates: {}", names.join(", ")));
 
     let mut failures: Vec<String> = Vec::new();
-    let mut record = |step: &str, result: Result<String, Vec<String>>| match result {
-        Ok(summary) => say(&format!("ok   {step}: {summary}")),
-        Err(problems) => {
-            for problem in &problems {
-                say(&format!("FAIL {step}: {problem}"));
+    let mut record = |step: &str, check: &dyn Fn() -> Result<String, Vec<String>>| {
+        if !wanted(step) {
+            return;
+        }
+        match check() {
+            Ok(summary) => say(&format!("ok   {step}: {summary}")),
+            Err(problems) => {
+                for problem in &problems {
+                    say(&format!("FAIL {step}: {problem}"));
+                }
+                failures.extend(problems.into_iter().map(|p| format!("{step}: {p}")));
             }
-            failures.extend(problems.into_iter().map(|p| format!("{step}: {p}")));
         }
     };
 
-    record("rust-version", check_rust_version(&root));
-    record("metadata", check_metadata(&root, &crates));
-    record("links", check_links(&root));
-    record("first program", check_first_program(&root));
-    record(
-        "format",
+    record("rust-version", &|| check_rust_version(&root));
+    record("metadata", &|| check_metadata(&root, &crates));
+    record("links", &|| check_links(&root));
+    record("first-program", &|| check_first_program(&root));
+    record("format", &|| {
         cargo_step(
             &root,
             &["fmt", "--all", "--check"],
             &[],
             "run `cargo fmt --all`",
-        ),
-    );
-    record(
-        "clippy",
+        )
+    });
+    record("clippy", &|| {
         cargo_step(
             &root,
             &[
@@ -76,33 +101,31 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             ],
             &[],
             "fix the warnings clippy printed above",
-        ),
-    );
-    record(
-        "docs",
+        )
+    });
+    record("docs", &|| {
         cargo_step(
             &root,
             &["doc", "--workspace", "--no-deps", "--locked"],
             &[("RUSTDOCFLAGS", "-D warnings -D missing_docs")],
             "document the items rustdoc named above (every public item has a doc comment)",
-        ),
-    );
-    record(
-        "generated code",
+        )
+    });
+    record("generated-code", &|| {
         crate::codegen::run(&["--check".to_owned()])
             .map(|()| "crates/mypages-models matches specs/".to_owned())
             .map_err(|e| {
                 vec![format!(
                     "{e}; fix: run `cargo xtask codegen` and commit both"
                 )]
-            }),
-    );
-    record("dependency isolation", check_isolation(&root));
-    record("arbitrary_precision", check_arbitrary_precision(&root));
-    record("mypages-models features", check_model_features(&root));
-    record("cargo-deny", check_deny(&root));
-    record("package", check_package(&root, &crates));
-    record("semver", check_semver(&root, &crates));
+            })
+    });
+    record("dependency-isolation", &|| check_isolation(&root));
+    record("arbitrary-precision", &|| check_arbitrary_precision(&root));
+    record("model-features", &|| check_model_features(&root));
+    record("cargo-deny", &|| check_deny(&root));
+    record("package", &|| check_package(&root, &crates));
+    record("semver", &|| check_semver(&root, &crates));
 
     if failures.is_empty() {
         say("all checks passed");
@@ -787,6 +810,7 @@ fn check_package(root: &Path, crates: &[Crate]) -> Result<String, Vec<String>> {
         }
         say(&format!("{name}: {} files packaged", files.len()));
     }
+    forget_unpacked_packages(root, crates);
     let mut args = vec!["package", "--locked", "--allow-dirty"];
     for krate in crates {
         args.extend(["-p", krate.name.as_str()]);
@@ -807,6 +831,48 @@ fn check_package(root: &Path, crates: &[Crate]) -> Result<String, Vec<String>> {
         ))
     } else {
         Err(problems)
+    }
+}
+
+/// Removes what an earlier `cargo package` unpacked of our crates from its temporary local
+/// registry (`$CARGO_HOME/registry/src/-<hash>/<crate>-<version>`). Cargo unpacks a
+/// package only when that directory is absent, so after a change without a version bump the
+/// verification would build the dependent crates against the previous run's sources. Only
+/// local registries' directories (named `-<hash>`) are touched; our crate names are not
+/// taken from crates.io.
+fn forget_unpacked_packages(root: &Path, crates: &[Crate]) {
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")));
+    let Some(sources) = cargo_home.map(|home| home.join("registry/src")) else {
+        return;
+    };
+    let version = read_toml(&root.join("Cargo.toml"))
+        .ok()
+        .and_then(|w| {
+            w.get("workspace")?
+                .get("package")?
+                .get("version")?
+                .as_str()
+                .map(str::to_owned)
+        })
+        .unwrap_or_default();
+    let Ok(registries) = std::fs::read_dir(&sources) else {
+        return;
+    };
+    for registry in registries.flatten() {
+        if !registry.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        for krate in crates {
+            let unpacked = registry.path().join(format!("{}-{version}", krate.name));
+            if unpacked.is_dir() && std::fs::remove_dir_all(&unpacked).is_ok() {
+                say(&format!(
+                    "removed the stale unpacked {}",
+                    unpacked.display()
+                ));
+            }
+        }
     }
 }
 
