@@ -811,7 +811,21 @@ fn check_package(root: &Path, crates: &[Crate]) -> Result<String, Vec<String>> {
         say(&format!("{name}: {} files packaged", files.len()));
     }
     forget_unpacked_packages(root, crates);
-    let mut args = vec!["package", "--locked", "--allow-dirty"];
+    // Verification gets a target directory of its own whose builds of our crates are all
+    // forgotten first: cargo takes a registry package's build as fresh when its version is
+    // unchanged, so it would otherwise link the previous run's build of a dependency.
+    let target = root.join("target/release-check");
+    for krate in crates {
+        forget_builds(&target.join("debug/.fingerprint"), &krate.name);
+    }
+    let target_arg = target.display().to_string();
+    let mut args = vec![
+        "package",
+        "--locked",
+        "--allow-dirty",
+        "--target-dir",
+        &target_arg,
+    ];
     for krate in crates {
         args.extend(["-p", krate.name.as_str()]);
     }
@@ -872,6 +886,24 @@ fn forget_unpacked_packages(root: &Path, crates: &[Crate]) {
                     unpacked.display()
                 ));
             }
+        }
+    }
+}
+
+/// Removes the fingerprints of every build of `name` in `fingerprints`, so cargo builds it
+/// again.
+fn forget_builds(fingerprints: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(fingerprints) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let is_build = file_name
+            .strip_prefix(name)
+            .and_then(|rest| rest.strip_prefix('-'))
+            .is_some_and(|hash| hash.chars().all(|c| c.is_ascii_hexdigit()));
+        if is_build {
+            let _ = std::fs::remove_dir_all(entry.path());
         }
     }
 }
