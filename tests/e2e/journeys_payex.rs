@@ -23,7 +23,7 @@ async fn a_registered_payment_lowers_the_balance_and_adds_a_transaction() {
     let payex = support::payex(&sandbox);
 
     let before = payex.accounts().get(MAIN).await.unwrap();
-    assert_eq!(before.total_balance.to_string(), "4821.35");
+    assert_eq!(before.total_balance.unwrap().to_string(), "4821.35");
 
     let payment = PspPayment::new(dec("250.00"), TODAY, "e2e-psp-0001".to_owned());
     payex
@@ -33,8 +33,8 @@ async fn a_registered_payment_lowers_the_balance_and_adds_a_transaction() {
         .unwrap();
 
     let after = payex.accounts().get(MAIN).await.unwrap();
-    assert_eq!(after.total_balance, dec("4571.35"));
-    assert_eq!(after.total_balance.to_string(), "4571.35");
+    assert_eq!(after.total_balance, Some(dec("4571.35")));
+    assert_eq!(after.total_balance.unwrap().to_string(), "4571.35");
     let json = serde_json::to_string(&after).unwrap();
     assert!(json.contains(r#""totalBalance":4571.35"#), "{json}");
     assert!(json.contains(r#""creditLimit":20000.00"#), "{json}");
@@ -53,7 +53,7 @@ async fn a_registered_payment_lowers_the_balance_and_adds_a_transaction() {
     );
     let booked = &today[0];
     assert_eq!(booked.r#type, Some(TransactionType::Payment));
-    assert_eq!(booked.amount.to_string(), "-250.00");
+    assert_eq!(booked.amount.unwrap().to_string(), "-250.00");
     assert_eq!(booked.date, Some(TODAY));
     let json = serde_json::to_string(booked).unwrap();
     assert!(json.contains(r#""amount":-250.00"#), "{json}");
@@ -75,11 +75,11 @@ async fn a_lowered_credit_limit_is_read_back_and_raising_it_sends_nothing() {
         .lower_credit_limit(MAIN, dec("15000.00"))
         .await
         .unwrap();
-    assert_eq!(previous.to_string(), "20000.00");
+    assert_eq!(previous.unwrap().to_string(), "20000.00");
     assert_eq!(patches.count().await, 1);
 
     let account = payex.accounts().get(MAIN).await.unwrap();
-    assert_eq!(account.credit_limit.to_string(), "15000.00");
+    assert_eq!(account.credit_limit.unwrap().to_string(), "15000.00");
     let json = serde_json::to_string(&account).unwrap();
     assert!(json.contains(r#""creditLimit":15000.00"#), "{json}");
 
@@ -107,7 +107,7 @@ async fn a_lowered_credit_limit_is_read_back_and_raising_it_sends_nothing() {
     assert_eq!(ProblemKind::of(&error), Some(ProblemKind::Validation));
     assert_eq!(patches.count().await, 2);
     let account = payex.accounts().get(MAIN).await.unwrap();
-    assert_eq!(account.credit_limit.to_string(), "15000.00");
+    assert_eq!(account.credit_limit.unwrap().to_string(), "15000.00");
 }
 
 #[tokio::test]
@@ -136,7 +136,7 @@ async fn a_card_is_added_then_replaced() {
         .filter(|c| c.main_card == Some(true))
         .collect();
     assert_eq!(mains.len(), 1, "one main card: the new one");
-    assert_eq!(mains[0].token.expose(), first_token);
+    assert_eq!(mains[0].token.as_ref().unwrap().expose(), first_token);
 
     // The same token again is PayEx's duplicate-card-token problem.
     let error = cards.add(&added).await.unwrap_err();
@@ -254,7 +254,7 @@ async fn a_28_digit_amount_keeps_every_digit() {
         .unwrap();
     let after = payex.accounts().get(FOOD).await.unwrap();
     assert_eq!(
-        after.total_balance.to_string(),
+        after.total_balance.unwrap().to_string(),
         "-100000000000000000000000119.99"
     );
     let json = serde_json::to_string(&after).unwrap();
@@ -262,4 +262,62 @@ async fn a_28_digit_amount_keeps_every_digit() {
         json.contains(r#""totalBalance":-100000000000000000000000119.99"#),
         "{json}"
     );
+}
+
+#[tokio::test]
+async fn an_account_asked_to_close_becomes_pending_close_once() {
+    let sandbox = support::sandbox().await;
+    let payex = support::payex(&sandbox);
+    let path = "/ledger/account/v1/1000/accounts/5000002/request-close-account";
+    let seen = RequestCounter::start(&sandbox, Provider::Payex, Method::POST, path);
+    payex.accounts().request_close(FOOD).await.unwrap();
+    let account = payex.accounts().get(FOOD).await.unwrap();
+    assert_eq!(
+        serde_json::to_value(&account.status).unwrap(),
+        serde_json::json!("PendingClose")
+    );
+    assert_eq!(seen.count().await, 1);
+}
+
+#[tokio::test]
+async fn an_advertised_operation_is_invoked_as_the_account_lists_it() {
+    let sandbox = support::sandbox().await;
+    let payex = support::payex(&sandbox);
+    let account = payex.accounts().get(MAIN).await.unwrap();
+    let close = account
+        .operation
+        .iter()
+        .flatten()
+        .find(|link| link.rel.as_deref() == Some("request-close-account"))
+        .expect("the account advertises request-close-account")
+        .clone();
+    let seen = RequestCounter::start(
+        &sandbox,
+        Provider::Payex,
+        Method::POST,
+        "/ledger/account/v1/1000/accounts/5000001/request-close-account",
+    );
+    assert_eq!(payex.invoke(&close, None).await.unwrap(), None);
+    assert_eq!(seen.count().await, 1);
+    let account = payex.accounts().get(MAIN).await.unwrap();
+    assert_eq!(
+        serde_json::to_value(&account.status).unwrap(),
+        serde_json::json!("PendingClose")
+    );
+
+    // A link to another host is refused before anything is sent: the token stays here.
+    let mut elsewhere = close.clone();
+    elsewhere.href = Some(
+        "https://evil.example/ledger/account/v1/1000/accounts/5000001/request-close-account"
+            .to_owned(),
+    );
+    let error = payex.invoke(&elsewhere, None).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidArgument);
+    assert!(!error.may_have_reached_server());
+    // A GET link is read with `follow`, not invoked.
+    let mut read = close;
+    read.method = Some("get".to_owned());
+    let error = payex.invoke(&read, None).await.unwrap_err();
+    assert_eq!(error.argument(), Some("operation.method"));
+    assert_eq!(seen.count().await, 1);
 }

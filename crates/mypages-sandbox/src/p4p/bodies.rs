@@ -160,13 +160,21 @@ pub(super) fn read_address(raw: &RawValue, path: &str) -> Result<serde_json::Val
 pub(super) fn read_customer(raw: &RawValue, path: &str) -> Result<serde_json::Value, BodyError> {
     let object = JsonObject::from_raw(raw, path, false)?;
     let mut out = string_fields(&object, &["type", "identityNumber", "id", "number", "name"])?;
-    if let Some(serde_json::Value::String(kind)) = out.get("type")
-        && !["person", "organisation", "organization"].contains(&kind.to_ascii_lowercase().as_str())
-    {
+    // `type` is the one member the documents do not mark optional (RESEARCH.md#3 Customer).
+    if !out.contains_key("type") {
         return Err(BodyError::field(
             object.name("type"),
-            "must be person or organisation",
+            "is required (person or organisation)",
         ));
+    }
+    if let Some(serde_json::Value::String(kind)) = out.get("type") {
+        if !["person", "organisation", "organization"].contains(&kind.to_ascii_lowercase().as_str())
+        {
+            return Err(BodyError::field(
+                object.name("type"),
+                "must be person or organisation",
+            ));
+        }
     }
     if let Some(serde_json::Value::String(number)) = out.get("identityNumber") {
         let digits = number.chars().filter(char::is_ascii_digit).count();
