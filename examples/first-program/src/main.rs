@@ -26,18 +26,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .customer_no(credentials::PAYEX_CUSTOMER_NO)
         .items();
     while let Some(account) = accounts.try_next().await? {
+        // Members PayEx may leave out are `Option`s.
+        let balance = account.total_balance.unwrap_or_default();
+        let currency = account.currency.as_ref().map_or("", |c| c.as_str());
         println!(
-            "account {}: balance {} {}",
-            account.account_no, account.total_balance, account.currency
+            "account {}: balance {balance} {currency}",
+            account.account_no
         );
 
         // 4. Its open bills, every page at once.
         for bill in payex.bills(&account.account_no).list().all().await? {
             if bill.status == Some(BillStatus::Open) {
-                println!(
-                    "  open bill {}: {} due {:?}",
-                    bill.bill_no, bill.bill_amount, bill.due_date
-                );
+                let number = bill.bill_no.as_deref().unwrap_or("?");
+                let amount = bill.bill_amount.unwrap_or_default();
+                println!("  open bill {number}: {amount} due {:?}", bill.due_date);
             }
         }
     }
