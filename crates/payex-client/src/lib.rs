@@ -21,7 +21,7 @@
 //!
 //! let mut accounts = payex.accounts().list().customer_no("456").items();
 //! while let Some(account) = accounts.try_next().await? {
-//!     println!("{} owes {} {}", account.account_no, account.total_balance, account.currency);
+//!     println!("{} owes {:?} {:?}", account.account_no, account.total_balance, account.currency);
 //! }
 //!
 //! let mut file = tokio::fs::File::create("reminder-123.pdf").await?;
