@@ -9,6 +9,9 @@ type Step<'a> = (&'a str, Vec<&'a str>, Vec<(&'a str, &'a str)>);
 /// Runs every check in turn and stops at the first failure.
 pub(crate) fn run() -> Result<(), String> {
     let root = workspace_root();
+    // The tests need Chromium, ChromeDriver and schemathesis: install them (or say how)
+    // before the long build, not after it.
+    crate::tools::ensure()?;
     let steps: [Step<'_>; 4] = [
         ("format", vec!["fmt", "--all", "--check"], vec![]),
         (
@@ -38,7 +41,7 @@ pub(crate) fn run() -> Result<(), String> {
     for (name, args, env) in steps {
         step(&root, name, &args, &env)?;
     }
-    // Tests need the external tools (.ci/run installs them): make their absence a failure.
+    // The tools are installed by now: a test that cannot find one fails instead of skipping.
     let test_env = [("MYPAGES_REQUIRE_TOOLS", "1")];
     if has_nextest(&root) {
         step(

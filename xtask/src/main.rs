@@ -1,15 +1,19 @@
 //! Project automation for the mypages workspace, run as `cargo xtask <command>`.
 //!
-//! - `cargo xtask ci`: everything CI checks, in the order a failure is cheapest to find.
+//! - `cargo xtask ci`: everything CI checks, in the order a failure is cheapest to find
+//!   (installing Chromium, ChromeDriver and schemathesis first when missing, see `tools`).
 //! - `cargo xtask codegen [--check]`: the models of `crates/mypages-models` from `specs/`.
 //! - `cargo xtask bench [--quick] [GROUP...]`: the benchmarks, in release mode (never in CI).
 //! - `cargo xtask mutants [ARGS...]`: cargo-mutants over the transport (minutes, not in CI).
 //! - `cargo xtask fuzz [SECONDS]`: every cargo-fuzz target of `fuzz/` (nightly, not in CI).
+//! - `cargo xtask release-check [STEP...]`: what must hold before a release (docs/releasing.md).
 
 mod bench;
 mod ci;
 mod codegen;
 mod quality;
+mod release_check;
+mod tools;
 
 use std::process::ExitCode;
 
@@ -21,9 +25,10 @@ fn main() -> ExitCode {
         Some("codegen") => codegen::run(&args[1..]),
         Some("mutants") => quality::mutants(&ci::workspace_root(), &args[1..]),
         Some("fuzz") => quality::fuzz(&ci::workspace_root(), &args[1..]),
+        Some("release-check") => release_check::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci | codegen [--check] | bench [--quick] [GROUP...] | mutants [ARGS...] | fuzz [SECONDS]>"
+                "usage: cargo xtask <ci | codegen [--check] | bench [--quick] [GROUP...] | mutants [ARGS...] | fuzz [SECONDS] | release-check [STEP...]>"
             );
             return ExitCode::from(2);
         }

@@ -61,6 +61,9 @@
 //! # }
 //! ```
 
+// docs.rs builds with `--cfg docsrs` on nightly: items behind a feature say which one.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod accounts;
 mod client;
 mod customer;

@@ -1,5 +1,5 @@
 //! `mypages avarda ...`: Avarda's MyPages API through `avarda_client`. Commands, options
-//! and output follow ../shared/cli.md; strong authentication exits 3 with the redirect URL.
+//! and output follow docs/cli.md; strong authentication exits 3 with the redirect URL.
 
 use avarda_client::models::{PayLanguage, PayRequest};
 use avarda_client::{

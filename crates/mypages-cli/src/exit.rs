@@ -1,4 +1,4 @@
-//! How a command ends: the exit codes of ../shared/cli.md and what each prints.
+//! How a command ends: the exit codes of docs/cli.md and what each prints.
 
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -191,10 +191,10 @@ fn json_members(body: &[u8]) -> Option<Vec<(String, String)>> {
 
 fn describe_transport_error(error: &Error) -> String {
     let mut text = format!("mypages: {}\n", error.summary());
-    if let Some(path) = error.json_path() {
-        if !text.contains(path) {
-            let _ = writeln!(text, "  at: {path}");
-        }
+    if let Some(path) = error.json_path()
+        && !text.contains(path)
+    {
+        let _ = writeln!(text, "  at: {path}");
     }
     let advice = match error.kind() {
         ErrorKind::Timeout => "  raise --timeout if the provider is slow, or --retries\n",

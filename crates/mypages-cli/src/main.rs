@@ -1,13 +1,16 @@
 //! `mypages`: the My Pages APIs of Avarda, PayEx and Payments for Programmers (PayFunc)
 //! from the shell, the sandbox that simulates them, and a demo of the whole SDK.
 //!
-//! The contract (commands, options, output, exit codes) is `../shared/cli.md`. Every
+//! The contract (commands, options, output, exit codes) is `docs/cli.md` in the repository. Every
 //! provider command calls that provider's typed client; no HTTP is done here.
 //!
 //! ```text
 //! mypages demo
 //! mypages payex --base-url http://127.0.0.1:7070/payex --token sandbox-token --ledger 1000 accounts list
 //! ```
+
+// docs.rs builds with `--cfg docsrs` on nightly: items behind a feature say which one.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod avarda;
 mod connection;

@@ -1,5 +1,5 @@
 //! `mypages p4p ...`: PayFunc's (Payments for Programmers) account API through
-//! `p4p_client`. Commands, options and output follow ../shared/cli.md.
+//! `p4p_client`. Commands, options and output follow docs/cli.md.
 
 use std::path::{Path, PathBuf};
 

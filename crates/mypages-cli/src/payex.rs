@@ -1,5 +1,5 @@
 //! `mypages payex ...`: the PayEx Ledger Account API through `payex_client`. Commands,
-//! options and output follow ../shared/cli.md.
+//! options and output follow docs/cli.md.
 
 use std::path::{Path, PathBuf};
 

@@ -1,4 +1,4 @@
-//! The CLI prints the provider's JSON as received (../shared/cli.md, Output): members the SDK
+//! The CLI prints the provider's JSON as received (docs/cli.md, Output): members the SDK
 //! does not model, the provider's spelling of names and enum values, and its digits. The
 //! provider here is a small HTTP server on 127.0.0.1 that answers every request with one
 //! fixed body, so the answer holds exactly what the test wrote.

@@ -17,6 +17,9 @@
 //! # Ok::<(), mypages_models::decimal::DecimalError>(())
 //! ```
 
+// docs.rs builds with `--cfg docsrs` on nightly: items behind a feature say which one.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 #[cfg(feature = "avarda")]
 pub mod avarda;
 mod codec;

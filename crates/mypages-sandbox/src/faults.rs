@@ -204,19 +204,19 @@ impl FaultRule {
     }
 
     fn validate(&self) -> Result<(), FaultParseError> {
-        if let FaultKind::Status(code) = self.kind {
-            if !(400..=599).contains(&code) {
-                return Err(FaultParseError(format!(
-                    "status {code} is not an error status; use 400 to 599"
-                )));
-            }
+        if let FaultKind::Status(code) = self.kind
+            && !(400..=599).contains(&code)
+        {
+            return Err(FaultParseError(format!(
+                "status {code} is not an error status; use 400 to 599"
+            )));
         }
-        if let Some(path) = &self.path {
-            if !path.starts_with('/') {
-                return Err(FaultParseError(format!(
-                    "path {path:?} must start with '/'"
-                )));
-            }
+        if let Some(path) = &self.path
+            && !path.starts_with('/')
+        {
+            return Err(FaultParseError(format!(
+                "path {path:?} must start with '/'"
+            )));
         }
         Ok(())
     }

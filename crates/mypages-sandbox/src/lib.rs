@@ -97,6 +97,9 @@
 //! [`SandboxBuilder::transactions_per_customer`] add volume; the data is the same for the
 //! same [`SandboxBuilder::seed`].
 
+// docs.rs builds with `--cfg docsrs` on nightly: items behind a feature say which one.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod avarda;
 pub mod credentials;
 pub mod faults;

@@ -281,10 +281,10 @@ impl Error {
                     bounded(&field.message, 160)
                 ));
             }
-            if let Some(more) = problem.problems.len().checked_sub(MESSAGE_FIELDS) {
-                if more > 0 {
-                    message.push_str(&format!(" (and {more} more in Error::problem)"));
-                }
+            if let Some(more) = problem.problems.len().checked_sub(MESSAGE_FIELDS)
+                && more > 0
+            {
+                message.push_str(&format!(" (and {more} more in Error::problem)"));
             }
         }
         let kind = if is_retryable_status(status) {

@@ -244,10 +244,10 @@ impl CachedToken {
         }
         {
             let state = self.state();
-            if state.loads != loads {
-                if let Some(failed) = &state.failed {
-                    return Err(failed.error.remembered());
-                }
+            if state.loads != loads
+                && let Some(failed) = &state.failed
+            {
+                return Err(failed.error.remembered());
             }
         }
         self.load().await

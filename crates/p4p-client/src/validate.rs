@@ -96,35 +96,34 @@ pub(crate) fn schedule(argument: &str, schedule: &Schedule) -> Checked {
         return Ok(());
     };
     for (name, number) in [("divisor", &rule.divisor), ("offset", &rule.offset)] {
-        if let Some(ScheduleNumber::Pair(pair)) = number {
-            if pair.len() != 2 {
-                return Err(invalid(
-                    &format!("{argument}.{name}"),
-                    format_args!(
-                        "must be one number or a pair of two, not {} numbers",
-                        pair.len()
-                    ),
-                ));
-            }
-        }
-    }
-    if let Some(ScheduleNumber::Single(divisor)) = rule.divisor {
-        if divisor < Decimal::ONE {
+        if let Some(ScheduleNumber::Pair(pair)) = number
+            && pair.len() != 2
+        {
             return Err(invalid(
-                &format!("{argument}.divisor"),
-                "must be at least 1",
+                &format!("{argument}.{name}"),
+                format_args!(
+                    "must be one number or a pair of two, not {} numbers",
+                    pair.len()
+                ),
             ));
         }
     }
-    if rule.frequency == Frequency::Weekly {
-        if let Some(ScheduleNumber::Single(offset)) = rule.offset {
-            if !(Decimal::ZERO..=Decimal::from(6)).contains(&offset) {
-                return Err(invalid(
-                    &format!("{argument}.offset"),
-                    "of a weekly schedule must be a weekday from 0 (Sunday) to 6",
-                ));
-            }
-        }
+    if let Some(ScheduleNumber::Single(divisor)) = rule.divisor
+        && divisor < Decimal::ONE
+    {
+        return Err(invalid(
+            &format!("{argument}.divisor"),
+            "must be at least 1",
+        ));
+    }
+    if rule.frequency == Frequency::Weekly
+        && let Some(ScheduleNumber::Single(offset)) = rule.offset
+        && !(Decimal::ZERO..=Decimal::from(6)).contains(&offset)
+    {
+        return Err(invalid(
+            &format!("{argument}.offset"),
+            "of a weekly schedule must be a weekday from 0 (Sunday) to 6",
+        ));
     }
     Ok(())
 }

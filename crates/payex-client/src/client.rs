@@ -37,7 +37,7 @@ use crate::validate;
 ///     .build()?;
 /// let mut accounts = payex.accounts().list().customer_no("456").items();
 /// while let Some(account) = accounts.try_next().await? {
-///     println!("{} owes {} {}", account.account_no, account.total_balance, account.currency);
+///     println!("{} owes {:?} {:?}", account.account_no, account.total_balance, account.currency);
 /// }
 /// # Ok(()) }
 /// ```

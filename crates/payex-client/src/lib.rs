@@ -21,7 +21,7 @@
 //!
 //! let mut accounts = payex.accounts().list().customer_no("456").items();
 //! while let Some(account) = accounts.try_next().await? {
-//!     println!("{} owes {} {}", account.account_no, account.total_balance, account.currency);
+//!     println!("{} owes {:?} {:?}", account.account_no, account.total_balance, account.currency);
 //! }
 //!
 //! let mut file = tokio::fs::File::create("reminder-123.pdf").await?;
@@ -30,6 +30,9 @@
 //! ```
 //!
 //! The types of the API are in [`models`] (re-exported from `mypages_models::payex`).
+
+// docs.rs builds with `--cfg docsrs` on nightly: items behind a feature say which one.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod accounts;
 mod bills;
@@ -68,3 +71,7 @@ pub mod models {
     pub use mypages_models::payex::*;
     pub use mypages_models::{Currency, Date, Decimal, Sensitive};
 }
+
+/// The month of a [`YearMonth`] (`time::Month`), re-exported so that
+/// `YearMonth::new(2026, Month::October)` needs no `time` dependency.
+pub use time::Month;

@@ -136,10 +136,10 @@ fn code_of(problem_type: &str) -> &str {
         let code = code.split(['?', '#']).next().unwrap_or(code);
         return code.trim_end_matches('/');
     }
-    if lower.starts_with("ledger.") {
-        if let Some(index) = problem_type.rfind('.') {
-            return &problem_type[index + 1..];
-        }
+    if lower.starts_with("ledger.")
+        && let Some(index) = problem_type.rfind('.')
+    {
+        return &problem_type[index + 1..];
     }
     problem_type
 }

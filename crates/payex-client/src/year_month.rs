@@ -113,3 +113,57 @@ mod tests {
         }
     }
 }
+
+impl YearMonth {
+    /// The month before this one: `2026-01` gives `2025-12`. `None` before `0001-01`.
+    ///
+    /// ```
+    /// use payex_client::{Month, YearMonth};
+    ///
+    /// let january = YearMonth::new(2026, Month::January)?;
+    /// assert_eq!(january.previous(), Some(YearMonth::new(2025, Month::December)?));
+    /// # Ok::<(), payex_client::YearMonthError>(())
+    /// ```
+    pub fn previous(self) -> Option<Self> {
+        match self.month {
+            Month::January => Self::new(self.year.checked_sub(1)?, Month::December).ok(),
+            month => Some(Self {
+                year: self.year,
+                month: month.previous(),
+            }),
+        }
+    }
+
+    /// The month `date` falls in, e.g. last month's transactions with
+    /// `YearMonth::containing(today)?.previous()`.
+    pub fn containing(date: time::Date) -> Result<Self, YearMonthError> {
+        let year = u16::try_from(date.year()).map_err(|_| {
+            YearMonthError(format!("year {} is not between 1 and 9999", date.year()))
+        })?;
+        Self::new(year, date.month())
+    }
+}
+
+#[cfg(test)]
+mod previous_tests {
+    use super::*;
+
+    #[test]
+    fn previous_steps_back_one_month_across_years() {
+        let month = |text: &str| text.parse::<YearMonth>().unwrap();
+        assert_eq!(month("2026-03").previous(), Some(month("2026-02")));
+        assert_eq!(month("2026-01").previous(), Some(month("2025-12")));
+        assert_eq!(month("0001-01").previous(), None);
+    }
+
+    #[test]
+    fn containing_takes_the_year_and_month_of_a_date() {
+        let date = time::macros::date!(2026 - 12 - 06);
+        assert_eq!(
+            YearMonth::containing(date).unwrap(),
+            "2026-12".parse::<YearMonth>().unwrap()
+        );
+        let too_early = time::macros::date!(0000 - 06 - 01);
+        assert!(YearMonth::containing(too_early).is_err());
+    }
+}

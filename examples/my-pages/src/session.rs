@@ -119,10 +119,10 @@ impl Sessions {
     /// The session the cookie names, or a new one (and the `Set-Cookie` to send).
     fn resume_or_start(&self, cookie: Option<&str>) -> Option<(Session, Option<HeaderValue>)> {
         let mut entries = self.lock();
-        if let Some(id) = cookie {
-            if entries.contains_key(id) {
-                return Some((self.session(id), None));
-            }
+        if let Some(id) = cookie
+            && entries.contains_key(id)
+        {
+            return Some((self.session(id), None));
         }
         let mut bytes = [0u8; 32];
         self.random.fill(&mut bytes).ok()?;
@@ -196,7 +196,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn unhex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 || text.len() > 128 {
+    if !text.len().is_multiple_of(2) || text.len() > 128 {
         return None;
     }
     let digit = |c: u8| match c {

@@ -402,13 +402,13 @@ async fn get_account(
 async fn start_payment(AxState(shared): Ctx, body: Bytes) -> Response {
     let read = JsonObject::from_body(&body, true).and_then(|body| {
         let account_id = body.non_empty_str("accountId")?;
-        if let Some(language) = body.raw("language")? {
-            if !matches!(wire::shape(language), Shape::String | Shape::Number) {
-                return Err(BodyError::field(
-                    "language",
-                    "must be a language code (a string or an integer)",
-                ));
-            }
+        if let Some(language) = body.raw("language")?
+            && !matches!(wire::shape(language), Shape::String | Shape::Number)
+        {
+            return Err(BodyError::field(
+                "language",
+                "must be a language code (a string or an integer)",
+            ));
         }
         Ok(account_id)
     });

@@ -15,10 +15,10 @@ pub(super) async fn create_account(
         let read = (|| {
             let object = JsonObject::from_body(&body, false)?;
             let id = object.opt_str("id")?;
-            if let Some(id) = &id {
-                if id.len() != 16 || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
-                    return Err(BodyError::field("id", "must be 16 letters or digits"));
-                }
+            if let Some(id) = &id
+                && (id.len() != 16 || !id.chars().all(|c| c.is_ascii_alphanumeric()))
+            {
+                return Err(BodyError::field("id", "must be 16 letters or digits"));
             }
             let methods = object.opt_array("method")?.ok_or_else(|| {
                 BodyError::field("method", "is required (it may be an empty array)")
@@ -235,15 +235,15 @@ pub(super) async fn add_balance(
                     "the balance would pass what an amount can hold".to_owned(),
                 ));
             };
-            if let Some(limit) = account.limit {
-                if after > limit {
-                    return Err(ApiError::new(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "limit exceeded",
-                        "model.Account",
-                        format!("the balance would pass the account's limit of {limit}"),
-                    ));
-                }
+            if let Some(limit) = account.limit
+                && after > limit
+            {
+                return Err(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "limit exceeded",
+                    "model.Account",
+                    format!("the balance would pass the account's limit of {limit}"),
+                ));
             }
             account.balance.extend(items.to_list());
             account.refresh();

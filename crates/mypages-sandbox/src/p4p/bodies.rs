@@ -178,14 +178,13 @@ pub(super) fn read_customer(raw: &RawValue, path: &str) -> Result<serde_json::Va
             "is required (person or organisation)",
         ));
     }
-    if let Some(serde_json::Value::String(kind)) = out.get("type") {
-        if !["person", "organisation", "organization"].contains(&kind.to_ascii_lowercase().as_str())
-        {
-            return Err(BodyError::field(
-                object.name("type"),
-                "must be person or organisation",
-            ));
-        }
+    if let Some(serde_json::Value::String(kind)) = out.get("type")
+        && !["person", "organisation", "organization"].contains(&kind.to_ascii_lowercase().as_str())
+    {
+        return Err(BodyError::field(
+            object.name("type"),
+            "must be person or organisation",
+        ));
     }
     if let Some(serde_json::Value::String(number)) = out.get("identityNumber") {
         let digits = number.chars().filter(char::is_ascii_digit).count();

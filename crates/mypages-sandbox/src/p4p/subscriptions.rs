@@ -54,10 +54,9 @@ pub(super) fn read_subscription(
         }
         // A subscription starts today unless it says otherwise.
         if let (Some(start), Some(end)) = (fields.start.or(creatable.then_some(today)), fields.end)
+            && end < start
         {
-            if end < start {
-                return Err(BodyError::field("end", "must not be before start"));
-            }
+            return Err(BodyError::field("end", "must not be before start"));
         }
         Ok(fields)
     })()
@@ -113,19 +112,18 @@ pub(super) async fn create_subscription(
         let account = state
             .account_mut(&id)
             .ok_or_else(|| ApiError::not_found("account"))?;
-        if let Some(number) = &fields.number {
-            if account
+        if let Some(number) = &fields.number
+            && account
                 .subscription
                 .iter()
                 .any(|s| s.number.as_ref() == Some(number))
-            {
-                return Err(ApiError::new(
-                    StatusCode::CONFLICT,
-                    "conflict",
-                    "model.Subscription.Creatable",
-                    "a subscription with this number exists",
-                ));
-            }
+        {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                "model.Subscription.Creatable",
+                "a subscription with this number exists",
+            ));
         }
         let (schedule, _) = fields.schedule.ok_or_else(|| {
             ApiError::invalid("model.Subscription.Creatable", "schedule is required")

@@ -46,10 +46,10 @@ fn no_recurring() -> Problem {
 
 /// Reads `paymentMethod`, `paymentScope`, `fixedAmount` onto `base` (all optional here).
 fn read_recurring(body: &JsonObject, mut base: Recurring) -> Result<Recurring, Problem> {
-    if let Some(method) = body.opt_str("paymentMethod")? {
-        if !method.eq_ignore_ascii_case("autogiro") {
-            return Err(Problem::validation("paymentMethod", "must be autogiro"));
-        }
+    if let Some(method) = body.opt_str("paymentMethod")?
+        && !method.eq_ignore_ascii_case("autogiro")
+    {
+        return Err(Problem::validation("paymentMethod", "must be autogiro"));
     }
     if let Some(scope) = body.opt_str("paymentScope")? {
         base.scope = ["fixedRecurring", "totalDebt", "billedAmount"]

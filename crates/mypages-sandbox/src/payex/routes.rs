@@ -175,15 +175,15 @@ pub(super) async fn list_accounts(axum::extract::State(shared): Ctx, uri: Uri) -
         }
         let customer_no = wire::query_get(&paging.keep, "customerNo").filter(|v| !v.is_empty());
         let state = lock(&shared.payex);
-        if let Some(customer_no) = customer_no {
-            if !state.customers.iter().any(|c| c.customer_no == customer_no) {
-                return Err(Problem::new(
-                    StatusCode::NOT_FOUND,
-                    "customer-does-not-exists",
-                    "Customer does not exist",
-                    format!("No customer {customer_no:?} in the ledger."),
-                ));
-            }
+        if let Some(customer_no) = customer_no
+            && !state.customers.iter().any(|c| c.customer_no == customer_no)
+        {
+            return Err(Problem::new(
+                StatusCode::NOT_FOUND,
+                "customer-does-not-exists",
+                "Customer does not exist",
+                format!("No customer {customer_no:?} in the ledger."),
+            ));
         }
         let matching: Vec<&Account> = state
             .accounts

@@ -255,10 +255,10 @@ async fn start_driver() -> Driver {
         addr: SocketAddr::from(([127, 0, 0, 1], port)),
     };
     for _ in 0..100 {
-        if let Ok(reply) = send(driver.addr, "GET", "/status", &[], None).await {
-            if reply.json()["value"]["ready"] == true {
-                return driver;
-            }
+        if let Ok(reply) = send(driver.addr, "GET", "/status", &[], None).await
+            && reply.json()["value"]["ready"] == true
+        {
+            return driver;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
