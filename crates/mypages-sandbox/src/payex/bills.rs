@@ -20,11 +20,11 @@ pub(super) async fn list_bills(
         with_account(&shared, &params, |account| {
             let mut bills: Vec<_> = account.bills.iter().collect();
             bills.sort_by_key(|b| std::cmp::Reverse(b.bill_date));
-            let items = bills.into_iter().map(|b| views::bill(account, b)).collect();
-            page::<model::BillList>(
+            page::<model::BillList, _>(
                 &format!("{}/bills", account_href(&account.account_no)),
-                items,
+                &bills,
                 &paging,
+                |b| views::bill(account, b),
             )
         })
     })())
