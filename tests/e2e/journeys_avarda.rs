@@ -113,7 +113,8 @@ async fn strong_authentication_then_a_loan_is_paid_through_pay() {
         .start(&PayRequest::new(loan_id))
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), avarda_client::ErrorKind::Rejected);
+    assert_eq!(error.kind(), avarda_client::ErrorKind::Refused);
+    assert_eq!(error.category(), avarda_client::Category::InvalidInput);
 }
 
 #[tokio::test]

@@ -159,5 +159,6 @@ async fn a_subscription_is_created_and_ended() {
     // Ending a subscription that does not exist is PayFunc's not found.
     let missing = p4p_client::models::SubscriptionId::new("none").unwrap();
     let error = p4p.subscriptions().end(&id, &missing).await.unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::NotFound);
+    assert_eq!(error.kind(), ErrorKind::Refused);
+    assert_eq!(error.category(), p4p_client::Category::NotFound);
 }

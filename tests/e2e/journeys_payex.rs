@@ -103,7 +103,8 @@ async fn a_lowered_credit_limit_is_read_back_and_raising_it_sends_nothing() {
         )
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Problem(ProblemKind::Validation));
+    assert_eq!(error.kind(), ErrorKind::Refused);
+    assert_eq!(ProblemKind::of(&error), Some(ProblemKind::Validation));
     assert_eq!(patches.count().await, 2);
     let account = payex.accounts().get(MAIN).await.unwrap();
     assert_eq!(account.credit_limit.to_string(), "15000.00");
@@ -139,9 +140,10 @@ async fn a_card_is_added_then_replaced() {
 
     // The same token again is PayEx's duplicate-card-token problem.
     let error = cards.add(&added).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Refused);
     assert_eq!(
-        error.kind(),
-        ErrorKind::Problem(ProblemKind::DuplicateCardToken)
+        ProblemKind::of(&error),
+        Some(ProblemKind::DuplicateCardToken)
     );
     assert!(
         !format!("{error} {error:?}").contains(first_token),
@@ -172,10 +174,8 @@ async fn a_card_is_added_then_replaced() {
         .add_replacement(first_token, &third)
         .await
         .unwrap_err();
-    assert_eq!(
-        error.kind(),
-        ErrorKind::Problem(ProblemKind::CardUpdateFailed)
-    );
+    assert_eq!(error.kind(), ErrorKind::Refused);
+    assert_eq!(ProblemKind::of(&error), Some(ProblemKind::CardUpdateFailed));
 }
 
 #[tokio::test]

@@ -7,11 +7,14 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod exactly_once;
 mod failures;
 mod journeys_avarda;
 mod journeys_overview;
 mod journeys_p4p;
 mod journeys_payex;
+mod operations;
 mod paging;
 mod retries;
 mod support;
+mod vocabulary;

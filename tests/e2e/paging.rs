@@ -124,7 +124,7 @@ async fn every_account_of_the_ledger_arrives_exactly_once_through_the_items_stre
         .token(payex_client::SecretString::from(
             mypages_sandbox::credentials::PAYEX_TOKEN,
         ))
-        .retry(support::fast_retries())
+        .transport(|t| t.retry(support::fast_retries()))
         .build()
         .unwrap();
 

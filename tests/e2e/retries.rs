@@ -168,8 +168,8 @@ async fn retry_after_is_capped_by_max_retry_after() {
         .token(payex_client::SecretString::from(
             mypages_sandbox::credentials::PAYEX_TOKEN,
         ))
-        .retry(fast_retries().max_retry_after(Duration::from_millis(20)))
-        .operation_timeout(Duration::from_secs(5))
+        .transport(|t| t.retry(fast_retries().max_retry_after(Duration::from_millis(20))))
+        .transport(|t| t.operation_timeout(Duration::from_secs(5)))
         .build()
         .unwrap();
     let seen = RequestCounter::start(&sandbox, Provider::Payex, Method::GET, MAIN_PATH);
@@ -194,8 +194,8 @@ async fn a_retry_after_past_the_operation_deadline_gives_up_at_once() {
     let p4p = p4p_client::P4pClient::builder()
         .base_url(sandbox.p4p_url())
         .key(mypages_sandbox::credentials::P4P_KEY)
-        .retry(fast_retries().max_retry_after(Duration::from_secs(60)))
-        .operation_timeout(Duration::from_secs(2))
+        .transport(|t| t.retry(fast_retries().max_retry_after(Duration::from_secs(60))))
+        .transport(|t| t.operation_timeout(Duration::from_secs(2)))
         .build()
         .unwrap();
     let seen = RequestCounter::start(&sandbox, Provider::P4p, Method::GET, "/account/*");
@@ -275,7 +275,7 @@ async fn a_psp_payment_whose_connection_drops_is_not_retried() {
         .register_psp_payment(MAIN, &payment)
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), payex_client::ErrorKind::Transport);
+    assert_eq!(error.kind(), payex_client::ErrorKind::Transient);
     assert!(error.may_have_reached_server());
     assert_eq!(seen.count().await, 1);
 }
@@ -300,7 +300,8 @@ async fn a_payfunc_order_meeting_a_503_is_not_retried() {
         .create(&order_on_demo_account())
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), p4p_client::ErrorKind::ServerError);
+    assert_eq!(error.kind(), p4p_client::ErrorKind::Transient);
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
     assert!(error.may_have_reached_server());
     assert_eq!(seen.count().await, 1);
 
@@ -336,7 +337,8 @@ async fn avarda_pay_meeting_a_503_is_not_retried_but_pay_status_is() {
 
     let request = PayRequest::new(open.id.clone());
     let error = avarda.pay().start(&request).await.unwrap_err();
-    assert_eq!(error.kind(), avarda_client::ErrorKind::Server);
+    assert_eq!(error.kind(), avarda_client::ErrorKind::Transient);
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
     assert!(error.may_have_reached_server());
     assert_eq!(pays.count().await, 1);
 
@@ -390,13 +392,15 @@ async fn idempotent_writes_are_retried() {
     let account = payex.accounts().get(MAIN).await.unwrap();
     assert_eq!(account.credit_limit.to_string(), "12000.00");
 
-    // DELETE of a PayFunc balance (settling it).
+    // DELETE of a PayFunc balance (settling it) charges the card: a DELETE, but never
+    // retried once it may have reached PayFunc (`x-retry: never`).
     let p4p = support::p4p(&sandbox);
     let path = format!("/account/{P4P_ACCOUNT_ID}/balance");
     let seen = RequestCounter::start(&sandbox, Provider::P4p, Method::DELETE, &path);
     sandbox.add_fault(fault(Provider::P4p, Method::DELETE, &path, FaultKind::Drop).next(1));
-    p4p.balance().settle(&demo_account()).await.unwrap();
-    assert_eq!(seen.count().await, 2);
+    let error = p4p.balance().settle(&demo_account()).await.unwrap_err();
+    assert!(error.may_have_reached_server());
+    assert_eq!(seen.count().await, 1, "settling is sent once");
 }
 
 #[tokio::test]
@@ -486,6 +490,7 @@ async fn a_401_refreshes_the_partner_token_once_and_replays() {
         .list(&me, AVARDA_PURCHASE_ID)
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), avarda_client::ErrorKind::Unauthorized);
+    assert_eq!(error.kind(), avarda_client::ErrorKind::Refused);
+    assert_eq!(error.category(), avarda_client::Category::Unauthorized);
     assert_eq!((tokens.count().await, reads.count().await), (3, 6));
 }

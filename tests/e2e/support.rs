@@ -50,7 +50,7 @@ pub(crate) fn payex_with(
         .base_url(sandbox.payex_url())
         .ledger(PAYEX_LEDGER)
         .token(SecretString::from(PAYEX_TOKEN))
-        .retry(retry)
+        .transport(|t| t.retry(retry.clone()))
         .build()
         .expect("a valid PayEx configuration")
 }
@@ -69,7 +69,7 @@ pub(crate) fn avarda_with(
     AvardaClient::builder()
         .base_url(sandbox.avarda_url())
         .credentials(AVARDA_CLIENT_ID, AVARDA_CLIENT_SECRET)
-        .retry(retry)
+        .transport(|t| t.retry(retry.clone()))
         .build()
         .expect("a valid Avarda configuration")
 }
@@ -84,7 +84,7 @@ pub(crate) fn p4p_with(sandbox: &RunningSandbox, retry: p4p_client::RetryPolicy)
     P4pClient::builder()
         .base_url(sandbox.p4p_url())
         .key(P4P_KEY)
-        .retry(retry)
+        .transport(|t| t.retry(retry.clone()))
         .build()
         .expect("a valid PayFunc configuration")
 }

@@ -1,9 +1,10 @@
-//! Handles Avarda's errors by kind: wrong credentials, unknown ids, refused input.
+//! Handles Avarda's errors by category and kind: wrong credentials, unknown ids, refused
+//! input.
 //! Runs against an embedded sandbox.
 //!
 //! `cargo run -p avarda-client --example errors`
 
-use avarda_client::{AvardaClient, Customer, ErrorKind, TokenProvider};
+use avarda_client::{AvardaClient, Category, Customer, ErrorKind, TokenProvider, error_code};
 use mypages_sandbox::Sandbox;
 use mypages_sandbox::credentials::{
     AVARDA_CLIENT_ID, AVARDA_CLIENT_SECRET, AVARDA_CUSTOMER_TOKEN, AVARDA_PURCHASE_ID,
@@ -20,12 +21,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .credentials(AVARDA_CLIENT_ID, "not-the-secret")
         .build()?;
     if let Err(error) = wrong.invoices().list(&customer, AVARDA_PURCHASE_ID).await {
-        assert_eq!(error.kind(), ErrorKind::InvalidCredentials);
+        assert_eq!(error.category(), Category::Unauthorized);
+        assert!(error.is_token_source_failure());
         println!("credentials: {error}");
         println!(
             "  error={:?} error_description={:?}",
-            error.error(),
-            error.error_description()
+            error_code(&error),
+            error.problem().and_then(|p| p.detail.as_deref())
         );
     }
 
@@ -41,16 +43,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await
     {
         Ok(invoice) => println!("found {}", invoice.id),
-        Err(error) => match error.kind() {
-            ErrorKind::NotFound => println!(
+        Err(error) => match error.category() {
+            Category::NotFound => println!(
                 "not found: status {:?}, errorCode {:?}, message {:?}",
                 error.status(),
-                error.error_code(),
-                error.message()
+                error_code(&error),
+                error.problem().and_then(|p| p.title.as_deref())
             ),
-            ErrorKind::Server | ErrorKind::Connection | ErrorKind::Timeout => {
-                println!("try again later: {error}")
-            }
+            Category::Transient => println!("try again later: {error}"),
             _ => return Err(error.into()),
         },
     }

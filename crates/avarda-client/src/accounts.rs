@@ -2,13 +2,12 @@
 //! authentication.
 
 use mypages_models::avarda::{Account, AccountList};
-use mypages_transport::encode_segment;
 
 use crate::client::AvardaClient;
 use crate::customer::Customer;
 use crate::error::Error;
-use crate::read::{self, CustomerRead};
-use crate::strong_auth::StrongAuth;
+use crate::operations as op;
+use crate::strong_auth::{self, StrongAuth};
 use crate::validate;
 
 /// The accounts (invoice accounts, loans) of a customer; from [`AvardaClient::accounts`].
@@ -26,7 +25,8 @@ impl<'a> Accounts<'a> {
         Self { client }
     }
 
-    /// Every account of the customer who made `purchase_id`: `GET /Accounts?purchaseId=`.
+    /// Every account of the customer who made `purchase_id` (`listAccounts`,
+    /// `GET /Accounts?purchaseId=`).
     ///
     /// Avarda documents this list with a single-object example; both an array and a single
     /// object are accepted and returned as a `Vec`.
@@ -36,20 +36,19 @@ impl<'a> Accounts<'a> {
         purchase_id: &str,
     ) -> Result<StrongAuth<Vec<Account>>, Error> {
         validate::id("purchase_id", purchase_id)?;
-        let endpoint = CustomerRead {
-            operation: "list_accounts",
-            path: "/Accounts".to_owned(),
-            purchase_id,
-            customer,
-            with_return_url: true,
-            decode: read::gated::<AccountList>,
-        };
-        let answer = self.client.api().execute(&endpoint).await?;
+        let call = op::LIST_ACCOUNTS
+            .call(&[])?
+            .query_param("purchaseId", purchase_id);
+        let call = customer.add_headers(call, true)?;
+        let answer = self
+            .client
+            .execute(call.decode_with(strong_auth::decode::<AccountList>))
+            .await?;
         Ok(answer.map(AccountList::into_vec))
     }
 
-    /// One account in detail, with its transactions and APR data:
-    /// `GET /Accounts/{accountId}?purchaseId=`.
+    /// One account in detail, with its transactions and APR data (`getAccount`,
+    /// `GET /Accounts/{accountId}?purchaseId=`).
     pub async fn get(
         self,
         customer: &Customer,
@@ -58,14 +57,12 @@ impl<'a> Accounts<'a> {
     ) -> Result<StrongAuth<Account>, Error> {
         validate::id("purchase_id", purchase_id)?;
         validate::id("account_id", account_id)?;
-        let endpoint = CustomerRead {
-            operation: "get_account",
-            path: format!("/Accounts/{}", encode_segment(account_id)),
-            purchase_id,
-            customer,
-            with_return_url: true,
-            decode: read::gated::<Account>,
-        };
-        Ok(self.client.api().execute(&endpoint).await?)
+        let call = op::GET_ACCOUNT
+            .call(&[account_id])?
+            .query_param("purchaseId", purchase_id);
+        let call = customer.add_headers(call, true)?;
+        self.client
+            .execute(call.decode_with(strong_auth::decode::<Account>))
+            .await
     }
 }

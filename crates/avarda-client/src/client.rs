@@ -3,20 +3,21 @@
 use std::fmt;
 use std::time::Duration;
 
-use mypages_transport::{Client, RetryPolicy, SecretString};
+use mypages_transport::{Call, Client, ClientBuilder, Destination, RetryPolicy, SecretString};
 use secrecy::ExposeSecret;
 
 use crate::accounts::Accounts;
-use crate::error::Error;
+use crate::error::{self, Error};
 use crate::invoices::Invoices;
 use crate::pay::Pay;
 use crate::token::partner_token_source;
 
 /// Avarda's published environments.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum Environment {
-    /// The test environment, `https://stage.avarda360-api.avarda.com`.
+    /// The test environment, `https://stage.avarda360-api.avarda.com`: the default.
+    #[default]
     Stage,
     /// The production environment, `https://avarda360-api.avarda.com`.
     Production,
@@ -69,7 +70,8 @@ impl fmt::Debug for AvardaClient {
 }
 
 impl AvardaClient {
-    /// Starts configuring a client.
+    /// Starts configuring a client; [`AvardaClientBuilder::credentials`] (or
+    /// [`AvardaClientBuilder::token`]) is required.
     pub fn builder() -> AvardaClientBuilder {
         AvardaClientBuilder::default()
     }
@@ -89,13 +91,20 @@ impl AvardaClient {
         Pay::new(self)
     }
 
-    pub(crate) fn api(&self) -> &Client {
+    /// The transport client underneath (with the partner token source): send your own
+    /// [`Call`] of an [`operations`](crate::operations) descriptor with it.
+    pub fn transport(&self) -> &Client {
         &self.api
+    }
+
+    /// Sends a call of one of this crate's operations; Avarda's error code refines the
+    /// error's category.
+    pub(crate) async fn execute<O>(&self, call: Call<O>) -> Result<O, Error> {
+        self.api.execute(&call).await.map_err(error::refine)
     }
 }
 
 /// How the client authenticates.
-#[derive(Clone)]
 enum Auth {
     Credentials { id: String, secret: SecretString },
     Token(SecretString),
@@ -104,35 +113,31 @@ enum Auth {
 /// Configures an [`AvardaClient`]; [`AvardaClientBuilder::build`] checks everything and
 /// says what is missing.
 ///
-/// Required: where (`environment` or `base_url`) and how to authenticate (`credentials`,
-/// or a ready partner access `token`).
-#[derive(Clone)]
+/// Required: how to authenticate ([`credentials`](Self::credentials), or a ready partner
+/// access [`token`](Self::token)). Where: an [`environment`](Self::environment) or a
+/// [`base_url`](Self::base_url), [`Environment::Stage`] when neither is set. Timeouts,
+/// retries, the body limit, the user agent and layers of your own are set on the
+/// transport's builder with [`transport`](Self::transport).
 pub struct AvardaClientBuilder {
-    environment: Option<Environment>,
-    base_url: Option<String>,
     auth: Vec<Auth>,
-    connect_timeout: Option<Duration>,
-    attempt_timeout: Option<Duration>,
-    operation_timeout: Option<Duration>,
-    retry: Option<RetryPolicy>,
-    body_limit: Option<usize>,
     refresh_ahead: Duration,
-    user_agent: Option<String>,
+    destination: Destination,
+    /// The client of the API calls.
+    transport: ClientBuilder,
+    /// The client that fetches partner access tokens (used with `credentials` only).
+    token_transport: ClientBuilder,
 }
 
 impl Default for AvardaClientBuilder {
     fn default() -> Self {
+        let transport =
+            || Client::builder().user_agent(concat!("mypages-avarda/", env!("CARGO_PKG_VERSION")));
         Self {
-            environment: None,
-            base_url: None,
             auth: Vec::new(),
-            connect_timeout: None,
-            attempt_timeout: None,
-            operation_timeout: None,
-            retry: None,
-            body_limit: None,
             refresh_ahead: Duration::from_secs(60),
-            user_agent: None,
+            destination: Destination::default(),
+            transport: transport(),
+            token_transport: transport(),
         }
     }
 }
@@ -140,30 +145,27 @@ impl Default for AvardaClientBuilder {
 impl fmt::Debug for AvardaClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AvardaClientBuilder")
-            .field("environment", &self.environment)
-            .field("base_url", &self.base_url)
+            .field("destination", &self.destination)
             .field("credentials", &"[redacted]")
-            .field("connect_timeout", &self.connect_timeout)
-            .field("attempt_timeout", &self.attempt_timeout)
-            .field("operation_timeout", &self.operation_timeout)
-            .field("retry", &self.retry)
-            .field("body_limit", &self.body_limit)
             .field("refresh_ahead", &self.refresh_ahead)
+            .field("transport", &self.transport)
             .finish_non_exhaustive()
     }
 }
 
 impl AvardaClientBuilder {
-    /// One of Avarda's environments (or give a `base_url` instead).
+    /// One of Avarda's environments (default [`Environment::Stage`]). Setting both this and
+    /// [`base_url`](Self::base_url) is a build error.
     pub fn environment(mut self, environment: Environment) -> Self {
-        self.environment = Some(environment);
+        self.destination.set_environment(environment.base_url());
         self
     }
 
-    /// Any API root instead of an environment, e.g. the sandbox's `http://127.0.0.1:7070/avarda`
-    /// (a path prefix is kept; plain http only for loopback hosts).
+    /// Any API root instead of an environment, e.g. the sandbox's
+    /// `http://127.0.0.1:7070/avarda` (a path prefix is kept; plain http only for loopback
+    /// hosts). Setting both this and [`environment`](Self::environment) is a build error.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
+        self.destination.set_base_url(url);
         self
     }
 
@@ -182,36 +184,11 @@ impl AvardaClientBuilder {
     }
 
     /// A ready partner access token instead of credentials; it is used as it is (not
-    /// refreshed), so calls fail with [`ErrorKind::Unauthorized`](crate::ErrorKind::Unauthorized)
-    /// once it expires.
+    /// refreshed), so calls fail with [`ErrorKind::Refused`](crate::ErrorKind::Refused)
+    /// (status 401, [`Category::Unauthorized`](crate::Category::Unauthorized)) once it
+    /// expires.
     pub fn token(mut self, token: SecretString) -> Self {
         self.auth.push(Auth::Token(token));
-        self
-    }
-
-    /// How long establishing a connection may take (default 5 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
-        self
-    }
-
-    /// How long one attempt may take (default 30 s).
-    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
-        self.attempt_timeout = Some(timeout);
-        self
-    }
-
-    /// How long a whole call, retries included, may take (default: no limit beyond the
-    /// attempts').
-    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
-        self.operation_timeout = Some(timeout);
-        self
-    }
-
-    /// The retry policy (default: 3 attempts, 100 ms base delay). `POST /Pay` is never
-    /// retried once it may have reached Avarda, whatever the policy.
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(policy);
         self
     }
 
@@ -222,108 +199,91 @@ impl AvardaClientBuilder {
         self
     }
 
-    /// The `User-Agent` header (default `mypages-transport/<version>`).
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = Some(user_agent.into());
-        self
-    }
-
-    fn transport(&self, base_url: &str) -> mypages_transport::ClientBuilder {
-        let mut builder = Client::builder().provider("avarda").base_url(base_url);
-        if let Some(timeout) = self.connect_timeout {
-            builder = builder.connect_timeout(timeout);
-        }
-        if let Some(timeout) = self.attempt_timeout {
-            builder = builder.attempt_timeout(timeout);
-        }
-        if let Some(timeout) = self.operation_timeout {
-            builder = builder.operation_timeout(timeout);
-        }
-        if let Some(policy) = &self.retry {
-            builder = builder.retry(policy.clone());
-        }
-        if let Some(bytes) = self.body_limit {
-            builder = builder.body_limit(bytes);
-        }
-        if let Some(user_agent) = &self.user_agent {
-            builder = builder.user_agent(user_agent.clone());
-        }
-        builder
-    }
-
-    /// The largest response body decoded, in bytes (default 16 MiB); a larger answer fails
-    /// with [`ErrorKind::Decode`](crate::ErrorKind::Decode) instead of being read whole.
-    pub fn body_limit(mut self, bytes: usize) -> Self {
-        self.body_limit = Some(bytes);
+    /// Configures the transport: timeouts, retries, body limit, user agent (default
+    /// `mypages-avarda/<version>`), layers. The base URL, provider name and authentication
+    /// are this builder's own.
+    ///
+    /// `configure` is applied to the client of the API calls and to the one that fetches
+    /// partner access tokens, so both keep the same timeouts, user agent, certificates and
+    /// layers (hence `Fn`). The token fetch is never retried by itself: a call whose token
+    /// fetch failed transiently is retried as a whole under the policy set here (nothing
+    /// was sent), so one policy and one budget bound every attempt. `POST /Pay` is never
+    /// retried once it may have reached Avarda, whatever the policy.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let client = avarda_client::AvardaClient::builder()
+    ///     .credentials("client-id", "client-secret")
+    ///     .transport(|t| t.attempt_timeout(Duration::from_secs(5)))
+    ///     .build();
+    /// assert!(client.is_ok());
+    /// ```
+    pub fn transport(mut self, configure: impl Fn(ClientBuilder) -> ClientBuilder) -> Self {
+        self.transport = configure(self.transport);
+        self.token_transport = configure(self.token_transport);
         self
     }
 
     /// Checks the configuration and builds the client. Nothing is sent: the first partner
     /// access token is fetched by the first call.
     pub fn build(self) -> Result<AvardaClient, Error> {
-        let invalid = |argument: &str, message: &str| {
-            Error::from(mypages_transport::Error::invalid_request(argument, message))
-        };
-        let base_url = match (&self.base_url, self.environment) {
-            (Some(_), Some(_)) => {
-                return Err(invalid(
-                    "base_url",
-                    "and environment are both set; choose one: an Environment or any API root",
-                ));
-            }
-            (Some(url), None) => url.clone(),
-            (None, Some(environment)) => environment.base_url().to_owned(),
-            (None, None) => {
-                return Err(invalid(
-                    "environment",
-                    "is missing; set .environment(Environment::Stage), .environment(Environment::Production) or .base_url(url)",
-                ));
-            }
-        };
-        let auth = match self.auth.as_slice() {
-            [one] => one.clone(),
-            [] => {
-                return Err(invalid(
+        let mut auth = self.auth;
+        let auth = match (auth.pop(), auth.is_empty()) {
+            (Some(one), true) => one,
+            (None, _) => {
+                return Err(Error::invalid_argument(
                     "credentials",
                     "are missing; set .credentials(client_id, client_secret) (the Checkout 3.0 credentials) or .token(partner_access_token)",
                 ));
             }
-            _ => {
-                return Err(invalid(
+            (Some(_), false) => {
+                return Err(Error::invalid_argument(
                     "credentials",
                     "are set more than once; give either .credentials(id, secret) or .token(token), once",
                 ));
             }
         };
         if self.refresh_ahead.is_zero() {
-            return Err(invalid(
+            return Err(Error::invalid_argument(
                 "refresh_ahead",
                 "must be longer than zero, or tokens would be used until the very last moment",
             ));
         }
+        let base_url = self
+            .destination
+            .resolve(Some(Environment::default().base_url()))?;
+        let transport = self
+            .transport
+            .provider("avarda")
+            .base_url(base_url.clone())
+            .problem_reader(error::read_problem);
         let api = match auth {
             Auth::Credentials { id, secret } => {
                 if id.trim().is_empty() {
-                    return Err(invalid("client_id", "must not be empty"));
+                    return Err(Error::invalid_argument("client_id", "must not be empty"));
                 }
                 if secret.expose_secret().trim().is_empty() {
-                    return Err(invalid("client_secret", "must not be empty"));
+                    return Err(Error::invalid_argument(
+                        "client_secret",
+                        "must not be empty",
+                    ));
                 }
-                // The token client does not retry by itself: a call whose token fetch failed
-                // transiently is retried as a whole (nothing was sent), so one policy and one
-                // budget bound every attempt.
                 let token_client = self
-                    .transport(&base_url)
+                    .token_transport
+                    .provider("avarda")
+                    .base_url(base_url)
+                    .problem_reader(error::read_problem)
                     .retry(RetryPolicy::never())
                     .build()?;
                 let source = partner_token_source(token_client, id, secret, self.refresh_ahead);
-                self.transport(&base_url).token_source(source).build()?
+                transport.token_source(source).build()?
             }
             Auth::Token(token) => {
                 if token.expose_secret().trim().is_empty() {
-                    return Err(invalid("token", "must not be empty"));
+                    return Err(Error::invalid_argument("token", "must not be empty"));
                 }
-                self.transport(&base_url).token(token).build()?
+                transport.token(token).build()?
             }
         };
         Ok(AvardaClient { api })

@@ -3,8 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use http::HeaderMap;
-use mypages_transport::{Error, SecretString, insert_header, sensitive_header};
+use http::{HeaderName, HeaderValue};
+use mypages_transport::{Call, Error, SecretString, sensitive_header};
 use secrecy::ExposeSecret;
 
 use crate::validate;
@@ -112,36 +112,42 @@ impl Customer {
         self.return_url.as_deref()
     }
 
-    /// The customer headers of a call: `customerAuthToken` (marked sensitive) and
+    /// Adds the customer headers to `call`: `customerAuthToken` (marked sensitive) and
     /// `customerTokenProvider`, plus `customerAuthenticationReturnUrl` when `with_return_url`
     /// is true (then the URL is required).
-    pub(crate) fn headers(&self, with_return_url: bool) -> Result<HeaderMap, Error> {
+    pub(crate) fn add_headers<O>(
+        &self,
+        call: Call<O>,
+        with_return_url: bool,
+    ) -> Result<Call<O>, Error> {
         let token = self.token.expose_secret();
         validate::customer_token("customer_token", token)?;
-        let mut headers = HeaderMap::new();
-        insert_header(
-            &mut headers,
-            "customerAuthToken",
-            sensitive_header("customer_token", token)?,
-        )?;
-        insert_header(
-            &mut headers,
-            "customerTokenProvider",
-            http::HeaderValue::from_static(self.provider.as_str()),
-        )?;
+        let mut call = call
+            .header(
+                HeaderName::from_static("customerauthtoken"),
+                sensitive_header("customer_token", token)?,
+            )
+            .header(
+                HeaderName::from_static("customertokenprovider"),
+                HeaderValue::from_static(self.provider.as_str()),
+            );
         if with_return_url {
             let Some(url) = self.return_url.as_deref() else {
-                return Err(Error::invalid_request(
+                return Err(Error::invalid_argument(
                     "return_url",
                     "is missing; accounts are sensitive, so set Customer::with_return_url to the page the customer returns to after strong authentication",
                 ));
             };
             validate::return_url("return_url", url)?;
-            let value = http::HeaderValue::from_str(url)
-                .map_err(|_| Error::invalid_request("return_url", "is not a valid header value"))?;
-            insert_header(&mut headers, "customerAuthenticationReturnUrl", value)?;
+            let value = HeaderValue::from_str(url).map_err(|_| {
+                Error::invalid_argument("return_url", "is not a valid header value")
+            })?;
+            call = call.header(
+                HeaderName::from_static("customerauthenticationreturnurl"),
+                value,
+            );
         }
-        Ok(headers)
+        Ok(call)
     }
 }
 
@@ -158,6 +164,14 @@ impl fmt::Debug for Customer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::operations as op;
+    use http::HeaderMap;
+    use mypages_transport::Endpoint;
+
+    fn headers(customer: &Customer, with_return_url: bool) -> Result<HeaderMap, Error> {
+        let call = op::LIST_ACCOUNTS.call(&[])?.expect_empty();
+        customer.add_headers(call, with_return_url)?.headers()
+    }
 
     #[test]
     fn token_provider_reads_and_writes_avarda_values() {
@@ -172,7 +186,7 @@ mod tests {
     fn headers_carry_the_token_marked_sensitive() {
         let customer = Customer::new("abc123", TokenProvider::Google)
             .with_return_url("https://shop.example/back");
-        let headers = customer.headers(true).unwrap();
+        let headers = headers(&customer, true).unwrap();
         assert!(headers["customerauthtoken"].is_sensitive());
         assert_eq!(headers["customerauthtoken"], "abc123");
         assert_eq!(headers["customertokenprovider"], "Google");
@@ -187,12 +201,10 @@ mod tests {
     #[test]
     fn accounts_need_a_return_url() {
         let customer = Customer::new("abc123", TokenProvider::Own);
-        assert!(customer.headers(false).is_ok());
-        let error = customer.headers(true).unwrap_err();
+        assert!(headers(&customer, false).is_ok());
+        let error = headers(&customer, true).unwrap_err();
         assert_eq!(error.argument(), Some("return_url"));
-        let error = Customer::new("", TokenProvider::Own)
-            .headers(false)
-            .unwrap_err();
+        let error = headers(&Customer::new("", TokenProvider::Own), false).unwrap_err();
         assert_eq!(error.argument(), Some("customer_token"));
     }
 }

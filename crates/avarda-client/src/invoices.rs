@@ -1,12 +1,11 @@
 //! The customer's invoices: [`Invoices::list`] and [`Invoices::get`].
 
 use mypages_models::avarda::{InvoiceDetails, InvoiceSummary};
-use mypages_transport::encode_segment;
 
 use crate::client::AvardaClient;
 use crate::customer::Customer;
 use crate::error::Error;
-use crate::read::{self, CustomerRead};
+use crate::operations as op;
 use crate::validate;
 
 /// The invoices of a customer; from [`AvardaClient::invoices`].
@@ -21,7 +20,8 @@ impl<'a> Invoices<'a> {
     }
 
     /// Every invoice of the customer who made `purchase_id` (any of their purchases), as
-    /// summaries: `GET /Invoices?purchaseId=`. Avarda does not page this list.
+    /// summaries (`listInvoices`, `GET /Invoices?purchaseId=`). Avarda does not page this
+    /// list.
     ///
     /// Invoices need no strong authentication; the customer's return URL is not sent.
     pub async fn list(
@@ -30,18 +30,14 @@ impl<'a> Invoices<'a> {
         purchase_id: &str,
     ) -> Result<Vec<InvoiceSummary>, Error> {
         validate::id("purchase_id", purchase_id)?;
-        let endpoint = CustomerRead {
-            operation: "list_invoices",
-            path: "/Invoices".to_owned(),
-            purchase_id,
-            customer,
-            with_return_url: false,
-            decode: read::json,
-        };
-        Ok(self.client.api().execute(&endpoint).await?)
+        let call = op::LIST_INVOICES
+            .call(&[])?
+            .query_param("purchaseId", purchase_id);
+        let call = customer.add_headers(call, false)?;
+        self.client.execute(call.expect_json()).await
     }
 
-    /// One invoice in detail: `GET /Invoices/{invoiceId}?purchaseId=`.
+    /// One invoice in detail (`getInvoice`, `GET /Invoices/{invoiceId}?purchaseId=`).
     pub async fn get(
         self,
         customer: &Customer,
@@ -50,14 +46,10 @@ impl<'a> Invoices<'a> {
     ) -> Result<InvoiceDetails, Error> {
         validate::id("purchase_id", purchase_id)?;
         validate::id("invoice_id", invoice_id)?;
-        let endpoint = CustomerRead {
-            operation: "get_invoice",
-            path: format!("/Invoices/{}", encode_segment(invoice_id)),
-            purchase_id,
-            customer,
-            with_return_url: false,
-            decode: read::json,
-        };
-        Ok(self.client.api().execute(&endpoint).await?)
+        let call = op::GET_INVOICE
+            .call(&[invoice_id])?
+            .query_param("purchaseId", purchase_id);
+        let call = customer.add_headers(call, false)?;
+        self.client.execute(call.expect_json()).await
     }
 }

@@ -1,6 +1,11 @@
 //! [`StrongAuth`]: the answer of the accounts calls, either the data or where to send the
 //! customer for strong authentication.
 
+use http::StatusCode;
+use mypages_models::avarda::AuthenticationRedirect;
+use mypages_transport::{Error, Response};
+use serde::de::DeserializeOwned;
+
 /// The answer of an accounts call: the accounts, or the URL where the customer must first
 /// complete strong authentication (Avarda's 202 answer).
 ///
@@ -66,4 +71,16 @@ impl<T> StrongAuth<T> {
             }
         }
     }
+}
+
+/// Reads an accounts answer: Avarda's 202 `{redirectUrl}` (strong authentication needed) or
+/// the data. The decoder of the accounts calls ([`Call::decode_with`](mypages_transport::Call::decode_with)).
+pub(crate) fn decode<T: DeserializeOwned>(response: Response) -> Result<StrongAuth<T>, Error> {
+    if response.status() == StatusCode::ACCEPTED {
+        let redirect: AuthenticationRedirect = response.json()?;
+        return Ok(StrongAuth::AuthenticationRequired {
+            redirect_url: redirect.redirect_url,
+        });
+    }
+    response.json().map(StrongAuth::Authenticated)
 }

@@ -1,57 +1,23 @@
-//! The partner access token: `POST /auth/token`, and the cached source built on it.
+//! The partner access token: `getPartnerAccessToken` (`POST /auth/token`), and the cached
+//! source built on it.
 
 use std::time::Duration;
 
-use http::Method;
 use mypages_models::avarda::{PartnerAccessToken, TokenRequest};
-use mypages_transport::{
-    CachedToken, Client, Endpoint, Error, ExpiringToken, RequestBody, Response, SecretString,
-};
+use mypages_transport::{CachedToken, Client, ExpiringToken, SecretString};
 use secrecy::ExposeSecret;
 use time::OffsetDateTime;
+
+use crate::operations as op;
 
 /// How long a partner access token lives by Avarda's documentation: assumed when the answer
 /// carries neither `tokenExpirationUtc` nor a readable JWT `exp` claim.
 const DOCUMENTED_LIFETIME: Duration = Duration::from_secs(60 * 60);
 
-/// `POST /auth/token`: exchanges the client id and secret for a partner access token.
-pub(crate) struct GetPartnerAccessToken {
-    pub(crate) request: TokenRequest,
-}
-
-impl Endpoint for GetPartnerAccessToken {
-    type Output = PartnerAccessToken;
-
-    fn operation(&self) -> &'static str {
-        "get_partner_access_token"
-    }
-
-    fn method(&self) -> Method {
-        Method::POST
-    }
-
-    fn path(&self) -> Result<String, Error> {
-        Ok("/auth/token".to_owned())
-    }
-
-    fn body(&self) -> Result<Option<RequestBody>, Error> {
-        RequestBody::json(&self.request).map(Some)
-    }
-
-    /// Issuing a token changes nothing at Avarda: safe to repeat.
-    fn idempotent(&self) -> bool {
-        true
-    }
-
-    fn decode(&self, response: Response) -> Result<Self::Output, Error> {
-        response.json()
-    }
-}
-
-/// A token source that fetches partner access tokens from `POST /auth/token` through
-/// `token_client` (a client without auth), caches them across calls and customers, refreshes
-/// them `refresh_ahead` before `tokenExpirationUtc` (single-flight), and drops a token Avarda
-/// rejects with 401.
+/// A token source that fetches partner access tokens with `getPartnerAccessToken`
+/// (`POST /auth/token`) through `token_client` (a client without auth), caches them across
+/// calls and customers, refreshes them `refresh_ahead` before `tokenExpirationUtc`
+/// (single-flight), and drops a token Avarda rejects with 401.
 pub(crate) fn partner_token_source(
     token_client: Client,
     client_id: String,
@@ -66,7 +32,11 @@ pub(crate) fn partner_token_source(
                 client_secret.expose_secret().to_owned().into(),
             );
             async move {
-                let answer = client.execute(&GetPartnerAccessToken { request }).await?;
+                let call = op::GET_PARTNER_ACCESS_TOKEN
+                    .call(&[])?
+                    .json_body(&request)?
+                    .expect_json::<PartnerAccessToken>();
+                let answer = client.execute(&call).await?;
                 let expires_at = answer
                     .token_expiration_utc
                     .or_else(|| jwt_expiry(answer.token.expose()))

@@ -17,16 +17,16 @@ pub(crate) const MAX_URL_LEN: usize = 2048;
 /// no control characters. The value is never quoted in the error (it may be personal).
 pub(crate) fn id(argument: &str, value: &str) -> Result<(), Error> {
     if value.trim().is_empty() {
-        return Err(Error::invalid_request(argument, "must not be empty"));
+        return Err(Error::invalid_argument(argument, "must not be empty"));
     }
     if value.chars().count() > MAX_ID_LEN {
-        return Err(Error::invalid_request(
+        return Err(Error::invalid_argument(
             argument,
             format_args!("is longer than {MAX_ID_LEN} characters; pass the id Avarda returned"),
         ));
     }
     if value.chars().any(char::is_control) {
-        return Err(Error::invalid_request(
+        return Err(Error::invalid_argument(
             argument,
             "contains control characters (a line break or a tab?)",
         ));
@@ -38,19 +38,19 @@ pub(crate) fn id(argument: &str, value: &str) -> Result<(), Error> {
 /// only (it travels in an HTTP header). The token is never quoted in the error.
 pub(crate) fn customer_token(argument: &str, value: &str) -> Result<(), Error> {
     if value.trim().is_empty() {
-        return Err(Error::invalid_request(
+        return Err(Error::invalid_argument(
             argument,
             "must not be empty; use a token that is stable per customer (e.g. a hash of your customer id)",
         ));
     }
     if value.len() > MAX_TOKEN_LEN {
-        return Err(Error::invalid_request(
+        return Err(Error::invalid_argument(
             argument,
             format_args!("is longer than {MAX_TOKEN_LEN} characters"),
         ));
     }
     if !value.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(Error::invalid_request(
+        return Err(Error::invalid_argument(
             argument,
             "must be visible ASCII without spaces (it is sent in an HTTP header); hex- or base64-encode it",
         ));
@@ -62,22 +62,22 @@ pub(crate) fn customer_token(argument: &str, value: &str) -> Result<(), Error> {
 /// with a host, visible ASCII, at most [`MAX_URL_LEN`] characters.
 pub(crate) fn return_url(argument: &str, value: &str) -> Result<(), Error> {
     if value.len() > MAX_URL_LEN {
-        return Err(Error::invalid_request(
+        return Err(Error::invalid_argument(
             argument,
             format_args!("is longer than {MAX_URL_LEN} characters"),
         ));
     }
     let must = "must be an absolute http or https URL of your my pages, e.g. `https://shop.example/my-pages`";
     if !value.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(Error::invalid_request(argument, must));
+        return Err(Error::invalid_argument(argument, must));
     }
     let Ok(uri) = value.parse::<Uri>() else {
-        return Err(Error::invalid_request(argument, must));
+        return Err(Error::invalid_argument(argument, must));
     };
     let scheme_ok = matches!(uri.scheme_str(), Some("http" | "https"));
     let host_ok = uri.host().is_some_and(|host| !host.is_empty());
     if !scheme_ok || !host_ok {
-        return Err(Error::invalid_request(argument, must));
+        return Err(Error::invalid_argument(argument, must));
     }
     Ok(())
 }

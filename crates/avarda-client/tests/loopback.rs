@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use avarda_client::models::{PayLanguage, PayRequest, PaymentState};
 use avarda_client::{
-    AvardaClient, Customer, ErrorKind, RetryPolicy, SecretString, StrongAuth, TokenProvider,
+    AvardaClient, Category, Customer, ErrorKind, RetryPolicy, SecretString, StrongAuth,
+    TokenProvider, error_code,
 };
 use support::{CLIENT_ID, CLIENT_SECRET, Config, Server, account};
 
@@ -16,7 +17,7 @@ fn client(server: &Server) -> AvardaClient {
     AvardaClient::builder()
         .base_url(server.url())
         .credentials(CLIENT_ID, CLIENT_SECRET)
-        .retry(RetryPolicy::default().base_delay(Duration::from_millis(5)))
+        .transport(|t| t.retry(RetryPolicy::default().base_delay(Duration::from_millis(5))))
         .build()
         .expect("a valid configuration")
 }
@@ -145,16 +146,22 @@ async fn bad_credentials_are_a_typed_error_and_nothing_else_is_sent() {
         .list(&customer("customer-1"), "p")
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::InvalidCredentials);
+    assert_eq!(error.kind(), ErrorKind::Refused);
+    assert_eq!(error.category(), Category::Unauthorized);
+    assert!(error.is_token_source_failure());
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
-    assert_eq!(error.error(), Some("invalid_client"));
+    assert_eq!(error_code(&error), Some("invalid_client"));
     assert_eq!(
-        error.error_description(),
+        error.problem().and_then(|p| p.detail.as_deref()),
         Some("Client authentication failed")
     );
     assert!(!error.may_have_reached_server());
     let text = error.to_string();
-    assert!(text.contains("client id and secret"), "{text}");
+    assert!(text.contains("bearer token"), "{text}");
+    assert!(
+        text.contains("invalid_client: Client authentication failed"),
+        "{text}"
+    );
     assert!(!text.contains("wrong-secret") && !format!("{error:?}").contains("wrong-secret"));
     assert_eq!(server.api_requests(), 0);
     // 401 is not transient: one token request, no retries.
@@ -184,7 +191,13 @@ async fn a_transient_token_failure_is_retried_within_the_calls_policy() {
         .list(&customer("customer-1"), "p")
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Server);
+    assert_eq!(error.kind(), ErrorKind::Transient);
+    assert_eq!(error.category(), Category::Transient);
+    assert!(error.is_token_source_failure());
+    assert_eq!(
+        error.problem().and_then(|p| p.title.as_deref()),
+        Some("token service unavailable")
+    );
     assert!(!error.may_have_reached_server());
     // Three attempts in all (the default policy), not three per attempt.
     assert_eq!(server.token_fetches(), 3);
@@ -329,9 +342,12 @@ async fn pay_sends_the_language_as_given_and_is_never_retried() {
 
     let request = PayRequest::new("acc-1".to_owned()).with_language(PayLanguage::SWEDISH);
     let error = avarda.pay().start(&request).await.unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Server);
-    assert_eq!(error.error_code(), Some("Unavailable"));
-    assert_eq!(error.message(), Some("try later"));
+    assert_eq!(error.kind(), ErrorKind::Transient);
+    assert_eq!(error_code(&error), Some("Unavailable"));
+    assert_eq!(
+        error.problem().and_then(|p| p.title.as_deref()),
+        Some("try later")
+    );
     assert!(error.may_have_reached_server());
     assert_eq!(server.api_requests(), 1, "POST /Pay must not be retried");
 
@@ -374,22 +390,63 @@ async fn error_answers_keep_status_headers_and_body_whatever_their_shape() {
         .get(&me, "p", "missing")
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::NotFound);
-    assert_eq!(error.error_code(), Some("404"));
-    assert_eq!(error.message(), Some("Invoice not found"));
+    assert_eq!(error.kind(), ErrorKind::Refused);
+    assert_eq!(error.category(), Category::NotFound);
+    assert_eq!(error_code(&error), Some("404"));
+    assert_eq!(
+        error.problem().and_then(|p| p.title.as_deref()),
+        Some("Invoice not found")
+    );
     assert!(error.to_string().contains("Invoice not found"), "{error}");
     assert_eq!(error.headers().unwrap()["content-type"], "application/json");
 
     let error = avarda.invoices().get(&me, "p", "teapot").await.unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::OtherStatus);
+    assert_eq!(error.kind(), ErrorKind::Refused);
+    assert_eq!(error.category(), Category::Rejected);
     assert_eq!(error.body().unwrap().as_ref(), b"<html>no</html>");
-    assert_eq!(error.message(), None);
+    assert!(error.problem().is_none());
+    assert_eq!(error_code(&error), None);
 
     let error = avarda.invoices().list(&me, "p").await.unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Rejected);
+    assert_eq!(error.kind(), ErrorKind::Refused);
+    assert_eq!(error.category(), Category::InvalidInput);
     assert_eq!(
-        error.transport().problem().and_then(|p| p.title.as_deref()),
+        error.problem().and_then(|p| p.title.as_deref()),
         Some("One or more validation errors occurred.")
+    );
+}
+
+#[tokio::test]
+async fn avardas_error_code_refines_the_category_the_status_gives() {
+    let server = Server::start(Config::answering(|seen, _| match seen.path.as_str() {
+        "/Invoices/gone" => (
+            400,
+            r#"{"errorCode":"NotFound","message":"No such invoice"}"#.to_owned(),
+        ),
+        "/Invoices/odd" => (409, r#"{"error":"invalid_request"}"#.to_owned()),
+        _ => (
+            409,
+            r#"{"errorCode":"Conflict","message":"busy"}"#.to_owned(),
+        ),
+    }))
+    .await;
+    let avarda = client(&server);
+    let me = customer("customer-1");
+    let error = avarda.invoices().get(&me, "p", "gone").await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
+    assert_eq!(
+        error.category(),
+        Category::NotFound,
+        "the code says more than the 400"
+    );
+    let error = avarda.invoices().get(&me, "p", "odd").await.unwrap_err();
+    assert_eq!(error.category(), Category::InvalidInput);
+    let error = avarda.invoices().get(&me, "p", "other").await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Refused);
+    assert_eq!(
+        error.category(),
+        Category::Rejected,
+        "an unknown code keeps the status' category"
     );
 }
 
@@ -403,11 +460,14 @@ async fn forbidden_rate_limited_and_slow_answers_have_their_own_kinds() {
     let avarda = client(&server);
     let me = customer("customer-1");
     let error = avarda.invoices().get(&me, "p", "locked").await.unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Forbidden);
+    assert_eq!(error.kind(), ErrorKind::Refused);
+    assert_eq!(error.category(), Category::Unauthorized);
     assert_eq!(server.api_requests(), 1, "403 is not retried");
 
     let error = avarda.invoices().list(&me, "p").await.unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::RateLimited);
+    assert_eq!(error.kind(), ErrorKind::Transient);
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(429));
+    assert_eq!(error.category(), Category::Transient);
     assert!(error.is_transient());
     assert_eq!(
         server.api_requests(),
@@ -421,12 +481,15 @@ async fn forbidden_rate_limited_and_slow_answers_have_their_own_kinds() {
     let avarda = AvardaClient::builder()
         .base_url(slow.url())
         .credentials(CLIENT_ID, CLIENT_SECRET)
-        .attempt_timeout(Duration::from_millis(100))
-        .retry(RetryPolicy::never())
+        .transport(|t| {
+            t.attempt_timeout(Duration::from_millis(100))
+                .retry(RetryPolicy::never())
+        })
         .build()
         .unwrap();
     let error = avarda.invoices().list(&me, "p").await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Timeout);
+    assert_eq!(error.category(), Category::Transient);
     assert!(error.may_have_reached_server());
 }
 
@@ -445,6 +508,7 @@ async fn an_answer_that_is_not_the_documented_json_is_a_decode_error_with_its_pa
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Decode);
+    assert_eq!(error.category(), Category::Unexpected);
     assert_eq!(error.json_path(), Some("[0].balance"));
 }
 
@@ -509,6 +573,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
     ];
     for (error, argument) in cases {
         assert_eq!(error.kind(), ErrorKind::InvalidArgument, "{error}");
+        assert_eq!(error.category(), Category::InvalidInput, "{error}");
         assert_eq!(error.argument(), Some(argument), "{error}");
         assert!(error.to_string().contains(argument), "{error}");
         assert!(!error.to_string().contains("with space"), "{error}");
@@ -519,11 +584,11 @@ async fn bad_input_is_refused_before_anything_is_sent() {
 
 #[test]
 fn the_builder_says_what_is_missing() {
-    let missing_where = AvardaClient::builder()
+    let stage_by_default = AvardaClient::builder()
         .credentials("id", "secret")
         .build()
-        .unwrap_err();
-    assert_eq!(missing_where.argument(), Some("environment"));
+        .unwrap();
+    assert!(format!("{stage_by_default:?}").contains("https://stage.avarda360-api.avarda.com"));
 
     let missing_auth = AvardaClient::builder()
         .environment(avarda_client::Environment::Stage)
@@ -561,6 +626,18 @@ fn the_builder_says_what_is_missing() {
         .build()
         .unwrap_err();
     assert_eq!(both_roots.kind(), ErrorKind::InvalidArgument);
+    assert_eq!(both_roots.argument(), Some("base_url"));
+    assert!(
+        both_roots.to_string().contains("environment"),
+        "{both_roots}"
+    );
+
+    let zero_ahead = AvardaClient::builder()
+        .credentials("id", "secret")
+        .refresh_ahead(Duration::ZERO)
+        .build()
+        .unwrap_err();
+    assert_eq!(zero_ahead.argument(), Some("refresh_ahead"));
 
     let ok = AvardaClient::builder()
         .environment(avarda_client::Environment::Stage)
@@ -569,4 +646,95 @@ fn the_builder_says_what_is_missing() {
         .unwrap();
     assert!(!format!("{ok:?}").contains("very-secret"));
     assert!(format!("{ok:?}").contains("stage.avarda360-api.avarda.com"));
+}
+
+#[tokio::test]
+async fn the_user_agent_and_transport_settings_reach_the_token_fetch_too() {
+    let server = Server::start(Config::answering(|_, _| (200, invoices_json()))).await;
+    let me = customer("customer-1");
+    client(&server).invoices().list(&me, "p").await.unwrap();
+    let default = format!("mypages-avarda/{}", env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        server.seen()[0].header("user-agent"),
+        Some(default.as_str())
+    );
+    assert_eq!(
+        server.token_seen()[0].header("user-agent"),
+        Some(default.as_str())
+    );
+
+    let server = Server::start(Config::answering(|_, _| (200, invoices_json()))).await;
+    AvardaClient::builder()
+        .base_url(server.url())
+        .credentials(CLIENT_ID, CLIENT_SECRET)
+        .transport(|t| t.user_agent("shop/1.0"))
+        .build()
+        .unwrap()
+        .invoices()
+        .list(&me, "p")
+        .await
+        .unwrap();
+    assert_eq!(server.seen()[0].header("user-agent"), Some("shop/1.0"));
+    assert_eq!(
+        server.token_seen()[0].header("user-agent"),
+        Some("shop/1.0")
+    );
+}
+
+/// Every call of the client is a request of one of the spec's operations, and every
+/// operation of the spec has a client method that sends it.
+#[tokio::test]
+async fn every_operation_of_the_spec_is_reached_and_nothing_else_is_sent() {
+    use avarda_client::operations;
+
+    let server = Server::start(Config::answering(|seen, _| {
+        let body = match seen.path.as_str() {
+            "/Invoices" => invoices_json(),
+            "/Invoices/inv-1" => {
+                r#"{"id":"inv-1","currency":"SEK","balance":1.00,"state":"Unpaid"}"#.to_owned()
+            }
+            "/Accounts" => format!("[{}]", account("acc-1", "1.00")),
+            "/Accounts/acc-1" => account("acc-1", "1.00"),
+            "/Pay" => r#"{"purchaseId":"P1","jwt":"j"}"#.to_owned(),
+            _ => r#"{"state":"paid"}"#.to_owned(),
+        };
+        (200, body)
+    }))
+    .await;
+    let avarda = client(&server);
+    let me = customer("customer-1");
+    avarda.invoices().list(&me, "p").await.unwrap();
+    avarda.invoices().get(&me, "p", "inv-1").await.unwrap();
+    avarda.accounts().list(&me, "p").await.unwrap();
+    avarda.accounts().get(&me, "p", "acc-1").await.unwrap();
+    avarda
+        .pay()
+        .start(&PayRequest::new("acc-1".to_owned()))
+        .await
+        .unwrap();
+    avarda.pay().status("P1", "acc-1").await.unwrap();
+
+    let mut reached = Vec::new();
+    for seen in server.token_seen().iter().chain(server.seen().iter()) {
+        let matching: Vec<&str> = operations::ALL
+            .iter()
+            .filter(|op| op.matches(&seen.method, &seen.path))
+            .map(|op| op.id())
+            .collect();
+        assert_eq!(
+            matching.len(),
+            1,
+            "{} {} is not one operation of the spec",
+            seen.method,
+            seen.path
+        );
+        reached.push(matching[0]);
+    }
+    reached.sort_unstable();
+    reached.dedup();
+    let all: Vec<&str> = operations::ALL.iter().map(|op| op.id()).collect();
+    assert_eq!(
+        reached, all,
+        "an operation of the spec has no client method"
+    );
 }

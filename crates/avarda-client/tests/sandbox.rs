@@ -5,7 +5,9 @@
 use std::time::Duration;
 
 use avarda_client::models::{PayLanguage, PayRequest, PaymentState, PaymentStatusType};
-use avarda_client::{AvardaClient, Customer, ErrorKind, RetryPolicy, StrongAuth, TokenProvider};
+use avarda_client::{
+    AvardaClient, Category, Customer, ErrorKind, RetryPolicy, StrongAuth, TokenProvider, error_code,
+};
 use bytes::Bytes;
 use http::{HeaderMap, Method, StatusCode};
 use mypages_models::Decimal;
@@ -29,7 +31,7 @@ fn client(sandbox: &RunningSandbox) -> AvardaClient {
     AvardaClient::builder()
         .base_url(sandbox.avarda_url())
         .credentials(AVARDA_CLIENT_ID, AVARDA_CLIENT_SECRET)
-        .retry(RetryPolicy::default().base_delay(Duration::from_millis(5)))
+        .transport(|t| t.retry(RetryPolicy::default().base_delay(Duration::from_millis(5))))
         .build()
         .expect("a valid configuration")
 }
@@ -248,20 +250,21 @@ async fn errors_are_typed_with_avardas_fields() {
         .get(&me, AVARDA_PURCHASE_ID, "no-such-invoice")
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::NotFound);
+    assert_eq!(error.kind(), ErrorKind::Refused);
+    assert_eq!(error.category(), Category::NotFound);
     assert_eq!(error.status(), Some(StatusCode::NOT_FOUND));
-    assert_eq!(error.error_code(), Some("NotFound"));
-    assert!(error.message().is_some());
+    assert_eq!(error_code(&error), Some("NotFound"));
+    assert!(error.problem().and_then(|p| p.title.as_deref()).is_some());
 
     let error = avarda
         .invoices()
         .list(&me, "unknown-purchase")
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::NotFound);
+    assert_eq!(error.category(), Category::NotFound);
 
     let error = avarda.pay().status("P-unknown", "acc").await.unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::NotFound);
+    assert_eq!(error.category(), Category::NotFound);
 
     let wrong = AvardaClient::builder()
         .base_url(sandbox.avarda_url())
@@ -273,9 +276,11 @@ async fn errors_are_typed_with_avardas_fields() {
         .list(&me, AVARDA_PURCHASE_ID)
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::InvalidCredentials);
-    assert_eq!(error.error(), Some("invalid_client"));
-    assert!(error.error_description().is_some());
+    assert_eq!(error.kind(), ErrorKind::Refused);
+    assert_eq!(error.category(), Category::Unauthorized);
+    assert!(error.is_token_source_failure());
+    assert_eq!(error_code(&error), Some("invalid_client"));
+    assert!(error.problem().and_then(|p| p.detail.as_deref()).is_some());
 
     let stale = AvardaClient::builder()
         .base_url(sandbox.avarda_url())
@@ -287,7 +292,10 @@ async fn errors_are_typed_with_avardas_fields() {
         .list(&me, AVARDA_PURCHASE_ID)
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Unauthorized);
+    assert_eq!(error.kind(), ErrorKind::Refused);
+    assert_eq!(error.status(), Some(StatusCode::UNAUTHORIZED));
+    assert_eq!(error.category(), Category::Unauthorized);
+    assert!(!error.is_token_source_failure());
 }
 
 #[tokio::test]
@@ -348,7 +356,8 @@ async fn reads_are_retried_and_pay_is_not() {
         .start(&PayRequest::new(open.id.clone()))
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Server);
+    assert_eq!(error.kind(), ErrorKind::Transient);
+    assert_eq!(error.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
     assert!(error.may_have_reached_server());
 
     sandbox.add_fault(
@@ -362,7 +371,8 @@ async fn reads_are_retried_and_pay_is_not() {
         .start(&PayRequest::new(open.id.clone()))
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Connection);
+    assert_eq!(error.kind(), ErrorKind::Transient);
+    assert_eq!(error.status(), None);
     assert!(error.may_have_reached_server());
 
     // With the faults used up, the same call goes through.
@@ -384,4 +394,5 @@ async fn reads_are_retried_and_pay_is_not() {
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Decode);
+    assert_eq!(error.category(), Category::Unexpected);
 }

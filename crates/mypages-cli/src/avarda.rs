@@ -270,10 +270,13 @@ fn require(customer: Option<Customer>) -> Result<Customer, CliError> {
 
 /// The client from the connection and credential options.
 fn client(args: &Args) -> Result<AvardaClient, CliError> {
-    let mut builder = AvardaClient::builder()
-        .attempt_timeout(args.connection.timeout()?)
-        .retry(RetryPolicy::default().max_attempts(args.connection.attempts()))
-        .user_agent(concat!("mypages-cli/", env!("CARGO_PKG_VERSION")));
+    let timeout = args.connection.timeout()?;
+    let retry = RetryPolicy::default().max_attempts(args.connection.attempts());
+    let mut builder = AvardaClient::builder().transport(|t| {
+        t.attempt_timeout(timeout)
+            .retry(retry.clone())
+            .user_agent(concat!("mypages-cli/", env!("CARGO_PKG_VERSION")))
+    });
     builder = match args.connection.base_url(BASE_URL_ENV) {
         Some(url) => builder.base_url(url),
         None => builder.environment(match args.connection.environment() {
@@ -363,11 +366,11 @@ fn cli_error_naming(error: avarda_client::Error, account: &'static str) -> CliEr
         };
         return CliError::usage(option, error.to_string());
     }
-    if error.kind() == ErrorKind::InvalidCredentials {
+    if error.is_token_source_failure() && error.kind() == ErrorKind::Refused {
         // Exit 4 prints Avarda's answer, which may not say it came from the token endpoint.
         eprintln!(
             "mypages: Avarda refused the partner credentials at POST /auth/token; check --client-id, --client-secret and --env / --base-url"
         );
     }
-    CliError::from(error.into_transport())
+    CliError::from(error)
 }

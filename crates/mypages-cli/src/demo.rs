@@ -20,8 +20,7 @@ use payex_client::models::BillStatus;
 use crate::exit::CliError;
 use crate::output::{Output, OutputFormat, grid};
 use crate::overview::gather::{
-    self, AvardaSource, P4pSource, PayexAccount, PayexSource, ProviderOverview, avarda_error,
-    payex_error,
+    self, AvardaSource, P4pSource, PayexAccount, PayexSource, ProviderOverview,
 };
 use crate::overview::{self, table};
 
@@ -114,22 +113,22 @@ fn sources(sandbox: &RunningSandbox) -> Result<gather::Sources, CliError> {
             credentials::AVARDA_CLIENT_ID,
             credentials::AVARDA_CLIENT_SECRET,
         )
-        .attempt_timeout(timeout)
+        .transport(|t| t.attempt_timeout(timeout))
         .build()
-        .map_err(avarda_error)?;
+        .map_err(CliError::from)?;
     let payex = PayexClient::builder()
         .base_url(sandbox.payex_url())
         .ledger(credentials::PAYEX_LEDGER)
         .token(credentials::PAYEX_TOKEN.into())
-        .attempt_timeout(timeout)
+        .transport(|t| t.attempt_timeout(timeout))
         .build()
-        .map_err(payex_error)?;
+        .map_err(CliError::from)?;
     let p4p = P4pClient::builder()
         .base_url(sandbox.p4p_url())
         .key(credentials::P4P_KEY)
-        .attempt_timeout(timeout)
+        .transport(|t| t.attempt_timeout(timeout))
         .build()
-        .map_err(|e| CliError::from(e.into_transport()))?;
+        .map_err(CliError::from)?;
     let account_id = AccountId::new(credentials::P4P_ACCOUNT_ID)
         .map_err(|e| CliError::failure(format!("the sandbox's demo account id: {e}")))?;
     Ok(gather::Sources {
@@ -161,7 +160,7 @@ async fn strong_authentication(
         .accounts()
         .list(&avarda.customer, &avarda.purchase_id)
         .await
-        .map_err(avarda_error)?;
+        .map_err(CliError::from)?;
     if let StrongAuth::AuthenticationRequired { redirect_url } = first {
         let _ = writeln!(
             text,
@@ -178,7 +177,7 @@ async fn strong_authentication(
             .accounts()
             .list(&avarda.customer, &avarda.purchase_id)
             .await
-            .map_err(avarda_error)?
+            .map_err(CliError::from)?
         {
             StrongAuth::Authenticated(accounts) => {
                 let _ = writeln!(
@@ -218,7 +217,7 @@ async fn payex_with_transactions(
             .all()
             .await
             .map(|transactions| (account_no, transactions))
-            .map_err(payex_error)
+            .map_err(CliError::from)
     }))
     .await?;
     let rows = lists

@@ -102,11 +102,13 @@ impl CliError {
 impl From<Error> for CliError {
     fn from(error: Error) -> Self {
         match error.kind() {
-            ErrorKind::InvalidRequest => Self::Usage {
+            ErrorKind::InvalidArgument => Self::Usage {
                 argument: error.argument().unwrap_or("argument").to_owned(),
                 message: error.to_string(),
             },
-            ErrorKind::Api => Self::Provider(error),
+            ErrorKind::Refused => Self::Provider(error),
+            // A 408/429/5xx left after the retries is still the provider's answer.
+            ErrorKind::Transient if error.status().is_some() => Self::Provider(error),
             _ => Self::Transport(error),
         }
     }
@@ -197,7 +199,7 @@ fn describe_transport_error(error: &Error) -> String {
     let advice = match error.kind() {
         ErrorKind::Timeout => "  raise --timeout if the provider is slow, or --retries\n",
         ErrorKind::Connect => "  check --base-url and the network, or raise --retries\n",
-        ErrorKind::Transport => {
+        ErrorKind::Transient => {
             "  the request may have reached the provider: check before repeating a payment\n"
         }
         ErrorKind::Decode => {

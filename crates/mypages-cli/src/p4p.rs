@@ -350,18 +350,19 @@ fn build_client(args: &Args) -> Result<P4pClient, CliError> {
                 "is required: pass --key KEY or set P4P_KEY to your PayFunc API key",
             )
         })?;
-    let mut builder = P4pClient::builder()
+    let timeout = args.connection.timeout()?;
+    let retry = RetryPolicy::default().max_attempts(args.connection.attempts());
+    let builder = P4pClient::builder()
         .key(SecretString::from(key.trim().to_owned()))
-        .attempt_timeout(args.connection.timeout()?)
-        .retry(RetryPolicy::default().max_attempts(args.connection.attempts()));
+        .transport(|t| t.attempt_timeout(timeout).retry(retry));
     // PayFunc has one root for test and production (the key decides the mode), so
     // `--env stage` uses it too.
-    builder = builder.environment(match args.connection.environment() {
-        EnvironmentArg::Production | EnvironmentArg::Stage => Environment::Production,
-    });
-    if let Some(url) = args.connection.base_url(BASE_URL_ENV) {
-        builder = builder.base_url(url);
-    }
+    let builder = match args.connection.base_url(BASE_URL_ENV) {
+        Some(url) => builder.base_url(url),
+        None => builder.environment(match args.connection.environment() {
+            EnvironmentArg::Production | EnvironmentArg::Stage => Environment::Production,
+        }),
+    };
     builder.build().map_err(api)
 }
 
@@ -373,11 +374,11 @@ fn secret(text: &str) -> Result<Sensitive<String>, std::convert::Infallible> {
 /// Maps a client error to its exit: refused input 2 (naming the command-line argument), a
 /// PayFunc error 4, the rest 5.
 fn api(error: p4p_client::Error) -> CliError {
-    if error.kind() == p4p_client::ErrorKind::InvalidRequest {
+    if error.kind() == p4p_client::ErrorKind::InvalidArgument {
         let flag = flag(error.argument().unwrap_or("argument"));
         return CliError::usage(flag, error.to_string());
     }
-    CliError::from(error.into_transport())
+    CliError::from(error)
 }
 
 /// The command-line argument that gave the value the client names `argument`: the client

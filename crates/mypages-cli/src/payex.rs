@@ -115,6 +115,12 @@ enum AccountsCommand {
         #[arg(long, value_name = "ID")]
         transaction_id: String,
     },
+    /// Request cancellation of the account (sent once, never retried); it becomes
+    /// PendingClose.
+    RequestClose {
+        /// The account number.
+        account: String,
+    },
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -389,6 +395,9 @@ async fn accounts(
                 .await
                 .map_err(api)
         }
+        AccountsCommand::RequestClose { account } => {
+            accounts.request_close(&account).await.map_err(api)
+        }
     }
 }
 
@@ -601,18 +610,19 @@ fn build_client(args: &Args) -> Result<PayexClient, CliError> {
             "must not be empty: pass --ledger NUMBER or set PAYEX_LEDGER",
         ));
     }
+    let timeout = args.connection.timeout()?;
+    let retry = RetryPolicy::default().max_attempts(args.connection.attempts());
     let mut builder = PayexClient::builder()
         .ledger(args.ledger.trim())
         .token(SecretString::from(token.to_owned()))
-        .attempt_timeout(args.connection.timeout()?)
-        .retry(RetryPolicy::default().max_attempts(args.connection.attempts()))
-        .environment(match args.connection.environment() {
+        .transport(|t| t.attempt_timeout(timeout).retry(retry));
+    builder = match args.connection.base_url(BASE_URL_ENV) {
+        Some(url) => builder.base_url(url),
+        None => builder.environment(match args.connection.environment() {
             EnvironmentArg::Production => Environment::Production,
             EnvironmentArg::Stage => Environment::Sandbox,
-        });
-    if let Some(url) = args.connection.base_url(BASE_URL_ENV) {
-        builder = builder.base_url(url);
-    }
+        }),
+    };
     if let (Some(cert), Some(key)) = (&args.client_cert, &args.client_key) {
         let cert_pem = read_pem("--client-cert", cert)?;
         let key_pem = read_pem("--client-key", key)?;
@@ -671,6 +681,9 @@ fn filter_api(error: payex_client::Error) -> CliError {
 /// PayEx error 4, the rest 5.
 fn api(error: payex_client::Error) -> CliError {
     if error.kind() == ErrorKind::InvalidArgument {
+        if error.argument() == Some("writer") {
+            return CliError::failure(error.to_string());
+        }
         let flag = match error.argument().unwrap_or("argument") {
             "account_no" => "ACCOUNT",
             "bill_id" => "BILL",
@@ -684,12 +697,10 @@ fn api(error: payex_client::Error) -> CliError {
             "token" => "--token",
             "base_url" => "--base-url",
             "ledger" => "--ledger",
+            "identity" => "--client-cert",
             other => other,
         };
         return CliError::usage(flag, error.to_string());
     }
-    match error.into_transport() {
-        Ok(error) => CliError::from(error),
-        Err(write) => CliError::failure(format!("could not write the document: {write}")),
-    }
+    CliError::from(error)
 }

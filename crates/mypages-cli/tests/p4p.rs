@@ -382,3 +382,66 @@ async fn payfunc_errors_exit_4_and_failures_exit_5() {
 
     run(NOWHERE, KEY, &["accounts", "list"], "").await.exits(5);
 }
+
+/// `mypages p4p --base-url URL --timeout 5 --retries 2 ARGS`: retries on, unlike [`p4p`].
+fn p4p_retrying(base_url: &str, args: &[&str]) -> Mypages {
+    Mypages::new()
+        .args(["p4p", "--base-url", base_url])
+        .args(["--timeout", "5", "--retries", "2"])
+        .args(args)
+        .env("P4P_KEY", credentials::P4P_KEY)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settle_is_sent_once_under_a_503_while_reads_are_retried() {
+    use mypages_sandbox::FaultRule;
+
+    let sandbox = sandbox().await;
+    let url = sandbox.p4p_url();
+    let id = credentials::P4P_ACCOUNT_ID;
+    let once = |method: &str, path: &str| -> FaultRule {
+        format!("p4p {method} {path} status=503 next=1")
+            .parse()
+            .unwrap()
+    };
+
+    // A read under one 503 is retried to success with --retries 2.
+    sandbox.add_fault(once("GET", "/account/*"));
+    let account = p4p_retrying(&url, &["accounts", "get", id])
+        .run()
+        .await
+        .ok()
+        .json();
+    assert_eq!(account["id"], id);
+
+    // Settling charges the card: one 503 is answered, not retried, even with --retries 2
+    // (a second attempt would pass), and the balance is left as it was.
+    p4p_retrying(&url, &["balance", "add", id, "--file", "-"])
+        .stdin("1.00")
+        .run()
+        .await
+        .ok();
+    sandbox.add_fault(once("DELETE", "/account/*/balance"));
+    let failed = p4p_retrying(&url, &["balance", "settle", id])
+        .run()
+        .await
+        .exits(5)
+        .stderr_has("503");
+    assert!(failed.stdout.is_empty());
+    let account = p4p_retrying(&url, &["accounts", "get", id])
+        .run()
+        .await
+        .ok()
+        .json();
+    assert!(
+        account["balance"].as_array().is_some_and(|b| !b.is_empty()),
+        "the 503 settled nothing: {account}"
+    );
+    let settled = p4p_retrying(&url, &["balance", "settle", id])
+        .run()
+        .await
+        .ok()
+        .json();
+    assert_eq!(settled["updated"], 1);
+    sandbox.shutdown().await.unwrap();
+}

@@ -591,3 +591,24 @@ async fn provider_errors_exit_4_with_the_problem_and_transport_failures_exit_5()
         .exits(5)
         .stderr_has("connect");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accounts_request_close_makes_the_account_pending_close() {
+    let sandbox = sandbox().await;
+    let url = sandbox.payex_url();
+    let before = run(&url, &["accounts", "get", ACCOUNT]).await.ok().json();
+    assert_ne!(before["status"], "PendingClose", "{before}");
+
+    run(&url, &["accounts", "request-close", ACCOUNT])
+        .await
+        .ok();
+    let after = run(&url, &["accounts", "get", ACCOUNT]).await.ok().json();
+    assert_eq!(after["status"], "PendingClose", "{after}");
+
+    // An unknown account is PayEx's refusal: exit 4 with the problem type.
+    run(&url, &["accounts", "request-close", "9999999"])
+        .await
+        .exits(4)
+        .stderr_has("account-not-found");
+    sandbox.shutdown().await.unwrap();
+}

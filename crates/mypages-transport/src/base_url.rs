@@ -28,7 +28,7 @@ impl BaseUrl {
     pub fn parse(text: &str) -> Result<BaseUrl, Error> {
         const ARG: &str = "base_url";
         let uri: Uri = text.trim().parse().map_err(|error| {
-            Error::invalid_request(
+            Error::invalid_argument(
                 ARG,
                 format_args!(
                     "`{text}` is not a URL ({error}); write e.g. `https://api.example.com`"
@@ -36,20 +36,20 @@ impl BaseUrl {
             )
         })?;
         let (Some(scheme), Some(authority)) = (uri.scheme(), uri.authority()) else {
-            return Err(Error::invalid_request(
+            return Err(Error::invalid_argument(
                 ARG,
                 format_args!("`{text}` is not absolute; write e.g. `https://api.example.com`"),
             ));
         };
         if authority.as_str().contains('@') {
-            return Err(Error::invalid_request(
+            return Err(Error::invalid_argument(
                 ARG,
                 "must not contain user information; pass credentials through the client builder",
             ));
         }
         if *scheme == Scheme::HTTP {
             if !is_loopback(authority.host()) {
-                return Err(Error::invalid_request(
+                return Err(Error::invalid_argument(
                     ARG,
                     format_args!(
                         "plain http is refused for `{}`: use https (http is allowed only for loopback hosts)",
@@ -58,13 +58,13 @@ impl BaseUrl {
                 ));
             }
         } else if *scheme != Scheme::HTTPS {
-            return Err(Error::invalid_request(
+            return Err(Error::invalid_argument(
                 ARG,
                 format_args!("scheme `{scheme}` is not supported; use https"),
             ));
         }
         if uri.query().is_some() || text.contains('#') {
-            return Err(Error::invalid_request(
+            return Err(Error::invalid_argument(
                 ARG,
                 "must not contain a query or a fragment",
             ));
@@ -90,7 +90,7 @@ impl BaseUrl {
     /// Joins a path (starting with `/`, optionally followed by `?query`) after the prefix.
     pub fn join(&self, path_and_query: &str) -> Result<Uri, Error> {
         if !path_and_query.starts_with('/') || path_and_query.starts_with("//") {
-            return Err(Error::invalid_request(
+            return Err(Error::invalid_argument(
                 "path",
                 format_args!("`{path_and_query}` must start with a single `/`"),
             ));
@@ -101,7 +101,7 @@ impl BaseUrl {
             .path_and_query(format!("{}{}", self.prefix, path_and_query))
             .build()
             .map_err(|error| {
-                Error::invalid_request(
+                Error::invalid_argument(
                     "path",
                     format_args!("`{path_and_query}` is not a valid URL path ({error})"),
                 )
@@ -121,7 +121,7 @@ impl BaseUrl {
             link.to_owned()
         } else {
             let uri: Uri = link.parse().map_err(|error| {
-                Error::invalid_request(ARG, format_args!("`{link}` is not a URL ({error})"))
+                Error::invalid_argument(ARG, format_args!("`{link}` is not a URL ({error})"))
             })?;
             match (uri.scheme(), uri.authority()) {
                 (Some(scheme), Some(authority))
@@ -131,7 +131,7 @@ impl BaseUrl {
                         .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned())
                 }
                 (Some(_), Some(authority)) => {
-                    return Err(Error::invalid_request(
+                    return Err(Error::invalid_argument(
                         ARG,
                         format_args!(
                             "the link points to `{authority}`, not to the configured `{}`; it is not followed so credentials stay with the provider",
@@ -140,7 +140,7 @@ impl BaseUrl {
                     ));
                 }
                 _ => {
-                    return Err(Error::invalid_request(
+                    return Err(Error::invalid_argument(
                         ARG,
                         format_args!("`{link}` is neither absolute nor root-relative"),
                     ));
@@ -212,7 +212,7 @@ mod tests {
             "http://localhost.example.com",
         ] {
             let error = BaseUrl::parse(text).unwrap_err();
-            assert_eq!(error.kind(), ErrorKind::InvalidRequest);
+            assert_eq!(error.kind(), ErrorKind::InvalidArgument);
             assert_eq!(error.argument(), Some("base_url"));
             assert!(error.to_string().contains("https"), "{error}");
         }
@@ -254,7 +254,7 @@ mod tests {
         let error = base
             .resolve_link("https://evil.example/ledger/y")
             .unwrap_err();
-        assert_eq!(error.kind(), ErrorKind::InvalidRequest);
+        assert_eq!(error.kind(), ErrorKind::InvalidArgument);
         assert!(base.resolve_link("//evil.example/ledger").is_err());
         assert!(base.resolve_link("ledger/relative").is_err());
     }

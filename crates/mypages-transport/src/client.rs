@@ -17,8 +17,9 @@ use crate::base_url::BaseUrl;
 use crate::connector::{Connector, Identity, TlsSettings, authority_of, classify_boxed};
 use crate::download::Download;
 use crate::endpoint::{Endpoint, Response, encode_query_component};
-use crate::error::{BoxError, Error};
+use crate::error::{BoxError, Error, ProblemReader};
 use crate::paging::{Link, Pages};
+use crate::problem::Problem;
 use crate::retry::{RetryBudget, RetryPolicy};
 use crate::stack::auth::Auth;
 use crate::stack::body_limit::{BodyLimit, ERROR_BODY_LIMIT};
@@ -46,6 +47,7 @@ struct ClientInner {
     user_agent: HeaderValue,
     attempt_timeout: Duration,
     body_limit: usize,
+    read_problem: ProblemReader,
     service: HttpService,
 }
 
@@ -75,7 +77,7 @@ impl Client {
     }
 
     /// Sends `endpoint` and decodes its 2xx answer; any other status is an
-    /// [`ErrorKind::Api`](crate::ErrorKind::Api) error.
+    /// [`ErrorKind::Refused`](crate::ErrorKind::Refused) or [`ErrorKind::Transient`](crate::ErrorKind::Transient) error.
     pub async fn execute<E: Endpoint + ?Sized>(&self, endpoint: &E) -> Result<E::Output, Error> {
         let request = self.request(endpoint, false)?;
         let response = self.send(request).await?;
@@ -93,6 +95,7 @@ impl Client {
                 parts.status,
                 parts.headers,
                 bytes,
+                self.inner.read_problem,
             ));
         }
         endpoint.decode(Response::new(
@@ -105,7 +108,7 @@ impl Client {
 
     /// Sends `endpoint` and streams its 2xx body instead of decoding it (the endpoint's
     /// [`Endpoint::decode`] is not called, and the body limit does not apply). A non-2xx
-    /// answer is an [`ErrorKind::Api`](crate::ErrorKind::Api) error. While streaming, each
+    /// answer is an [`ErrorKind::Refused`](crate::ErrorKind::Refused) or [`ErrorKind::Transient`](crate::ErrorKind::Transient) error. While streaming, each
     /// chunk must arrive within the attempt timeout.
     pub async fn download<E: Endpoint + ?Sized>(&self, endpoint: &E) -> Result<Download, Error> {
         let request = self.request(endpoint, true)?;
@@ -118,6 +121,7 @@ impl Client {
                 parts.status,
                 parts.headers,
                 bytes,
+                self.inner.read_problem,
             ));
         }
         Ok(Download::new(
@@ -210,7 +214,7 @@ impl Client {
             None => Bytes::new(),
         };
         let mut request = builder.body(body).map_err(|error| {
-            Error::invalid_request("request", format_args!("could not be built ({error})"))
+            Error::invalid_argument("request", format_args!("could not be built ({error})"))
         })?;
         let mut last = None;
         for (name, value) in endpoint.headers()? {
@@ -260,6 +264,7 @@ pub struct ClientBuilder {
     root_certificates: Vec<Vec<u8>>,
     user_agent: Option<String>,
     provider: Option<String>,
+    read_problem: ProblemReader,
     http_service: Option<ServiceFn>,
     layers: Vec<LayerFn>,
 }
@@ -278,6 +283,7 @@ impl Default for ClientBuilder {
             root_certificates: Vec::new(),
             user_agent: None,
             provider: None,
+            read_problem: Problem::from_json,
             http_service: None,
             layers: Vec::new(),
         }
@@ -382,6 +388,15 @@ impl ClientBuilder {
         self
     }
 
+    /// How the provider's error bodies are read into a [`Problem`] (default: RFC 7807 in any
+    /// key casing, [`Problem::from_json`]). A client whose provider has its own error shape
+    /// (Avarda's `error`/`errorCode`) sets its reader here, so every error speaks one
+    /// vocabulary.
+    pub fn problem_reader(mut self, reader: ProblemReader) -> ClientBuilder {
+        self.read_problem = reader;
+        self
+    }
+
     /// Replaces the innermost HTTP service (hyper over rustls) with `service`, e.g. one
     /// with a custom connector. It receives fully built requests, `Authorization` included,
     /// and handles TLS itself (so it cannot be combined with [`ClientBuilder::identity`] or
@@ -445,7 +460,7 @@ impl ClientBuilder {
         let base_url = match &self.base_url {
             Some(url) => BaseUrl::parse(url)?,
             None => {
-                return Err(Error::invalid_request(
+                return Err(Error::invalid_argument(
                     "base_url",
                     "is missing; set ClientBuilder::base_url (e.g. `https://api.example.com`)",
                 ));
@@ -454,7 +469,7 @@ impl ClientBuilder {
         let provider: Arc<str> = match self.provider.as_deref().map(str::trim) {
             Some(name) if !name.is_empty() => Arc::from(name),
             _ => {
-                return Err(Error::invalid_request(
+                return Err(Error::invalid_argument(
                     "provider",
                     "is missing; set ClientBuilder::provider (e.g. `payex`)",
                 ));
@@ -466,11 +481,14 @@ impl ClientBuilder {
             ("operation_timeout", self.operation_timeout),
         ] {
             if timeout.is_some_and(|t| t.is_zero()) {
-                return Err(Error::invalid_request(argument, "must be longer than zero"));
+                return Err(Error::invalid_argument(
+                    argument,
+                    "must be longer than zero",
+                ));
             }
         }
         if self.body_limit == 0 {
-            return Err(Error::invalid_request(
+            return Err(Error::invalid_argument(
                 "body_limit",
                 "must be at least 1 byte",
             ));
@@ -479,12 +497,12 @@ impl ClientBuilder {
             .user_agent
             .unwrap_or_else(|| concat!("mypages-transport/", env!("CARGO_PKG_VERSION")).to_owned());
         let user_agent = HeaderValue::try_from(user_agent).map_err(|_| {
-            Error::invalid_request("user_agent", "is not a valid HTTP header value")
+            Error::invalid_argument("user_agent", "is not a valid HTTP header value")
         })?;
         let custom_tls = self.identity.is_some() || !self.root_certificates.is_empty();
         let connector = match self.http_service {
             Some(_) if custom_tls => {
-                return Err(Error::invalid_request(
+                return Err(Error::invalid_argument(
                     "http_service",
                     "replaces the built-in connector, so `identity` and `add_root_certificate` would be ignored; configure TLS in your service instead",
                 ));
@@ -497,13 +515,13 @@ impl ClientBuilder {
                     let certificates = rustls_pki_types::CertificateDer::pem_slice_iter(pem)
                         .collect::<Result<Vec<_>, _>>()
                         .map_err(|_| {
-                            Error::invalid_request(
+                            Error::invalid_argument(
                                 "root_certificate",
                                 "is not a valid PEM certificate",
                             )
                         })?;
                     if certificates.is_empty() {
-                        return Err(Error::invalid_request(
+                        return Err(Error::invalid_argument(
                             "root_certificate",
                             "contains no `BEGIN CERTIFICATE` block",
                         ));
@@ -554,6 +572,7 @@ impl ClientBuilder {
                 user_agent,
                 attempt_timeout: self.attempt_timeout,
                 body_limit: self.body_limit,
+                read_problem: self.read_problem,
                 service,
             }),
         })

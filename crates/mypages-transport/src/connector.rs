@@ -35,19 +35,19 @@ impl Identity {
         let certificates = CertificateDer::pem_slice_iter(certificate_pem)
             .collect::<Result<Vec<_>, _>>()
             .map_err(|_| {
-                Error::invalid_request(
+                Error::invalid_argument(
                     "identity certificate",
                     "is not a valid PEM certificate chain",
                 )
             })?;
         if certificates.is_empty() {
-            return Err(Error::invalid_request(
+            return Err(Error::invalid_argument(
                 "identity certificate",
                 "contains no `BEGIN CERTIFICATE` block",
             ));
         }
         let key = PrivateKeyDer::from_pem_slice(key_pem).map_err(|_| {
-            Error::invalid_request(
+            Error::invalid_argument(
                 "identity key",
                 "is not a PEM private key (PKCS#8, PKCS#1 or SEC1)",
             )
@@ -87,7 +87,7 @@ fn root_store(extra: Vec<CertificateDer<'static>>) -> Result<RootCertStore, Erro
         let loaded = rustls_native_certs::load_native_certs();
         let (added, _) = roots.add_parsable_certificates(loaded.certs);
         if added == 0 {
-            return Err(Error::invalid_request(
+            return Err(Error::invalid_argument(
                 "native-roots",
                 "no usable root certificate was found in the operating system's store; install the CA certificates or build without the `native-roots` feature",
             ));
@@ -97,7 +97,7 @@ fn root_store(extra: Vec<CertificateDer<'static>>) -> Result<RootCertStore, Erro
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     for certificate in extra {
         roots.add(certificate).map_err(|error| {
-            Error::invalid_request(
+            Error::invalid_argument(
                 "root_certificate",
                 format_args!("is not a usable CA certificate ({error})"),
             )
@@ -110,13 +110,13 @@ fn tls_config(settings: TlsSettings) -> Result<rustls::ClientConfig, Error> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|error| Error::invalid_request("tls", error))?
+        .map_err(|error| Error::invalid_argument("tls", error))?
         .with_root_certificates(root_store(settings.extra_roots)?);
     match settings.identity {
         Some(identity) => builder
             .with_client_auth_cert(identity.certificates, identity.key)
             .map_err(|error| {
-                Error::invalid_request(
+                Error::invalid_argument(
                     "identity",
                     format_args!("the certificate and key do not form a usable identity ({error})"),
                 )

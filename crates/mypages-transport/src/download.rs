@@ -85,7 +85,7 @@ impl Download {
 }
 
 fn write_error(error: std::io::Error) -> Error {
-    Error::invalid_request(
+    Error::invalid_argument(
         "writer",
         format_args!("writing the download failed ({error}); check the destination"),
     )

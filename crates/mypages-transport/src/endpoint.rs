@@ -15,7 +15,8 @@ use crate::error::Error;
 /// The [`Client`](crate::Client) turns an endpoint into an HTTP request (method, path joined
 /// onto the base URL, query, headers, optional body), sends it through the stack, and hands
 /// a 2xx response to [`Endpoint::decode`]. Non-2xx responses never reach `decode`: they
-/// become an [`ErrorKind::Api`](crate::ErrorKind::Api) error.
+/// become an [`ErrorKind::Refused`](crate::ErrorKind::Refused) or
+/// [`ErrorKind::Transient`](crate::ErrorKind::Transient) error.
 ///
 /// ```
 /// use mypages_transport::{Endpoint, Error, Response, encode_segment};
@@ -102,7 +103,7 @@ impl RequestBody {
     /// A JSON body (`application/json`) serialized from any `Serialize` value.
     pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<RequestBody, Error> {
         let bytes = serde_json::to_vec(value).map_err(|error| {
-            Error::invalid_request(
+            Error::invalid_argument(
                 "body",
                 format_args!("could not be serialized as JSON ({error})"),
             )
@@ -331,7 +332,7 @@ fn encode(text: &str, keep: impl Fn(u8) -> bool) -> String {
 /// `argument` names the value in the error when it is not a valid header value.
 pub fn sensitive_header(argument: &str, value: &str) -> Result<HeaderValue, Error> {
     let mut header = HeaderValue::from_str(value).map_err(|_| {
-        Error::invalid_request(
+        Error::invalid_argument(
             argument,
             "contains characters that are not allowed in an HTTP header (e.g. a line break)",
         )
@@ -347,7 +348,7 @@ pub fn insert_header(
     value: HeaderValue,
 ) -> Result<(), Error> {
     let name = HeaderName::try_from(name)
-        .map_err(|_| Error::invalid_request(name, "is not a valid HTTP header name"))?;
+        .map_err(|_| Error::invalid_argument(name, "is not a valid HTTP header name"))?;
     headers.insert(name, value);
     Ok(())
 }

@@ -12,24 +12,59 @@ use crate::problem::Problem;
 /// A boxed error as used by tower services.
 pub type BoxError = Box<dyn StdError + Send + Sync>;
 
-/// What went wrong, for `match err.kind()`.
+/// Reads the provider's problem document out of an error answer's body; see
+/// [`ClientBuilder::problem_reader`](crate::ClientBuilder::problem_reader).
+pub type ProblemReader = fn(&[u8]) -> Option<Problem>;
+
+/// What went wrong, for `match err.kind()`: the one vocabulary of every mypages client.
+///
+/// `avarda_client`, `payex_client` and `p4p_client` all return this [`Error`] and these
+/// kinds; what only one provider says (PayEx's problem type, PayFunc's error type, Avarda's
+/// error code) is nested in [`Error::problem`] and read with that client's typed helpers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// The request was refused before anything was sent: a bad argument or configuration.
-    InvalidRequest,
-    /// No connection could be made (DNS, TCP or TLS handshake failed).
+    /// An argument or the configuration was refused before anything was sent; see
+    /// [`Error::argument`] for which.
+    InvalidArgument,
+    /// No connection could be made (DNS, TCP or TLS handshake failed): nothing was sent.
     Connect,
     /// A connect, attempt or operation timeout elapsed; see [`Error::timeout_kind`].
     Timeout,
-    /// The connection failed while the request or response was in flight.
-    Transport,
-    /// The provider answered with a non-success status; see [`Error::status`].
-    Api,
-    /// A success response could not be decoded; see [`Error::json_path`].
-    Decode,
     /// The response body was larger than the configured limit.
     BodyTooLarge,
+    /// A success response could not be decoded; see [`Error::json_path`].
+    Decode,
+    /// The provider answered and refused the request (a 4xx other than 408 and 429); see
+    /// [`Error::status`] and [`Error::problem`].
+    Refused,
+    /// A failure that may pass, still there after the retries the call was allowed: a 408,
+    /// 429, 500, 502, 503 or 504 answer, or a connection that broke during the call.
+    Transient,
+}
+
+/// The cross-provider meaning of an error, for a service that maps every provider's errors
+/// onto its own answers (a 400 page, a "not found", a sign-in, a "try again later").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Category {
+    /// The input was wrong: refused before sending ([`ErrorKind::InvalidArgument`]) or by
+    /// the provider as invalid (400, 405, 422 or a validation problem). Fix the input.
+    InvalidInput,
+    /// The provider has no such resource (404, 410, or a not-found problem).
+    NotFound,
+    /// The credentials were refused (401, 403, or the token source failed).
+    Unauthorized,
+    /// The shopper must authenticate strongly first (where a provider answers that as an
+    /// error rather than as a redirect value).
+    StrongAuthenticationRequired,
+    /// Try again later: a connect error, a timeout, or a [`ErrorKind::Transient`] failure.
+    Transient,
+    /// The provider refused for a reason of its own (a conflict, a payment that failed).
+    Rejected,
+    /// The answer could not be read ([`ErrorKind::Decode`], [`ErrorKind::BodyTooLarge`]):
+    /// the provider may have changed its format.
+    Unexpected,
 }
 
 /// Which timeout elapsed.
@@ -79,6 +114,7 @@ struct Inner {
     body: Option<Bytes>,
     problem: Option<Problem>,
     json_path: Option<String>,
+    category: Option<Category>,
     token_source: bool,
     source: Option<BoxError>,
 }
@@ -98,19 +134,20 @@ impl Error {
                 body: None,
                 problem: None,
                 json_path: None,
+                category: None,
                 token_source: false,
                 source: None,
             }),
         }
     }
 
-    /// An invalid-request error: `argument` is wrong, nothing was sent.
+    /// An invalid-argument error: `argument` is wrong, nothing was sent.
     ///
     /// Clients use this to report validation failures, e.g.
-    /// `Error::invalid_request("customer_no", "must not be empty")`.
-    pub fn invalid_request(argument: &str, message: impl fmt::Display) -> Error {
+    /// `Error::invalid_argument("customer_no", "must not be empty")`.
+    pub fn invalid_argument(argument: &str, message: impl fmt::Display) -> Error {
         let mut error = Error::new(
-            ErrorKind::InvalidRequest,
+            ErrorKind::InvalidArgument,
             Phase::BeforeSend,
             format!("invalid `{argument}`: {message}"),
         );
@@ -131,7 +168,7 @@ impl Error {
             "the connection failed during the request: {}; the request may have reached the provider",
             chain(&*source)
         );
-        Error::new(ErrorKind::Transport, Phase::MaybeSent, message).with_source(source)
+        Error::new(ErrorKind::Transient, Phase::MaybeSent, message).with_source(source)
     }
 
     pub(crate) fn timeout(kind: TimeoutKind, after: Duration) -> Error {
@@ -168,8 +205,9 @@ impl Error {
         status: StatusCode,
         headers: HeaderMap,
         body: Bytes,
+        read_problem: ProblemReader,
     ) -> Error {
-        let problem = Problem::from_json(&body);
+        let problem = read_problem(&body);
         let mut message = format!("{provider} answered {status}");
         if let Some(problem) = &problem {
             for part in [&problem.r#type, &problem.title, &problem.detail]
@@ -183,7 +221,12 @@ impl Error {
                 message.push_str(&format!(" [{}: {}]", field.name, field.message));
             }
         }
-        let mut error = Error::new(ErrorKind::Api, Phase::Answered, message);
+        let kind = if is_retryable_status(status) {
+            ErrorKind::Transient
+        } else {
+            ErrorKind::Refused
+        };
+        let mut error = Error::new(kind, Phase::Answered, message);
         error.inner.status = Some(status);
         error.inner.headers = Some(headers);
         error.inner.body = Some(body);
@@ -252,23 +295,25 @@ impl Error {
         self.inner.timeout
     }
 
-    /// The HTTP status of an [`ErrorKind::Api`] (or [`ErrorKind::Decode`]) error.
+    /// The HTTP status the provider answered with ([`ErrorKind::Refused`],
+    /// [`ErrorKind::Transient`] or [`ErrorKind::Decode`]).
     pub fn status(&self) -> Option<StatusCode> {
         self.inner.status
     }
 
-    /// The response headers of an [`ErrorKind::Api`] error.
+    /// The response headers of an error answer.
     pub fn headers(&self) -> Option<&HeaderMap> {
         self.inner.headers.as_ref()
     }
 
-    /// The raw response body of an [`ErrorKind::Api`] or [`ErrorKind::Decode`] error,
+    /// The raw response body of an error answer or an [`ErrorKind::Decode`] error,
     /// bounded (an error body is cut at 64 KiB). Log it with care: it may hold personal data.
     pub fn body(&self) -> Option<&Bytes> {
         self.inner.body.as_ref()
     }
 
-    /// The RFC 7807 problem of an [`ErrorKind::Api`] error, when the body is one.
+    /// The provider's problem document of an error answer, when the body is one (RFC 7807
+    /// in any key casing, or the provider's own error shape as its client reads it).
     pub fn problem(&self) -> Option<&Problem> {
         self.inner.problem.as_ref()
     }
@@ -278,7 +323,7 @@ impl Error {
         self.inner.json_path.as_deref()
     }
 
-    /// The argument an [`ErrorKind::InvalidRequest`] error is about.
+    /// The argument an [`ErrorKind::InvalidArgument`] error is about.
     pub fn argument(&self) -> Option<&str> {
         self.inner.argument.as_deref()
     }
@@ -308,11 +353,41 @@ impl Error {
     /// Whether this failure is transient: a connect error, a timeout, a broken connection,
     /// or a 408, 429, 500, 502, 503 or 504 answer.
     pub fn is_transient(&self) -> bool {
-        match self.inner.kind {
-            ErrorKind::Connect | ErrorKind::Timeout | ErrorKind::Transport => true,
-            ErrorKind::Api => self.inner.status.is_some_and(is_retryable_status),
-            _ => false,
+        matches!(
+            self.inner.kind,
+            ErrorKind::Connect | ErrorKind::Timeout | ErrorKind::Transient
+        )
+    }
+
+    /// The cross-provider meaning of this error; see [`Category`].
+    ///
+    /// It follows from the kind and the status, refined by the provider's client where the
+    /// provider says more (PayEx's `account-not-found` problem is [`Category::NotFound`]).
+    pub fn category(&self) -> Category {
+        if let Some(category) = self.inner.category {
+            return category;
         }
+        if self.inner.token_source && !self.is_transient() {
+            return Category::Unauthorized;
+        }
+        match self.inner.kind {
+            ErrorKind::InvalidArgument => Category::InvalidInput,
+            ErrorKind::Connect | ErrorKind::Timeout | ErrorKind::Transient => Category::Transient,
+            ErrorKind::BodyTooLarge | ErrorKind::Decode => Category::Unexpected,
+            ErrorKind::Refused => match self.inner.status.map(|status| status.as_u16()) {
+                Some(400 | 405 | 422) => Category::InvalidInput,
+                Some(401 | 403) => Category::Unauthorized,
+                Some(404 | 410) => Category::NotFound,
+                _ => Category::Rejected,
+            },
+        }
+    }
+
+    /// Sets the [`Category`], for a provider's client that knows more than the status
+    /// says (its problem type or error code).
+    pub fn with_category(mut self, category: Category) -> Error {
+        self.inner.category = Some(category);
+        self
     }
 }
 
@@ -420,7 +495,7 @@ mod tests {
             "{error}"
         );
         // Errors without advice read the same both ways.
-        let error = Error::invalid_request("amount", "must be positive");
+        let error = Error::invalid_argument("amount", "must be positive");
         assert_eq!(error.summary(), error.to_string());
     }
 }

@@ -58,11 +58,13 @@
 mod base_url;
 mod client;
 mod connector;
+mod destination;
 mod download;
 mod endpoint;
 mod error;
 #[cfg(test)]
 mod fuzz_tests;
+mod operation;
 mod paging;
 mod problem;
 mod retry;
@@ -72,11 +74,13 @@ mod token;
 pub use base_url::BaseUrl;
 pub use client::{Client, ClientBuilder, DEFAULT_BODY_LIMIT};
 pub use connector::Identity;
+pub use destination::Destination;
 pub use download::Download;
 pub use endpoint::{
     Endpoint, RequestBody, Response, decode_json, encode_segment, insert_header, sensitive_header,
 };
-pub use error::{BoxError, Error, ErrorKind, TimeoutKind};
+pub use error::{BoxError, Category, Error, ErrorKind, ProblemReader, TimeoutKind};
+pub use operation::{Answer, Call, Operation, RetryClass};
 pub use paging::{Items, Link, Pages};
 pub use problem::{Problem, ProblemField};
 pub use retry::RetryPolicy;

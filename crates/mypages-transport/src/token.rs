@@ -296,7 +296,7 @@ mod tests {
                             Duration::from_secs(100),
                         ))
                     } else {
-                        Err(Error::invalid_request("token", "refresh failed"))
+                        Err(Error::invalid_argument("token", "refresh failed"))
                     }
                 }
             },

@@ -7,7 +7,7 @@
 mod common;
 
 use p4p_client::models::{AccountCreatable, AccountId, Decimal, Items};
-use p4p_client::{AccountRef, ErrorKind};
+use p4p_client::{AccountRef, Category};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -34,8 +34,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // PayFunc's `{status, type, content}` body is parsed into the error.
     let missing = AccountId::new("nosuchaccount000")?;
     match client.accounts().get(&missing).await {
-        Err(error) if error.kind() == ErrorKind::NotFound => {
-            let content = error.api_error().and_then(|body| body.content.as_ref());
+        Err(error) if error.category() == Category::NotFound => {
+            let body = p4p_client::api_error(&error);
+            let content = body.as_ref().and_then(|body| body.content.as_ref());
             println!(
                 "not found: {:?}",
                 content.and_then(|c| c.description.as_deref())
@@ -47,10 +48,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // `me` needs an account key.
     if let Err(error) = client.accounts().get(AccountRef::Me).await {
-        println!("{:?}: {error}", error.kind());
+        println!("{:?} ({:?}): {error}", error.kind(), error.category());
     }
 
-    // Account and order creation are never retried once they may have reached PayFunc:
+    // Account and order creation and settling are never retried once they may have reached PayFunc:
     // after such a failure, look for your `number` before creating again.
     match client
         .accounts()

@@ -1,13 +1,11 @@
 //! [`P4pClient`], its builder and the [`Environment`]s.
 
-use std::time::Duration;
-
-use mypages_transport::{Client, ClientBuilder, Endpoint, RetryPolicy};
+use mypages_transport::{Call, Client, ClientBuilder, Destination};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::accounts::Accounts;
 use crate::balance::Balance;
-use crate::error::Error;
+use crate::error::{self, Error};
 use crate::orders::Orders;
 use crate::subscriptions::Subscriptions;
 
@@ -75,24 +73,27 @@ impl P4pClient {
         Orders::new(self)
     }
 
-    /// Sends any endpoint of this crate (or your own) through the client's stack.
-    pub async fn send<E: Endpoint + ?Sized>(&self, endpoint: &E) -> Result<E::Output, Error> {
-        self.transport.execute(endpoint).await.map_err(Error::from)
-    }
-
-    /// The transport client underneath.
+    /// The transport client underneath: send your own [`Call`] of an
+    /// [`operations`](crate::operations) descriptor with it.
     pub fn transport(&self) -> &Client {
         &self.transport
+    }
+
+    /// Sends a call of one of this crate's operations; PayFunc's error body refines the error.
+    pub(crate) async fn execute<O>(&self, call: Call<O>) -> Result<O, Error> {
+        self.transport.execute(&call).await.map_err(error::refine)
     }
 }
 
 /// Configures a [`P4pClient`]; [`P4pClientBuilder::build`] checks everything and says what is
 /// missing.
+///
+/// Timeouts, retries, the body limit and layers of your own are set on the transport's
+/// builder with [`P4pClientBuilder::transport`].
 #[derive(Debug)]
 pub struct P4pClientBuilder {
     key: Option<SecretString>,
-    base_url: Option<String>,
-    environment: Environment,
+    destination: Destination,
     transport: ClientBuilder,
 }
 
@@ -100,9 +101,9 @@ impl Default for P4pClientBuilder {
     fn default() -> Self {
         Self {
             key: None,
-            base_url: None,
-            environment: Environment::default(),
-            transport: Client::builder(),
+            destination: Destination::default(),
+            transport: Client::builder()
+                .user_agent(concat!("mypages-p4p/", env!("CARGO_PKG_VERSION"))),
         }
     }
 }
@@ -116,83 +117,68 @@ impl P4pClientBuilder {
         self
     }
 
-    /// The API root, instead of the environment's (e.g. the sandbox's
-    /// `http://127.0.0.1:7070/p4p`). A path prefix is kept; `http://` only for loopback hosts.
+    /// The API root, instead of an environment's (e.g. the sandbox's
+    /// `http://127.0.0.1:7070/p4p`). A path prefix is kept; `http://` only for loopback
+    /// hosts. Setting both this and [`environment`](Self::environment) is a build error.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
+        self.destination.set_base_url(url);
         self
     }
 
-    /// The environment whose root is used when no base URL is set (default production).
+    /// The environment to call (default [`Environment::Production`]). Setting both this and
+    /// [`base_url`](Self::base_url) is a build error.
     pub fn environment(mut self, environment: Environment) -> Self {
-        self.environment = environment;
+        self.destination.set_environment(environment.base_url());
         self
     }
 
-    /// How long connecting may take (default 5 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.transport = self.transport.connect_timeout(timeout);
-        self
-    }
-
-    /// How long one attempt may take (default 30 s).
-    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
-        self.transport = self.transport.attempt_timeout(timeout);
-        self
-    }
-
-    /// How long a whole call, retries included, may take (default: no limit).
-    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
-        self.transport = self.transport.operation_timeout(timeout);
-        self
-    }
-
-    /// The retry policy (default 3 attempts, 100 ms base delay). Account creation, order
-    /// creation, balance additions and order events are never retried once they may have
-    /// reached PayFunc, whatever the policy.
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.transport = self.transport.retry(policy);
-        self
-    }
-
-    /// The largest answer accepted, in bytes (default 16 MiB).
-    pub fn body_limit(mut self, bytes: usize) -> Self {
-        self.transport = self.transport.body_limit(bytes);
-        self
-    }
-
-    /// The `User-Agent` header.
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.transport = self.transport.user_agent(user_agent);
+    /// Configures the transport: timeouts, retries, body limit, user agent, layers. The
+    /// base URL, provider name and key are this builder's own.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let client = p4p_client::P4pClient::builder()
+    ///     .key("my-private-key")
+    ///     .transport(|t| t.attempt_timeout(Duration::from_secs(5)))
+    ///     .build();
+    /// assert!(client.is_ok());
+    /// ```
+    pub fn transport(mut self, configure: impl FnOnce(ClientBuilder) -> ClientBuilder) -> Self {
+        self.transport = configure(self.transport);
         self
     }
 
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<P4pClient, Error> {
         let Some(key) = self.key else {
-            return Err(Error::invalid(
+            return Err(Error::invalid_argument(
                 "key",
                 "is missing; pass your PayFunc private, public or account API key to P4pClientBuilder::key",
             ));
         };
         let text = key.expose_secret();
         if text.trim().is_empty() {
-            return Err(Error::invalid("key", "is empty; pass your PayFunc API key"));
+            return Err(Error::invalid_argument(
+                "key",
+                "is empty; pass your PayFunc API key",
+            ));
         }
         if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
             // The key itself stays out of the message.
-            return Err(Error::invalid(
+            return Err(Error::invalid_argument(
                 "key",
                 "contains spaces or control characters; copy the API key without surrounding whitespace",
             ));
         }
         let base_url = self
-            .base_url
-            .unwrap_or_else(|| self.environment.base_url().to_owned());
+            .destination
+            .resolve(Some(Environment::default().base_url()))?;
         let transport = self
             .transport
             .provider("p4p")
             .base_url(base_url)
+            .problem_reader(error::read_problem)
             .token(key)
             .build()?;
         Ok(P4pClient { transport })

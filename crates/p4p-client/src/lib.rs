@@ -53,6 +53,7 @@ mod accounts;
 mod balance;
 mod client;
 mod error;
+pub mod operations;
 mod orders;
 mod refs;
 mod subscriptions;
@@ -61,8 +62,8 @@ mod validate;
 pub use accounts::Accounts;
 pub use balance::Balance;
 pub use client::{Environment, P4pClient, P4pClientBuilder};
-pub use error::{Error, ErrorKind};
-pub use mypages_transport::RetryPolicy;
+pub use error::{Category, Error, ErrorKind, Problem, api_error};
+pub use mypages_transport::{Call, ClientBuilder, RetryPolicy};
 pub use orders::Orders;
 pub use refs::{AccountRef, SettleTarget};
 pub use secrecy::SecretString;
@@ -72,17 +73,4 @@ pub use subscriptions::Subscriptions;
 pub mod models {
     pub use mypages_models::p4p::*;
     pub use mypages_models::{Currency, Decimal, Sensitive};
-}
-
-/// Every endpoint as data, for [`P4pClient::send`].
-pub mod endpoints {
-    pub use crate::accounts::{
-        AddMethod, CreateAccount, CreateAccountKey, CreateLoginLink, GetAccount, ListAccounts,
-        ReplaceCustomer, UpdateAccount,
-    };
-    pub use crate::balance::{AddToBalance, SettleBalance};
-    pub use crate::orders::{AddOrderEvents, CreateOrder};
-    pub use crate::subscriptions::{
-        CreateSubscription, EndSubscription, ReplaceSubscription, UpdateSubscription,
-    };
 }

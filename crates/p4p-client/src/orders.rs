@@ -1,110 +1,15 @@
-//! The order endpoints: create an order, and charge, cancel or refund orders with the batch
-//! `PATCH /order/`. [`Orders`] calls them.
+//! [`Orders`]: create an order, and charge, cancel or refund orders with the batch of order
+//! events.
 
-use http::Method;
 use mypages_models::p4p::{EventCreatable, EventType, Order, OrderCreatable, OrderEvents, OrderId};
-use mypages_transport::{Endpoint, Error as TransportError, RequestBody, Response};
 use rust_decimal::Decimal;
 
 use crate::client::P4pClient;
 use crate::error::Error;
+use crate::operations as op;
 use crate::validate;
 
-/// `POST /order`: creates an order. Not idempotent, so never retried once it may have
-/// reached PayFunc; use your own `number` to recognise a duplicate.
-#[derive(Debug, Clone)]
-pub struct CreateOrder {
-    order: OrderCreatable,
-}
-
-impl CreateOrder {
-    /// Creates `order`.
-    pub fn new(order: OrderCreatable) -> Self {
-        Self { order }
-    }
-}
-
-impl Endpoint for CreateOrder {
-    type Output = Order;
-
-    fn operation(&self) -> &'static str {
-        "create_order"
-    }
-
-    fn method(&self) -> Method {
-        Method::POST
-    }
-
-    fn path(&self) -> Result<String, TransportError> {
-        Ok("/order".to_owned())
-    }
-
-    fn body(&self) -> Result<Option<RequestBody>, TransportError> {
-        validate::order_creatable(&self.order)?;
-        RequestBody::json(&self.order).map(Some)
-    }
-
-    fn idempotent(&self) -> bool {
-        false
-    }
-
-    fn decode(&self, response: Response) -> Result<Order, TransportError> {
-        response.json()
-    }
-}
-
-/// `PATCH /order/`: adds charge, cancel or refund events to one or more orders at once.
-/// Charging twice is not the same as charging once, so it is never retried once it may have
-/// reached PayFunc.
-#[derive(Debug, Clone)]
-pub struct AddOrderEvents {
-    batch: Vec<OrderEvents>,
-}
-
-impl AddOrderEvents {
-    /// Adds the events of each entry of `batch` to its order.
-    pub fn new(batch: Vec<OrderEvents>) -> Self {
-        Self { batch }
-    }
-
-    /// One event of `event_type` for one order, for the whole amount or `amount`.
-    pub fn single(order: OrderId, event_type: EventType, amount: Option<Decimal>) -> Self {
-        let mut event = EventCreatable::new(event_type);
-        event.amount = amount;
-        Self::new(vec![OrderEvents::new(order, vec![event])])
-    }
-}
-
-impl Endpoint for AddOrderEvents {
-    type Output = Vec<Order>;
-
-    fn operation(&self) -> &'static str {
-        "add_order_events"
-    }
-
-    fn method(&self) -> Method {
-        Method::PATCH
-    }
-
-    fn path(&self) -> Result<String, TransportError> {
-        Ok("/order/".to_owned())
-    }
-
-    fn body(&self) -> Result<Option<RequestBody>, TransportError> {
-        validate::order_events(&self.batch)?;
-        RequestBody::json(&self.batch).map(Some)
-    }
-
-    fn idempotent(&self) -> bool {
-        false
-    }
-
-    fn decode(&self, response: Response) -> Result<Vec<Order>, TransportError> {
-        response.json()
-    }
-}
-
-/// The order endpoints; get it from [`P4pClient::orders`].
+/// The order calls; get it from [`P4pClient::orders`].
 #[derive(Debug, Clone, Copy)]
 pub struct Orders<'a> {
     client: &'a P4pClient,
@@ -115,10 +20,14 @@ impl<'a> Orders<'a> {
         Self { client }
     }
 
-    /// Creates an order. `payment: {type: "card", account}` charges an account's card;
-    /// `payment.charge: "balance"` tops up the account's balance.
+    /// Creates an order (`createOrder`). `payment: {type: "card", account}` charges an
+    /// account's card; `payment.charge: "balance"` tops up the account's balance. Never
+    /// retried once it may have reached PayFunc; use your own `number` to recognise a
+    /// duplicate.
     pub async fn create(&self, order: &OrderCreatable) -> Result<Order, Error> {
-        self.client.send(&CreateOrder::new(order.clone())).await
+        validate::order_creatable(order)?;
+        let call = op::CREATE_ORDER.call(&[])?.json_body(order)?;
+        self.client.execute(call.expect_json()).await
     }
 
     /// Charges an order, wholly or `amount` of it; answers the changed orders.
@@ -151,13 +60,17 @@ impl<'a> Orders<'a> {
         event_type: EventType,
         amount: Option<Decimal>,
     ) -> Result<Vec<Order>, Error> {
-        self.client
-            .send(&AddOrderEvents::single(order.clone(), event_type, amount))
+        let mut event = EventCreatable::new(event_type);
+        event.amount = amount;
+        self.events(&[OrderEvents::new(order.clone(), vec![event])])
             .await
     }
 
-    /// Adds events to several orders in one call.
+    /// Adds events to several orders in one call (`addOrderEvents`). Never retried once it
+    /// may have reached PayFunc.
     pub async fn events(&self, batch: &[OrderEvents]) -> Result<Vec<Order>, Error> {
-        self.client.send(&AddOrderEvents::new(batch.to_vec())).await
+        validate::order_events(batch)?;
+        let call = op::ADD_ORDER_EVENTS.call(&[])?.json_body(batch)?;
+        self.client.execute(call.expect_json()).await
     }
 }

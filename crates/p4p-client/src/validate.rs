@@ -14,7 +14,7 @@ use mypages_transport::Error;
 type Checked = Result<(), Error>;
 
 fn invalid(argument: &str, message: impl std::fmt::Display) -> Error {
-    Error::invalid_request(argument, message)
+    Error::invalid_argument(argument, message)
 }
 
 pub(crate) fn currency(argument: &str, currency: &Currency) -> Checked {

@@ -37,6 +37,10 @@ async fn create_account_sends_the_creatable_with_an_empty_method_list() {
     assert_eq!(request.authorization.as_deref(), Some("Bearer test-key"));
     assert_eq!(request.content_type.as_deref(), Some("application/json"));
     assert_eq!(
+        request.user_agent.as_deref(),
+        Some(concat!("mypages-p4p/", env!("CARGO_PKG_VERSION")))
+    );
+    assert_eq!(
         request.body,
         r#"{"number":"n-1","method":[],"schedule":"monthly","limit":2000.00}"#
     );

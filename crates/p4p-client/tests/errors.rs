@@ -7,8 +7,8 @@ mod common;
 
 use common::{ACCOUNT_ID, Reply, Server};
 use http::StatusCode;
-use p4p_client::ErrorKind;
 use p4p_client::models::*;
+use p4p_client::{Category, ErrorKind};
 
 fn account_id() -> AccountId {
     AccountId::new(ACCOUNT_ID).unwrap()
@@ -34,10 +34,14 @@ async fn the_documented_error_body_is_parsed() {
         r#"{"status":400,"type":"invalid content","content":{"type":"model.Account.Creatable","description":"A valid account to be created."}}"#,
     ))
     .await;
-    assert_eq!(error.kind(), ErrorKind::InvalidContent);
+    assert_eq!(error.kind(), ErrorKind::Refused);
+    assert_eq!(error.category(), Category::InvalidInput);
     assert_eq!(error.status(), Some(StatusCode::BAD_REQUEST));
-    assert_eq!(error.error_type(), Some("invalid content"));
-    let body = error.api_error().unwrap();
+    assert_eq!(
+        error.problem().and_then(|p| p.r#type.as_deref()),
+        Some("invalid content")
+    );
+    let body = p4p_client::api_error(&error).unwrap();
     let content = body.content.as_ref().unwrap();
     assert_eq!(content.r#type.as_deref(), Some("model.Account.Creatable"));
     assert_eq!(
@@ -53,72 +57,94 @@ async fn the_documented_error_body_is_parsed() {
 
 #[tokio::test]
 async fn kinds_follow_the_type_then_the_status() {
+    // The old per-provider kinds are now one kind (Refused, or Transient for a 5xx) and a
+    // cross-provider category taken from PayFunc's type, then from the status.
     let cases = [
         (
             401,
             r#"{"status":401,"type":"not authorized"}"#,
-            ErrorKind::NotAuthorized,
+            ErrorKind::Refused,
+            Category::Unauthorized,
         ),
         (
             403,
             r#"{"status":403,"type":"forbidden","content":{"type":"authorization"}}"#,
-            ErrorKind::NotAuthorized,
+            ErrorKind::Refused,
+            Category::Unauthorized,
         ),
         (
             404,
             r#"{"status":404,"type":"not found"}"#,
-            ErrorKind::NotFound,
+            ErrorKind::Refused,
+            Category::NotFound,
         ),
         (
             400,
             r#"{"status":400,"type":"malformed content"}"#,
-            ErrorKind::InvalidContent,
+            ErrorKind::Refused,
+            Category::InvalidInput,
         ),
         (
             402,
             r#"{"status":402,"type":"payment failed","error":"insufficient funds"}"#,
-            ErrorKind::PaymentFailed,
+            ErrorKind::Refused,
+            Category::Rejected,
         ),
         (
             400,
             r#"{"status":400,"type":"payment","error":"card declined"}"#,
-            ErrorKind::PaymentFailed,
+            ErrorKind::Refused,
+            Category::Rejected,
         ),
         (
             409,
             r#"{"status":409,"type":"invalid event"}"#,
-            ErrorKind::Conflict,
+            ErrorKind::Refused,
+            Category::Rejected,
         ),
         (
             500,
             r#"{"status":500,"type":"backend failure"}"#,
-            ErrorKind::ServerError,
+            ErrorKind::Transient,
+            Category::Transient,
         ),
         (
             418,
             r#"{"status":418,"type":"teapot"}"#,
-            ErrorKind::OtherApi,
+            ErrorKind::Refused,
+            Category::Rejected,
         ),
     ];
-    for (status, body, kind) in cases {
+    for (status, body, kind, category) in cases {
         let error = error_for(Reply::json(status, body)).await;
         assert_eq!(error.kind(), kind, "{status} {body}: {error}");
-        assert!(error.api_error().is_some());
+        assert_eq!(error.category(), category, "{status} {body}: {error}");
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
+        assert!(p4p_client::api_error(&error).is_some());
     }
 }
 
 #[tokio::test]
 async fn any_other_body_is_kept_as_it_came() {
     let error = error_for(Reply::text(502, "text/html", "<html>Bad gateway</html>")).await;
-    assert_eq!(error.kind(), ErrorKind::ServerError);
-    assert!(error.api_error().is_none());
-    assert_eq!(error.body(), Some(&b"<html>Bad gateway</html>"[..]));
+    assert_eq!(error.kind(), ErrorKind::Transient);
+    assert_eq!(error.status(), Some(StatusCode::BAD_GATEWAY));
+    assert!(p4p_client::api_error(&error).is_none());
+    assert!(error.problem().is_none());
+    assert_eq!(
+        error.body().map(|b| &b[..]),
+        Some(&b"<html>Bad gateway</html>"[..])
+    );
     assert!(error.to_string().contains("502"), "{error}");
 
     let error = error_for(Reply::json(400, r#"{"message":"nope"}"#)).await;
-    assert!(error.api_error().is_none());
-    assert_eq!(error.kind(), ErrorKind::InvalidContent);
-    assert_eq!(error.body(), Some(&br#"{"message":"nope"}"#[..]));
+    assert!(p4p_client::api_error(&error).is_none());
+    assert_eq!(error.kind(), ErrorKind::Refused);
+    assert_eq!(error.category(), Category::InvalidInput);
+    assert_eq!(
+        error.body().map(|b| &b[..]),
+        Some(&br#"{"message":"nope"}"#[..])
+    );
 }
 
 #[tokio::test]
@@ -134,6 +160,8 @@ async fn an_undecodable_answer_names_the_place() {
     let error = client.accounts().get(&account_id()).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Decode);
     assert_eq!(error.json_path(), Some("limit"));
+    // Errors name the spec's operationId.
+    assert!(error.to_string().contains("getAccount"), "{error}");
     let error = client.accounts().get(&account_id()).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Decode);
     assert_eq!(error.json_path(), Some("id"));
@@ -157,4 +185,28 @@ async fn idempotent_calls_are_retried_on_a_5xx_answer() {
         .await
         .unwrap();
     assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn settling_is_sent_once_under_a_5xx_answer() {
+    // Settling charges the customer's card (spec `x-retry: never`): a 503 is answered to
+    // the caller, never retried, even though a second attempt would succeed.
+    let server = Server::start().await;
+    server.reply(Reply::json(
+        503,
+        r#"{"status":503,"type":"service unavailable"}"#,
+    ));
+    server.reply(Reply::json(200, r#"{"updated":1,"errors":0}"#));
+    let error = server
+        .client()
+        .balance()
+        .settle(&account_id())
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Transient);
+    assert_eq!(error.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
+    assert!(error.may_have_reached_server());
+    let request = server.only_request();
+    assert_eq!(request.method, http::Method::DELETE);
+    assert_eq!(request.path, format!("/account/{ACCOUNT_ID}/balance"));
 }

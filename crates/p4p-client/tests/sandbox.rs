@@ -1,6 +1,6 @@
 //! The client against the sandbox's PayFunc on 127.0.0.1, through the real transport: a
 //! merchant's whole day (accounts, keys, balance, links, cards, subscriptions, orders),
-//! PayFunc's errors, and which calls are retried.
+//! PayFunc's errors, and which calls are retried (never the ones that create things or move money).
 
 #![allow(clippy::unwrap_used)]
 
@@ -9,7 +9,9 @@ use std::time::Duration;
 use http::{Method, StatusCode};
 use mypages_sandbox::{FaultKind, FaultRule, Provider, RunningSandbox, Sandbox, credentials};
 use p4p_client::models::*;
-use p4p_client::{AccountRef, ErrorKind, P4pClient, RetryPolicy, SecretString, SettleTarget};
+use p4p_client::{
+    AccountRef, Category, ErrorKind, P4pClient, RetryPolicy, SecretString, SettleTarget,
+};
 
 fn dec(text: &str) -> Decimal {
     text.parse().unwrap()
@@ -23,11 +25,13 @@ fn client(sandbox: &RunningSandbox, key: impl Into<SecretString>) -> P4pClient {
     P4pClient::builder()
         .key(key)
         .base_url(sandbox.p4p_url())
-        .retry(
-            RetryPolicy::default()
-                .base_delay(Duration::from_millis(1))
-                .max_delay(Duration::from_millis(5)),
-        )
+        .transport(|t| {
+            t.retry(
+                RetryPolicy::default()
+                    .base_delay(Duration::from_millis(1))
+                    .max_delay(Duration::from_millis(5)),
+            )
+        })
         .build()
         .unwrap()
 }
@@ -114,7 +118,8 @@ async fn accounts_keys_balance_and_links() {
         None
     );
     let forbidden = own.accounts().list().await.unwrap_err();
-    assert_eq!(forbidden.kind(), ErrorKind::NotAuthorized);
+    assert_eq!(forbidden.kind(), ErrorKind::Refused);
+    assert_eq!(forbidden.category(), Category::Unauthorized);
 
     let link = private
         .accounts()
@@ -247,8 +252,13 @@ async fn subscriptions_and_orders() {
 
     // Charging a cancelled order is refused: 409 invalid event.
     let error = private.orders().charge(&second.id, None).await.unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Conflict);
-    assert_eq!(error.error_type(), Some("invalid event"));
+    assert_eq!(error.kind(), ErrorKind::Refused);
+    assert_eq!(error.status(), Some(StatusCode::CONFLICT));
+    assert_eq!(error.category(), Category::Rejected);
+    assert_eq!(
+        error.problem().and_then(|p| p.r#type.as_deref()),
+        Some("invalid event")
+    );
     sandbox.shutdown().await.unwrap();
 }
 
@@ -259,24 +269,33 @@ async fn payfunc_errors_are_parsed_and_typed() {
 
     let missing = AccountId::new("nosuchaccount000").unwrap();
     let error = private.accounts().get(&missing).await.unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::NotFound);
+    assert_eq!(error.kind(), ErrorKind::Refused);
+    assert_eq!(error.category(), Category::NotFound);
     assert_eq!(error.status(), Some(StatusCode::NOT_FOUND));
-    assert_eq!(error.error_type(), Some("not found"));
-    let body = error.api_error().unwrap();
+    assert_eq!(
+        error.problem().and_then(|p| p.r#type.as_deref()),
+        Some("not found")
+    );
+    let body = p4p_client::api_error(&error).unwrap();
     assert_eq!(body.status, Some(404));
     assert!(body.content.as_ref().unwrap().description.is_some());
     assert!(error.to_string().contains("not found"), "{error}");
 
     let wrong = client(&sandbox, "not-a-key");
     let error = wrong.accounts().list().await.unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::NotAuthorized);
+    assert_eq!(error.kind(), ErrorKind::Refused);
+    assert_eq!(error.category(), Category::Unauthorized);
     assert!(!error.to_string().contains("not-a-key"));
     assert!(!format!("{error:?}").contains("not-a-key"));
 
     // `me` needs an account key: the sandbox answers 400 invalid content.
     let error = private.accounts().get(AccountRef::Me).await.unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::InvalidContent);
-    assert_eq!(error.error_type(), Some("invalid content"));
+    assert_eq!(error.kind(), ErrorKind::Refused);
+    assert_eq!(error.category(), Category::InvalidInput);
+    assert_eq!(
+        error.problem().and_then(|p| p.r#type.as_deref()),
+        Some("invalid content")
+    );
 
     // An account without a card cannot pay: the sandbox answers 422 card declined.
     let bare = private
@@ -292,12 +311,13 @@ async fn payfunc_errors_are_parsed_and_typed() {
             .with_account(bare.id),
     );
     let error = private.orders().create(&order).await.unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::PaymentFailed);
+    assert_eq!(error.kind(), ErrorKind::Refused);
+    assert_eq!(error.category(), Category::Rejected);
     sandbox.shutdown().await.unwrap();
 }
 
 #[tokio::test]
-async fn creations_are_never_retried_reads_are() {
+async fn creations_and_settling_are_never_retried_reads_are() {
     let sandbox = sandbox().await;
     let private = client(&sandbox, credentials::P4P_KEY);
     let once = |method: Method, path: &str| {
@@ -316,7 +336,7 @@ async fn creations_are_never_retried_reads_are() {
         .await
         .unwrap_err();
     assert_eq!(error.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
-    assert_eq!(error.kind(), ErrorKind::ServerError);
+    assert_eq!(error.kind(), ErrorKind::Transient);
     assert!(error.may_have_reached_server());
 
     sandbox.add_fault(once(Method::POST, "/order"));
@@ -351,7 +371,12 @@ async fn creations_are_never_retried_reads_are() {
         .create(&AccountCreatable::new(Vec::new()))
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Transport, "{error}");
+    assert_eq!(error.kind(), ErrorKind::Transient, "{error}");
+    assert_eq!(
+        error.status(),
+        None,
+        "a broken connection has no status: {error}"
+    );
     assert!(error.may_have_reached_server());
 
     // A truncated answer is a decode error, not a success.
@@ -366,12 +391,33 @@ async fn creations_are_never_retried_reads_are() {
     assert_eq!(error.kind(), ErrorKind::Decode, "{error}");
     sandbox.clear_faults();
 
-    // The same fault on reads and settling is retried away.
+    // The same fault on reads is retried away.
     sandbox.add_fault(once(Method::GET, "/account/*"));
     private.accounts().get(&demo()).await.unwrap();
     sandbox.add_fault(once(Method::GET, "/account"));
     private.accounts().list().await.unwrap();
+
+    // Settling charges the card (spec `x-retry: never`): one 503 is not retried away, and
+    // the balance is still there to settle.
+    private
+        .balance()
+        .add(&demo(), &Items::Amount(dec("1")))
+        .await
+        .unwrap();
     sandbox.add_fault(once(Method::DELETE, "/account/*/balance"));
-    private.balance().settle(&demo()).await.unwrap();
+    let error = private.balance().settle(&demo()).await.unwrap_err();
+    assert_eq!(error.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
+    assert_eq!(error.kind(), ErrorKind::Transient);
+    assert!(error.may_have_reached_server());
+    let unsettled = private.accounts().get(&demo()).await.unwrap();
+    assert!(
+        unsettled
+            .balance
+            .as_ref()
+            .is_some_and(|items| !items.is_empty()),
+        "the 503 settled nothing: {unsettled:?}"
+    );
+    let settled = private.balance().settle(&demo()).await.unwrap();
+    assert_eq!(settled.updated, 1);
     sandbox.shutdown().await.unwrap();
 }

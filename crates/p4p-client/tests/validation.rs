@@ -24,7 +24,7 @@ fn refused<T: std::fmt::Debug>(
     argument: &str,
 ) -> p4p_client::Error {
     let error = result.unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error}");
+    assert_eq!(error.kind(), ErrorKind::InvalidArgument, "{error}");
     assert_eq!(error.argument(), Some(argument), "{error}");
     assert!(error.to_string().contains(argument), "{error}");
     assert!(!error.may_have_reached_server());
@@ -179,8 +179,20 @@ fn the_builder_says_what_is_missing() {
         .unwrap_err();
     assert_eq!(
         error.kind(),
-        ErrorKind::InvalidRequest,
+        ErrorKind::InvalidArgument,
         "plain http only for loopback: {error}"
+    );
+    let error = P4pClient::builder()
+        .key("k")
+        .environment(p4p_client::Environment::Production)
+        .base_url("http://127.0.0.1:1")
+        .build()
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidArgument);
+    assert_eq!(error.argument(), Some("base_url"));
+    assert!(
+        error.to_string().contains("environment"),
+        "both are named: {error}"
     );
     let client = P4pClient::builder().key("k").build().unwrap();
     let root = client.transport().base_url().to_string();

@@ -35,12 +35,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "registered {} {} on account {}",
             payment.amount, account.currency, account.account_no
         ),
-        Err(error) if error.kind() == ErrorKind::Problem(ProblemKind::Validation) => {
+        Err(error) if ProblemKind::of(&error) == Some(ProblemKind::Validation) => {
+            let problem = error.problem();
             println!(
                 "PayEx refused the payment (instance {:?}):",
-                error.instance()
+                problem.and_then(|p| p.instance.as_deref())
             );
-            for field in error.field_problems() {
+            for field in problem.map(|p| p.problems.as_slice()).unwrap_or_default() {
                 println!("  {}: {}", field.name, field.message);
             }
         }

@@ -1,28 +1,28 @@
-//! The accounts resource: list, get, partial update, register a PSP payment.
+//! The accounts resource: list, get, partial update, register a PSP payment, request
+//! cancellation.
 
-use http::Method;
 use mypages_models::payex::{Account, AccountList, AccountUpdate, PspPayment};
-use mypages_transport::RequestBody;
+use mypages_transport::Call;
 use rust_decimal::Decimal;
 
 use crate::client::PayexClient;
-use crate::endpoint::{Fetch, Write};
 use crate::error::Error;
 use crate::list::{Items, List, Pages};
+use crate::operations as op;
 use crate::validate;
 
 /// The accounts of the ledger; from [`PayexClient::accounts`].
-#[derive(Debug, Clone)]
-pub struct Accounts {
-    client: PayexClient,
+#[derive(Debug, Clone, Copy)]
+pub struct Accounts<'a> {
+    client: &'a PayexClient,
 }
 
-impl Accounts {
-    pub(crate) fn new(client: PayexClient) -> Self {
+impl<'a> Accounts<'a> {
+    pub(crate) fn new(client: &'a PayexClient) -> Self {
         Self { client }
     }
 
-    /// Lists accounts; narrow it with [`AccountsQuery::customer_no`] or
+    /// Lists accounts (`listAccounts`); narrow it with [`AccountsQuery::customer_no`] or
     /// [`AccountsQuery::account_no`].
     pub fn list(&self) -> AccountsQuery {
         AccountsQuery {
@@ -32,14 +32,24 @@ impl Accounts {
         }
     }
 
-    /// The account `account_no`.
+    /// The account `account_no` (`getAccount`).
     pub async fn get(&self, account_no: &str) -> Result<Account, Error> {
-        let path = self.client.account_path(account_no)?;
-        Ok(self
+        validate::route_identifier("account_no", account_no)?;
+        let call = self.client.call(&op::GET_ACCOUNT, &[account_no])?;
+        self.client.execute(call.expect_json()).await
+    }
+
+    /// Asks PayEx to close the account (`requestCloseAccount`, the account's
+    /// `request-close-account` operation): its status becomes `PendingClose` and it is closed
+    /// when possible. Never retried once it may have reached PayEx: after an error where
+    /// [`Error::may_have_reached_server`] is true, read the account's status before asking
+    /// again.
+    pub async fn request_close(&self, account_no: &str) -> Result<(), Error> {
+        validate::route_identifier("account_no", account_no)?;
+        let call = self
             .client
-            .transport()
-            .execute(&Fetch::<Account>::new("get_account", path))
-            .await?)
+            .call(&op::REQUEST_CLOSE_ACCOUNT, &[account_no])?;
+        self.client.execute(call.expect_empty()).await
     }
 
     /// Sends a partial update (charity donation and/or credit limit) as it is.
@@ -49,9 +59,9 @@ impl Accounts {
     /// PayEx (it answers with a problem); use [`Accounts::lower_credit_limit`] to have it
     /// checked before anything is changed.
     pub async fn update(&self, account_no: &str, update: &AccountUpdate) -> Result<(), Error> {
-        let path = self.client.account_path(account_no)?;
+        validate::route_identifier("account_no", account_no)?;
         if update.charity_donation.is_none() && update.credit_limit.is_none() {
-            return Err(Error::invalid(
+            return Err(Error::invalid_argument(
                 "update",
                 "sets nothing; set charity_donation and/or credit_limit",
             ));
@@ -59,10 +69,11 @@ impl Accounts {
         if let Some(limit) = update.credit_limit {
             validate::non_negative_amount("credit_limit", limit)?;
         }
-        let body = RequestBody::json(update)?;
-        let write =
-            Write::<()>::new("update_account", Method::PATCH, path, Some(body)).idempotent();
-        Ok(self.client.transport().execute(&write).await?)
+        let call = self
+            .client
+            .call(&op::UPDATE_ACCOUNT, &[account_no])?
+            .json_body(update)?;
+        self.client.execute(call.expect_empty()).await
     }
 
     /// Turns charity donation on or off.
@@ -119,7 +130,7 @@ impl Accounts {
         validate::non_negative_amount("credit_limit", credit_limit)?;
         let current = self.get(account_no).await?.credit_limit;
         if credit_limit > current {
-            return Err(Error::invalid(
+            return Err(Error::invalid_argument(
                 "credit_limit",
                 format_args!(
                     "{credit_limit} is above the current limit {current}; the limit can only be lowered through the API (raising it requires the customer's signature)"
@@ -141,15 +152,14 @@ impl Accounts {
         account_no: &str,
         payment: &PspPayment,
     ) -> Result<(), Error> {
-        let path = format!(
-            "{}/register-psp-payment",
-            self.client.account_path(account_no)?
-        );
+        validate::route_identifier("account_no", account_no)?;
         validate::positive_amount("amount", payment.amount)?;
         validate::transaction_id("transaction_id", &payment.source_psp_payment_transaction_id)?;
-        let body = RequestBody::json(payment)?;
-        let write = Write::<()>::new("register_psp_payment", Method::POST, path, Some(body));
-        Ok(self.client.transport().execute(&write).await?)
+        let call = self
+            .client
+            .call(&op::REGISTER_PSP_PAYMENT, &[account_no])?
+            .json_body(payment)?;
+        self.client.execute(call.expect_empty()).await
     }
 }
 
@@ -181,18 +191,19 @@ impl AccountsQuery {
         List::new(self.client, first)
     }
 
-    fn first(&self) -> Result<Fetch<AccountList>, Error> {
-        let mut query = Vec::new();
+    fn first(&self) -> Result<Call<AccountList>, Error> {
         if let Some(account_no) = &self.account_no {
             validate::id_filter("account_no", account_no)?;
-            query.push(("accountNo", account_no.clone()));
         }
         if let Some(customer_no) = &self.customer_no {
             validate::id_filter("customer_no", customer_no)?;
-            query.push(("customerNo", customer_no.clone()));
         }
-        let path = format!("{}/accounts", self.client.root());
-        Ok(Fetch::new("list_accounts", path).with_query(query))
+        Ok(self
+            .client
+            .call(&op::LIST_ACCOUNTS, &[])?
+            .query_param_opt("accountNo", self.account_no.clone())
+            .query_param_opt("customerNo", self.customer_no.clone())
+            .expect_json())
     }
 
     /// The pages, lazily; see [`List::pages`].

@@ -3,57 +3,56 @@
 use bytes::Bytes;
 use futures_core::Stream;
 use mypages_models::payex::{Bill, BillList};
-use tokio::io::{AsyncWrite, AsyncWriteExt};
+use mypages_transport::Call;
+use mypages_transport::reexports::http::header::{ACCEPT, HeaderValue};
+use tokio::io::AsyncWrite;
 
-use crate::client::{AccountScope, PayexClient};
-use crate::endpoint::{Document, Fetch};
-use crate::error::Error;
+use crate::client::PayexClient;
+use crate::error::{self, Error};
 use crate::list::List;
+use crate::operations as op;
 use crate::validate;
 
 /// The bills of one account; from [`PayexClient::bills`].
-#[derive(Debug)]
-pub struct Bills {
-    client: PayexClient,
-    account: AccountScope,
+#[derive(Debug, Clone)]
+pub struct Bills<'a> {
+    client: &'a PayexClient,
+    account_no: String,
 }
 
-impl Bills {
-    pub(crate) fn new(client: PayexClient, account: AccountScope) -> Self {
-        Self { client, account }
+impl<'a> Bills<'a> {
+    pub(crate) fn new(client: &'a PayexClient, account_no: &str) -> Self {
+        Self {
+            client,
+            account_no: account_no.to_owned(),
+        }
     }
 
-    fn path(&self, rest: &str) -> Result<String, Error> {
-        self.account.path(&self.client, rest)
-    }
-
-    /// Every bill and reminder of the account.
+    /// Every bill and reminder of the account (`listBills`).
     pub fn list(&self) -> List<BillList> {
-        List::new(
-            self.client.clone(),
-            self.path("/bills")
-                .map(|path| Fetch::new("list_bills", path)),
-        )
-    }
-
-    /// The bill `bill_id` (e.g. `reminder-123`).
-    pub async fn get(&self, bill_id: &str) -> Result<Bill, Error> {
-        let path = self.path(&format!(
-            "/bills/{}",
-            validate::segment("bill_id", bill_id)?
-        ))?;
-        Ok(self
+        let first = self
             .client
-            .transport()
-            .execute(&Fetch::<Bill>::new("get_bill", path))
-            .await?)
+            .account_call(&op::LIST_BILLS, &self.account_no, &[])
+            .map(|call| call.expect_json());
+        List::new(self.client.clone(), first)
     }
 
-    /// The PDF document of the bill `bill_id`, to download.
+    /// The bill `bill_id` (e.g. `reminder-123`; `getBill`).
+    pub async fn get(&self, bill_id: &str) -> Result<Bill, Error> {
+        validate::route_identifier("bill_id", bill_id)?;
+        let call = self
+            .client
+            .account_call(&op::GET_BILL, &self.account_no, &[bill_id])?;
+        self.client.execute(call.expect_json()).await
+    }
+
+    /// The PDF document of the bill `bill_id`, to download (`getBillDocument`).
     pub fn document(&self, bill_id: &str) -> BillDocument {
-        let path = validate::segment("bill_id", bill_id)
-            .and_then(|bill| self.path(&format!("/bills/{bill}/document")));
-        BillDocument::new(self.client.clone(), path)
+        let call = validate::route_identifier("bill_id", bill_id).and_then(|()| {
+            self.client
+                .account_call(&op::GET_BILL_DOCUMENT, &self.account_no, &[bill_id])
+        });
+        BillDocument::new(self.client.clone(), call)
     }
 }
 
@@ -65,12 +64,12 @@ impl Bills {
 #[must_use = "a document does nothing until it is downloaded"]
 pub struct BillDocument {
     client: PayexClient,
-    path: Result<String, Error>,
+    call: Result<Call<()>, Error>,
 }
 
 impl BillDocument {
-    pub(crate) fn new(client: PayexClient, path: Result<String, Error>) -> Self {
-        Self { client, path }
+    pub(crate) fn new(client: PayexClient, call: Result<Call<()>, Error>) -> Self {
+        Self { client, call }
     }
 
     /// Writes the PDF into `writer` (a file, a buffer, any `AsyncWrite`) and flushes it;
@@ -79,27 +78,20 @@ impl BillDocument {
     where
         W: AsyncWrite + Unpin + ?Sized,
     {
-        let mut stream = self.stream().await?;
-        let mut written = 0u64;
-        while let Some(chunk) =
-            std::future::poll_fn(|cx| std::pin::Pin::new(&mut stream).poll_next(cx)).await
-        {
-            let chunk = chunk?;
-            writer.write_all(&chunk).await.map_err(Error::write)?;
-            written += chunk.len() as u64;
-        }
-        writer.flush().await.map_err(Error::write)?;
-        Ok(written)
+        self.stream().await?.download.download_to(writer).await
     }
 
     /// Starts the download: the response has arrived, its body is a stream of byte chunks.
     pub async fn stream(self) -> Result<DocumentStream, Error> {
-        let path = self.path?;
+        let call = self
+            .call?
+            .header(ACCEPT, HeaderValue::from_static("application/pdf"));
         let download = self
             .client
             .transport()
-            .download(&Document::new(path))
-            .await?;
+            .download(&call)
+            .await
+            .map_err(error::refine)?;
         Ok(DocumentStream { download })
     }
 }
@@ -131,6 +123,6 @@ impl Stream for DocumentStream {
     ) -> std::task::Poll<Option<Self::Item>> {
         std::pin::Pin::new(&mut self.get_mut().download)
             .poll_next(cx)
-            .map(|next| next.map(|chunk| chunk.map_err(Error::from)))
+            .map(|next| next.map(|chunk| chunk.map_err(error::refine)))
     }
 }

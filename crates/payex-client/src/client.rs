@@ -1,19 +1,21 @@
 //! [`PayexClient`] and its [`PayexClientBuilder`].
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use mypages_models::payex::Customer;
-use mypages_transport::{Client, Identity, RetryPolicy, SecretString, StaticToken, TokenSource};
+use mypages_transport::{
+    Call, Client, ClientBuilder, Destination, Identity, Operation, SecretString, StaticToken,
+    TokenSource,
+};
 use serde::de::DeserializeOwned;
 
 use crate::accounts::Accounts;
 use crate::bills::{BillDocument, Bills};
 use crate::cards::Cards;
-use crate::endpoint::Fetch;
 use crate::environment::Environment;
-use crate::error::Error;
+use crate::error::{self, Error};
 use crate::list::{List, Page};
+use crate::operations as op;
 use crate::recurring::{ActivePaymentOrders, RecurringPayments};
 use crate::transactions::{Reservations, Transactions};
 use crate::validate;
@@ -47,8 +49,6 @@ pub struct PayexClient {
 struct Inner {
     transport: Client,
     ledger: String,
-    /// `/ledger/account/v1/{ledger}` (the ledger is letters and digits only).
-    root: String,
 }
 
 impl std::fmt::Debug for PayexClient {
@@ -71,73 +71,102 @@ impl PayexClient {
         &self.inner.ledger
     }
 
-    /// The transport client underneath (base URL, retries, timeouts).
+    /// The transport client underneath (base URL, retries, timeouts): send your own
+    /// [`Call`] of an [`operations`](crate::operations) descriptor with it.
     pub fn transport(&self) -> &Client {
         &self.inner.transport
     }
 
-    /// The path of the Account API in this ledger: `/ledger/account/v1/{ledger}`.
-    pub(crate) fn root(&self) -> &str {
-        &self.inner.root
+    /// A call of `operation` in this ledger: `params` fill the path after the ledger number.
+    pub(crate) fn call(
+        &self,
+        operation: &'static Operation,
+        params: &[&str],
+    ) -> Result<Call<()>, Error> {
+        let mut all = Vec::with_capacity(params.len() + 1);
+        all.push(self.inner.ledger.as_str());
+        all.extend_from_slice(params);
+        operation.call(&all)
     }
 
-    /// The path of an account, or an error naming `account_no`.
-    pub(crate) fn account_path(&self, account_no: &str) -> Result<String, Error> {
-        Ok(format!(
-            "{}/accounts/{}",
-            self.root(),
-            validate::segment("account_no", account_no)?
-        ))
+    /// A call of `operation` on account `account_no` (checked, naming `account_no`): `params`
+    /// fill the path after the account number.
+    pub(crate) fn account_call(
+        &self,
+        operation: &'static Operation,
+        account_no: &str,
+        params: &[&str],
+    ) -> Result<Call<()>, Error> {
+        validate::route_identifier("account_no", account_no)?;
+        let mut all = Vec::with_capacity(params.len() + 1);
+        all.push(account_no);
+        all.extend_from_slice(params);
+        self.call(operation, &all)
     }
 
-    /// The accounts of the ledger: list, get, update, register a PSP payment.
-    pub fn accounts(&self) -> Accounts {
-        Accounts::new(self.clone())
+    /// A call of `operation` at a link PayEx returned, resolved against the base URL; a
+    /// link to another host is refused, so the token never leaves for it.
+    pub(crate) fn call_link(
+        &self,
+        operation: &'static Operation,
+        href: &str,
+    ) -> Result<Call<()>, Error> {
+        validate::filter("href", href)?;
+        let path = self.inner.transport.base_url().resolve_link(href)?;
+        Ok(operation.at(path))
+    }
+
+    /// Sends `call`; PayEx's problem type refines the error's category.
+    pub(crate) async fn execute<O>(&self, call: Call<O>) -> Result<O, Error> {
+        self.inner
+            .transport
+            .execute(&call)
+            .await
+            .map_err(error::refine)
+    }
+
+    /// The accounts of the ledger: list, get, update, register a PSP payment, request
+    /// cancellation, and the operations an account advertises.
+    pub fn accounts(&self) -> Accounts<'_> {
+        Accounts::new(self)
     }
 
     /// The bills (and reminders) of an account, and their PDF documents.
-    pub fn bills(&self, account_no: &str) -> Bills {
-        Bills::new(self.clone(), AccountScope::new(account_no))
+    pub fn bills(&self, account_no: &str) -> Bills<'_> {
+        Bills::new(self, account_no)
     }
 
     /// The cards of an account.
-    pub fn cards(&self, account_no: &str) -> Cards {
-        Cards::new(self.clone(), AccountScope::new(account_no))
+    pub fn cards(&self, account_no: &str) -> Cards<'_> {
+        Cards::new(self, account_no)
     }
 
     /// The transactions of an account.
-    pub fn transactions(&self, account_no: &str) -> Transactions {
-        Transactions::new(self.clone(), AccountScope::new(account_no))
+    pub fn transactions(&self, account_no: &str) -> Transactions<'_> {
+        Transactions::new(self, account_no)
     }
 
     /// The outstanding reservations of an account.
-    pub fn reservations(&self, account_no: &str) -> Reservations {
-        Reservations::new(self.clone(), AccountScope::new(account_no))
+    pub fn reservations(&self, account_no: &str) -> Reservations<'_> {
+        Reservations::new(self, account_no)
     }
 
     /// The recurring-payment configuration of an account.
-    pub fn recurring_payments(&self, account_no: &str) -> RecurringPayments {
-        RecurringPayments::new(self.clone(), AccountScope::new(account_no))
+    pub fn recurring_payments(&self, account_no: &str) -> RecurringPayments<'_> {
+        RecurringPayments::new(self, account_no)
     }
 
     /// The active (scheduled) payment orders of an account.
-    pub fn active_payment_orders(&self, account_no: &str) -> ActivePaymentOrders {
-        ActivePaymentOrders::new(self.clone(), AccountScope::new(account_no))
+    pub fn active_payment_orders(&self, account_no: &str) -> ActivePaymentOrders<'_> {
+        ActivePaymentOrders::new(self, account_no)
     }
 
     /// The customer (account owner) `customer_no`, from PayEx's Ledger Customer API
-    /// (`/ledger/customer/v1/{ledger}/customers/{customerNo}`).
+    /// (`getCustomer`).
     pub async fn customer(&self, customer_no: &str) -> Result<Customer, Error> {
-        let path = format!(
-            "/ledger/customer/v1/{}/customers/{}",
-            mypages_transport::encode_segment(&self.inner.ledger),
-            validate::segment("customer_no", customer_no)?
-        );
-        Ok(self
-            .inner
-            .transport
-            .execute(&Fetch::<Customer>::new("get_customer", path))
-            .await?)
+        validate::route_identifier("customer_no", customer_no)?;
+        let call = self.call(&op::GET_CUSTOMER, &[customer_no])?;
+        self.execute(call.expect_json()).await
     }
 
     /// Follows a link PayEx returned (`openBill`, `customer`, a card's `@id`, ...) and
@@ -149,94 +178,84 @@ impl PayexClient {
     where
         T: DeserializeOwned + Send + 'static,
     {
-        validate::filter("href", href)?;
-        Ok(self
-            .inner
-            .transport
-            .follow::<T>("follow_link", href)
-            .await?)
+        let call = self.call_link(&crate::hypermedia::FOLLOW_LINK, href)?;
+        self.execute(call.expect_json()).await
     }
 
     /// Follows a link to a list PayEx returned (an account's `bills`, `cards`,
     /// `transactions`, `activePaymentOrders`, or a page's `next`), e.g.
     /// `payex.follow_list::<BillList>(href).all()`.
     pub fn follow_list<P: Page>(&self, href: &str) -> List<P> {
-        let first = validate::filter("href", href)
-            .and_then(|()| Ok(self.inner.transport.base_url().resolve_link(href)?))
-            .map(|path| Fetch::new("follow_list", path));
+        let first = self
+            .call_link(&crate::hypermedia::FOLLOW_LINK, href)
+            .map(Call::expect_json);
         List::new(self.clone(), first)
     }
 
-    /// Follows a bill's `document` link: the PDF, to download.
+    /// Follows a bill's `document` link: the PDF, to download (`getBillDocument`).
     pub fn follow_document(&self, href: &str) -> BillDocument {
-        let path = validate::filter("href", href)
-            .and_then(|()| Ok(self.inner.transport.base_url().resolve_link(href)?));
-        BillDocument::new(self.clone(), path)
-    }
-}
-
-/// The account a per-account handle works on; checked when a call is made.
-#[derive(Debug, Clone)]
-pub(crate) struct AccountScope {
-    account_no: String,
-}
-
-impl AccountScope {
-    pub(crate) fn new(account_no: &str) -> Self {
-        Self {
-            account_no: account_no.to_owned(),
-        }
-    }
-
-    /// The path of the account followed by `rest`, or an error naming `account_no`.
-    pub(crate) fn path(&self, client: &PayexClient, rest: &str) -> Result<String, Error> {
-        Ok(format!("{}{rest}", client.account_path(&self.account_no)?))
+        BillDocument::new(self.clone(), self.call_link(&op::GET_BILL_DOCUMENT, href))
     }
 }
 
 /// Configures a [`PayexClient`]; [`PayexClientBuilder::build`] says what is missing.
 ///
-/// Required: an environment or a base URL, the ledger number, and the token PayEx issued
-/// for that ledger. PayEx also requires mutual TLS: give the client certificate and key it
-/// issued with [`PayexClientBuilder::identity_pem`].
-#[derive(Default)]
+/// Required: an environment or a base URL (not both), the ledger number, and the token PayEx
+/// issued for that ledger. PayEx requires mutual TLS in production: give the client
+/// certificate and key it issued with [`PayexClientBuilder::identity_pem`] (building for
+/// [`Environment::Production`] without one is an error). Timeouts, retries, the body limit
+/// and layers of your own are set on the transport's builder with
+/// [`PayexClientBuilder::transport`].
 pub struct PayexClientBuilder {
-    base_url: Option<String>,
+    destination: Destination,
+    production: bool,
     ledger: Option<String>,
     token: Option<Arc<dyn TokenSource>>,
     identity: Option<Result<Identity, Error>>,
-    root_certificates: Vec<Vec<u8>>,
-    connect_timeout: Option<Duration>,
-    attempt_timeout: Option<Duration>,
-    operation_timeout: Option<Duration>,
-    retry: Option<RetryPolicy>,
-    body_limit: Option<usize>,
-    user_agent: Option<String>,
+    transport: ClientBuilder,
+}
+
+impl Default for PayexClientBuilder {
+    fn default() -> Self {
+        Self {
+            destination: Destination::default(),
+            production: false,
+            ledger: None,
+            token: None,
+            identity: None,
+            transport: Client::builder()
+                .user_agent(concat!("mypages-payex/", env!("CARGO_PKG_VERSION"))),
+        }
+    }
 }
 
 impl std::fmt::Debug for PayexClientBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PayexClientBuilder")
-            .field("base_url", &self.base_url)
+            .field("destination", &self.destination)
             .field("ledger", &self.ledger)
             .field("token", &self.token.as_ref().map(|_| "[redacted]"))
             .field("identity", &self.identity.as_ref().map(|_| "[redacted]"))
-            .finish_non_exhaustive()
+            .field("transport", &self.transport)
+            .finish()
     }
 }
 
 impl PayexClientBuilder {
-    /// Uses one of PayEx's environments (sandbox or production).
+    /// Uses one of PayEx's environments (sandbox or production). Setting both this and
+    /// [`base_url`](Self::base_url) is a build error.
     pub fn environment(mut self, environment: Environment) -> Self {
-        self.base_url = Some(environment.base_url().to_owned());
+        self.production = environment == Environment::Production;
+        self.destination.set_environment(environment.base_url());
         self
     }
 
     /// Uses any API root instead, e.g. a proxy or the local sandbox
     /// (`http://127.0.0.1:7070/payex`); routes and returned links are appended to its path.
-    /// Plain `http` is accepted only for loopback hosts.
+    /// Plain `http` is accepted only for loopback hosts. Setting both this and
+    /// [`environment`](Self::environment) is a build error.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
+        self.destination.set_base_url(url);
         self
     }
 
@@ -262,7 +281,7 @@ impl PayexClientBuilder {
     /// The client certificate (PEM chain, leaf first) and private key (PEM) PayEx issued for
     /// mutual TLS.
     pub fn identity_pem(mut self, certificate_pem: &[u8], key_pem: &[u8]) -> Self {
-        self.identity = Some(Identity::from_pem(certificate_pem, key_pem).map_err(Error::from));
+        self.identity = Some(Identity::from_pem(certificate_pem, key_pem));
         self
     }
 
@@ -272,109 +291,65 @@ impl PayexClientBuilder {
         self
     }
 
-    /// Trusts one more root certificate (PEM), e.g. a test CA.
-    pub fn add_root_certificate(mut self, pem: impl Into<Vec<u8>>) -> Self {
-        self.root_certificates.push(pem.into());
-        self
-    }
-
-    /// How long establishing a connection may take (default 5 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
-        self
-    }
-
-    /// How long one attempt may take (default 30 s).
-    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
-        self.attempt_timeout = Some(timeout);
-        self
-    }
-
-    /// How long a whole call, retries included, may take (default: no limit).
-    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
-        self.operation_timeout = Some(timeout);
-        self
-    }
-
-    /// How failed attempts are retried (default: 3 attempts with jittered backoff). Payment
-    /// registrations are never retried once they may have reached PayEx.
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(policy);
-        self
-    }
-
-    /// The largest JSON body accepted (default 16 MiB); bill documents stream and are not
-    /// limited.
-    pub fn body_limit(mut self, bytes: usize) -> Self {
-        self.body_limit = Some(bytes);
-        self
-    }
-
-    /// The `User-Agent` header.
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = Some(user_agent.into());
+    /// Configures the transport: timeouts, retries, body limit, extra root certificates,
+    /// user agent, layers. The base URL, provider name, token and identity are this
+    /// builder's own.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use payex_client::{PayexClient, SecretString};
+    ///
+    /// let payex = PayexClient::builder()
+    ///     .base_url("http://127.0.0.1:7070/payex")
+    ///     .ledger("1000")
+    ///     .token(SecretString::from("sandbox-token"))
+    ///     .transport(|t| t.attempt_timeout(Duration::from_secs(5)))
+    ///     .build();
+    /// assert!(payex.is_ok());
+    /// ```
+    pub fn transport(mut self, configure: impl FnOnce(ClientBuilder) -> ClientBuilder) -> Self {
+        self.transport = configure(self.transport);
         self
     }
 
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<PayexClient, Error> {
-        let Some(base_url) = self.base_url else {
-            return Err(Error::invalid(
-                "base_url",
-                "is missing; choose .environment(Environment::Sandbox | Environment::Production) or set .base_url(url)",
-            ));
-        };
+        let base_url = self.destination.resolve(None)?;
         let ledger = match self.ledger.as_deref().map(str::trim) {
             Some(ledger) if !ledger.is_empty() => ledger.to_owned(),
             _ => {
-                return Err(Error::invalid(
+                return Err(Error::invalid_argument(
                     "ledger",
                     "is missing; set .ledger(number) to the ledger PayEx issued the token for",
                 ));
             }
         };
+        validate::ledger("ledger", &ledger)?;
         let Some(token) = self.token else {
-            return Err(Error::invalid(
+            return Err(Error::invalid_argument(
                 "token",
                 "is missing; set .token(token) to the token PayEx issued for the ledger",
             ));
         };
-        let mut transport =
-            Client::builder()
-                .provider("payex")
-                .base_url(base_url)
-                .shared_token_source(token)
-                .user_agent(self.user_agent.unwrap_or_else(|| {
-                    concat!("payex-client/", env!("CARGO_PKG_VERSION")).to_owned()
-                }));
-        if let Some(identity) = self.identity {
-            transport = transport.identity(identity?);
+        let mut transport = self
+            .transport
+            .provider("payex")
+            .base_url(base_url)
+            .shared_token_source(token);
+        match self.identity {
+            Some(identity) => transport = transport.identity(identity?),
+            None if self.production => {
+                return Err(Error::invalid_argument(
+                    "identity",
+                    "is missing; PayEx requires mutual TLS in production: set .identity_pem(certificate, key) to the client certificate PayEx issued",
+                ));
+            }
+            None => {}
         }
-        for pem in self.root_certificates {
-            transport = transport.add_root_certificate(pem);
-        }
-        if let Some(timeout) = self.connect_timeout {
-            transport = transport.connect_timeout(timeout);
-        }
-        if let Some(timeout) = self.attempt_timeout {
-            transport = transport.attempt_timeout(timeout);
-        }
-        if let Some(timeout) = self.operation_timeout {
-            transport = transport.operation_timeout(timeout);
-        }
-        if let Some(policy) = self.retry {
-            transport = transport.retry(policy);
-        }
-        if let Some(limit) = self.body_limit {
-            transport = transport.body_limit(limit);
-        }
-        validate::ledger("ledger", &ledger)?;
-        let root = format!("/ledger/account/v1/{ledger}");
         Ok(PayexClient {
             inner: Arc::new(Inner {
                 transport: transport.build()?,
                 ledger,
-                root,
             }),
         })
     }

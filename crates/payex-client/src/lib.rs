@@ -35,10 +35,11 @@ mod accounts;
 mod bills;
 mod cards;
 mod client;
-mod endpoint;
 mod environment;
 mod error;
+mod hypermedia;
 mod list;
+pub mod operations;
 mod problem_kind;
 mod recurring;
 mod transactions;
@@ -50,10 +51,10 @@ pub use bills::{BillDocument, Bills, DocumentStream};
 pub use cards::Cards;
 pub use client::{PayexClient, PayexClientBuilder};
 pub use environment::Environment;
-pub use error::{Error, ErrorKind};
+pub use error::{Category, Error, ErrorKind};
 pub use list::{Items, List, Page, Pages};
 pub use mypages_transport::{
-    Identity, Problem, ProblemField, RetryPolicy, SecretString, TokenSource,
+    Call, ClientBuilder, Identity, Problem, ProblemField, RetryPolicy, SecretString, TokenSource,
 };
 pub use problem_kind::ProblemKind;
 pub use recurring::{ActivePaymentOrders, RecurringPayments};

@@ -11,8 +11,8 @@ use mypages_models::payex::{
 use serde::de::DeserializeOwned;
 
 use crate::client::PayexClient;
-use crate::endpoint::Fetch;
-use crate::error::Error;
+use crate::error::{self, Error};
+use mypages_transport::Call;
 
 mod sealed {
     pub trait Sealed {}
@@ -68,7 +68,7 @@ page!(
 #[must_use = "a list does nothing until its pages or items are read"]
 pub struct List<P> {
     client: PayexClient,
-    first: Result<Fetch<P>, Error>,
+    first: Result<Call<P>, Error>,
 }
 
 impl<P> std::fmt::Debug for List<P> {
@@ -80,7 +80,7 @@ impl<P> std::fmt::Debug for List<P> {
 }
 
 impl<P: Page> List<P> {
-    pub(crate) fn new(client: PayexClient, first: Result<Fetch<P>, Error>) -> Self {
+    pub(crate) fn new(client: PayexClient, first: Result<Call<P>, Error>) -> Self {
         Self { client, first }
     }
 
@@ -123,8 +123,7 @@ impl<P: Page> List<P> {
 
     /// Only the first page.
     pub async fn first_page(self) -> Result<P, Error> {
-        let first = self.first?;
-        Ok(self.client.transport().execute(&first).await?)
+        self.client.execute(self.first?).await
     }
 }
 
@@ -166,7 +165,7 @@ impl<P: Page> Stream for Pages<P> {
             PagesState::Failed(error) => Poll::Ready(error.take().map(Err)),
             PagesState::Running(pages) => Pin::new(pages)
                 .poll_next(cx)
-                .map(|next| next.map(|page| page.map_err(Error::from))),
+                .map(|next| next.map(|page| page.map_err(error::refine))),
         }
     }
 }
@@ -195,7 +194,7 @@ impl<P: Page> Stream for Items<P> {
             ItemsState::Failed(error) => Poll::Ready(error.take().map(Err)),
             ItemsState::Running(items) => Pin::new(items)
                 .poll_next(cx)
-                .map(|next| next.map(|item| item.map_err(Error::from))),
+                .map(|next| next.map(|item| item.map_err(error::refine))),
         }
     }
 }

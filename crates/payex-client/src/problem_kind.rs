@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use mypages_transport::{Category, Error};
+
 /// The type of a problem PayEx answered with, read from the problem's `type`.
 ///
 /// PayEx writes the type as `ledger.account.<code>` (`ledger.account.validation`) or as a URL
@@ -35,11 +37,53 @@ pub enum ProblemKind {
     AccountNotFound,
     /// `invalid-reg-no` (400): the national identity number is not valid.
     InvalidRegNo,
+    /// `bill-not-found` (404): no such bill on the account.
+    BillNotFound,
+    /// `unauthorized` (401): the token is missing, expired or not valid for this ledger.
+    Unauthorized,
     /// Any other problem type, as PayEx wrote it (the full `type`, prefix included).
     Other(String),
 }
 
 impl ProblemKind {
+    /// The problem type of an error PayEx answered with a problem document, typed; `None`
+    /// for every other error.
+    ///
+    /// ```no_run
+    /// # async fn show(payex: &payex_client::PayexClient) -> Result<(), payex_client::Error> {
+    /// use payex_client::ProblemKind;
+    ///
+    /// match payex.accounts().get("NNN").await {
+    ///     Ok(account) => println!("{:?}", account.total_balance),
+    ///     Err(err) if ProblemKind::of(&err) == Some(ProblemKind::AccountNotFound) => {
+    ///         println!("no such account")
+    ///     }
+    ///     Err(err) => return Err(err),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn of(error: &Error) -> Option<Self> {
+        error
+            .problem()
+            .and_then(|problem| problem.r#type.as_deref())
+            .map(Self::from_type)
+    }
+
+    /// The cross-provider category this problem type means, where it says more than the
+    /// status.
+    pub(crate) fn category(&self) -> Option<Category> {
+        match self {
+            Self::Validation | Self::InvalidRegNo => Some(Category::InvalidInput),
+            Self::CustomerDoesNotExist
+            | Self::CardNotFound
+            | Self::AccountNotFound
+            | Self::BillNotFound => Some(Category::NotFound),
+            Self::Unauthorized => Some(Category::Unauthorized),
+            Self::DuplicateCardToken | Self::CardUpdateFailed => Some(Category::Rejected),
+            Self::Other(_) => None,
+        }
+    }
+
     /// Reads a problem `type`: `ledger.account.<code>`, or a URL/path ending in
     /// `/problems/<code>`, in any letter case.
     pub fn from_type(problem_type: &str) -> Self {
@@ -52,6 +96,8 @@ impl ProblemKind {
             "card-update-failed" => Self::CardUpdateFailed,
             "account-not-found" => Self::AccountNotFound,
             "invalid-reg-no" => Self::InvalidRegNo,
+            "bill-not-found" => Self::BillNotFound,
+            "unauthorized" => Self::Unauthorized,
             _ => Self::Other(problem_type.trim().to_owned()),
         }
     }
@@ -68,6 +114,8 @@ impl ProblemKind {
             Self::CardUpdateFailed => "card-update-failed",
             Self::AccountNotFound => "account-not-found",
             Self::InvalidRegNo => "invalid-reg-no",
+            Self::BillNotFound => "bill-not-found",
+            Self::Unauthorized => "unauthorized",
             Self::Other(problem_type) => code_of(problem_type),
         }
     }

@@ -1,47 +1,45 @@
 //! Recurring payments: the account's configuration and its active payment orders.
 
-use http::Method;
 use mypages_models::payex::{
     ActivePaymentOrder, ActivePaymentOrderList, PaymentScope, RecurringPaymentConfiguration,
     RecurringPaymentConfigurationCreate, RecurringPaymentConfigurationUpdate,
 };
-use mypages_transport::RequestBody;
+use mypages_transport::{Call, Operation};
 use rust_decimal::Decimal;
 
-use crate::client::{AccountScope, PayexClient};
-use crate::endpoint::{Fetch, Write};
+use crate::client::PayexClient;
 use crate::error::Error;
 use crate::list::List;
+use crate::operations as op;
 use crate::validate;
 
 /// The recurring-payment configuration of one account; from
 /// [`PayexClient::recurring_payments`].
-#[derive(Debug)]
-pub struct RecurringPayments {
-    client: PayexClient,
-    account: AccountScope,
+#[derive(Debug, Clone)]
+pub struct RecurringPayments<'a> {
+    client: &'a PayexClient,
+    account_no: String,
 }
 
-impl RecurringPayments {
-    pub(crate) fn new(client: PayexClient, account: AccountScope) -> Self {
-        Self { client, account }
+impl<'a> RecurringPayments<'a> {
+    pub(crate) fn new(client: &'a PayexClient, account_no: &str) -> Self {
+        Self {
+            client,
+            account_no: account_no.to_owned(),
+        }
     }
 
-    fn path(&self) -> Result<String, Error> {
-        self.account
-            .path(&self.client, "/recurring-payment-configuration")
+    fn call(&self, operation: &'static Operation) -> Result<Call<()>, Error> {
+        self.client.account_call(operation, &self.account_no, &[])
     }
 
-    /// The configuration.
+    /// The configuration (`getRecurringPaymentConfiguration`).
     pub async fn get(&self) -> Result<RecurringPaymentConfiguration, Error> {
-        let fetch = Fetch::<RecurringPaymentConfiguration>::new(
-            "get_recurring_payment_configuration",
-            self.path()?,
-        );
-        Ok(self.client.transport().execute(&fetch).await?)
+        let call = self.call(&op::GET_RECURRING_PAYMENT_CONFIGURATION)?;
+        self.client.execute(call.expect_json()).await
     }
 
-    /// Creates the configuration; returns it when PayEx answers with it (the document does
+    /// Creates the configuration (`createRecurringPaymentConfiguration`); returns it when PayEx answers with it (the document does
     /// not say), `None` for an empty answer.
     ///
     /// Checked before sending: `fixed_amount` is not negative, and `fixedRecurring` comes
@@ -50,61 +48,46 @@ impl RecurringPayments {
         &self,
         configuration: &RecurringPaymentConfigurationCreate,
     ) -> Result<Option<RecurringPaymentConfiguration>, Error> {
-        let path = self.path()?;
         check(
             Some(&configuration.payment_scope),
             configuration.fixed_amount,
         )?;
-        let write = Write::new(
-            "create_recurring_payment_configuration",
-            Method::POST,
-            path,
-            Some(RequestBody::json(configuration)?),
-        );
-        Ok(self.client.transport().execute(&write).await?)
+        let call = self
+            .call(&op::CREATE_RECURRING_PAYMENT_CONFIGURATION)?
+            .json_body(configuration)?;
+        self.client.execute(call.expect_json_or_empty()).await
     }
 
-    /// Partially updates the configuration (only the fields that are set); returns it when
+    /// Partially updates the configuration (`updateRecurringPaymentConfiguration`; only the fields that are set); returns it when
     /// PayEx answers with it, `None` for an empty answer.
     pub async fn update(
         &self,
         update: &RecurringPaymentConfigurationUpdate,
     ) -> Result<Option<RecurringPaymentConfiguration>, Error> {
-        let path = self.path()?;
         if update.payment_method.is_none()
             && update.payment_scope.is_none()
             && update.fixed_amount.is_none()
         {
-            return Err(Error::invalid(
+            return Err(Error::invalid_argument(
                 "update",
                 "sets nothing; set payment_method, payment_scope and/or fixed_amount",
             ));
         }
         check(update.payment_scope.as_ref(), update.fixed_amount)?;
-        let write = Write::new(
-            "update_recurring_payment_configuration",
-            Method::PATCH,
-            path,
-            Some(RequestBody::json(update)?),
-        )
-        .idempotent();
-        Ok(self.client.transport().execute(&write).await?)
+        let call = self
+            .call(&op::UPDATE_RECURRING_PAYMENT_CONFIGURATION)?
+            .json_body(update)?;
+        self.client.execute(call.expect_json_or_empty()).await
     }
 
-    /// Deletes the configuration: the account stops using the customer's recurring-payment
+    /// Deletes the configuration (`deleteRecurringPaymentConfiguration`): the account stops using the customer's recurring-payment
     /// consent.
     pub async fn delete(&self) -> Result<(), Error> {
-        let path = self.path()?;
         // The document sends an empty JSON object with the DELETE.
-        let body = RequestBody::json(&serde_json::Map::new())?;
-        let write = Write::<()>::new(
-            "delete_recurring_payment_configuration",
-            Method::DELETE,
-            path,
-            Some(body),
-        )
-        .idempotent();
-        Ok(self.client.transport().execute(&write).await?)
+        let call = self
+            .call(&op::DELETE_RECURRING_PAYMENT_CONFIGURATION)?
+            .json_body(&serde_json::Map::new())?;
+        self.client.execute(call.expect_empty()).await
     }
 }
 
@@ -115,7 +98,7 @@ fn check(scope: Option<&PaymentScope>, fixed_amount: Option<Decimal>) -> Result<
     if scope == Some(&PaymentScope::FixedRecurring)
         && fixed_amount.is_none_or(|amount| amount.is_zero())
     {
-        return Err(Error::invalid(
+        return Err(Error::invalid_argument(
             "fixed_amount",
             "must be above 0 with the fixedRecurring scope",
         ));
@@ -125,23 +108,26 @@ fn check(scope: Option<&PaymentScope>, fixed_amount: Option<Decimal>) -> Result<
 
 /// The active (scheduled) payment orders of one account; from
 /// [`PayexClient::active_payment_orders`].
-#[derive(Debug)]
-pub struct ActivePaymentOrders {
-    client: PayexClient,
-    account: AccountScope,
+#[derive(Debug, Clone)]
+pub struct ActivePaymentOrders<'a> {
+    client: &'a PayexClient,
+    account_no: String,
 }
 
-impl ActivePaymentOrders {
-    pub(crate) fn new(client: PayexClient, account: AccountScope) -> Self {
-        Self { client, account }
+impl<'a> ActivePaymentOrders<'a> {
+    pub(crate) fn new(client: &'a PayexClient, account_no: &str) -> Self {
+        Self {
+            client,
+            account_no: account_no.to_owned(),
+        }
     }
 
-    /// Every active payment order.
+    /// Every active payment order (`listActivePaymentOrders`).
     pub fn list(&self) -> List<ActivePaymentOrderList> {
         let first = self
-            .account
-            .path(&self.client, "/active-payment-orders")
-            .map(|path| Fetch::new("list_active_payment_orders", path));
+            .client
+            .account_call(&op::LIST_ACTIVE_PAYMENT_ORDERS, &self.account_no, &[])
+            .map(|call| call.expect_json());
         List::new(self.client.clone(), first)
     }
 

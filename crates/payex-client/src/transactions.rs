@@ -3,31 +3,36 @@
 use mypages_models::payex::{Reservation, ReservationList, Transaction, TransactionList};
 use time::Date;
 
-use crate::client::{AccountScope, PayexClient};
-use crate::endpoint::Fetch;
+use mypages_transport::Call;
+
+use crate::client::PayexClient;
 use crate::error::Error;
 use crate::list::{Items, List, Pages};
+use crate::operations as op;
 use crate::validate;
 use crate::year_month::YearMonth;
 
 /// The transactions of one account; from [`PayexClient::transactions`].
-#[derive(Debug)]
-pub struct Transactions {
-    client: PayexClient,
-    account: AccountScope,
+#[derive(Debug, Clone)]
+pub struct Transactions<'a> {
+    client: &'a PayexClient,
+    account_no: String,
 }
 
-impl Transactions {
-    pub(crate) fn new(client: PayexClient, account: AccountScope) -> Self {
-        Self { client, account }
+impl<'a> Transactions<'a> {
+    pub(crate) fn new(client: &'a PayexClient, account_no: &str) -> Self {
+        Self {
+            client,
+            account_no: account_no.to_owned(),
+        }
     }
 
-    /// The transactions of the last 30 days; narrow it with [`TransactionsQuery::between`]
-    /// or [`TransactionsQuery::month`].
+    /// The transactions of the last 30 days (`listTransactions`); narrow it with
+    /// [`TransactionsQuery::between`] or [`TransactionsQuery::month`].
     pub fn list(&self) -> TransactionsQuery {
         TransactionsQuery {
             client: self.client.clone(),
-            account: self.account.clone(),
+            account_no: self.account_no.clone(),
             period: Period::Last30Days,
         }
     }
@@ -45,7 +50,7 @@ enum Period {
 #[must_use = "a query does nothing until its pages or items are read"]
 pub struct TransactionsQuery {
     client: PayexClient,
-    account: AccountScope,
+    account_no: String,
     period: Period,
 }
 
@@ -69,17 +74,20 @@ impl TransactionsQuery {
         List::new(self.client, first)
     }
 
-    fn first(&self) -> Result<Fetch<TransactionList>, Error> {
-        let path = self.account.path(&self.client, "/transactions")?;
-        let query = match self.period {
-            Period::Last30Days => Vec::new(),
+    fn first(&self) -> Result<Call<TransactionList>, Error> {
+        let call = self
+            .client
+            .account_call(&op::LIST_TRANSACTIONS, &self.account_no, &[])?;
+        let call = match self.period {
+            Period::Last30Days => call,
             Period::Between(from, to) => {
                 validate::date_range(from, to)?;
-                vec![("fromDate", from.to_string()), ("toDate", to.to_string())]
+                call.query_param("fromDate", from.to_string())
+                    .query_param("toDate", to.to_string())
             }
-            Period::Month(month) => vec![("month", month.to_string())],
+            Period::Month(month) => call.query_param("month", month.to_string()),
         };
-        Ok(Fetch::new("list_transactions", path).with_query(query))
+        Ok(call.expect_json())
     }
 
     /// The pages, lazily; see [`List::pages`].
@@ -99,24 +107,27 @@ impl TransactionsQuery {
 }
 
 /// The outstanding reservations of one account; from [`PayexClient::reservations`].
-#[derive(Debug)]
-pub struct Reservations {
-    client: PayexClient,
-    account: AccountScope,
+#[derive(Debug, Clone)]
+pub struct Reservations<'a> {
+    client: &'a PayexClient,
+    account_no: String,
 }
 
-impl Reservations {
-    pub(crate) fn new(client: PayexClient, account: AccountScope) -> Self {
-        Self { client, account }
+impl<'a> Reservations<'a> {
+    pub(crate) fn new(client: &'a PayexClient, account_no: &str) -> Self {
+        Self {
+            client,
+            account_no: account_no.to_owned(),
+        }
     }
 
-    /// Every outstanding reservation (the document answers `201 Created`; 200 is accepted
-    /// too).
+    /// Every outstanding reservation (`listReservations`; the document answers
+    /// `201 Created`; 200 is accepted too).
     pub fn list(&self) -> List<ReservationList> {
         let first = self
-            .account
-            .path(&self.client, "/reservations")
-            .map(|path| Fetch::new("list_reservations", path));
+            .client
+            .account_call(&op::LIST_RESERVATIONS, &self.account_no, &[])
+            .map(|call| call.expect_json());
         List::new(self.client.clone(), first)
     }
 

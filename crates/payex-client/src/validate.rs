@@ -17,17 +17,17 @@ pub(crate) const MAX_ID_CHARS: usize = 50;
 /// The value itself never appears in the message (a card token is a secret).
 fn identifier(argument: &str, value: &str) -> Result<(), Error> {
     if value.trim().is_empty() {
-        return Err(Error::invalid(argument, "must not be empty"));
+        return Err(Error::invalid_argument(argument, "must not be empty"));
     }
     let length = value.chars().count();
     if length > MAX_ID_CHARS {
-        return Err(Error::invalid(
+        return Err(Error::invalid_argument(
             argument,
             format_args!("must be at most {MAX_ID_CHARS} characters, got {length}"),
         ));
     }
     if value.chars().any(char::is_control) {
-        return Err(Error::invalid(
+        return Err(Error::invalid_argument(
             argument,
             "must not contain control characters (a line break, a tab, ...)",
         ));
@@ -35,26 +35,18 @@ fn identifier(argument: &str, value: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// An identifier that goes into the route (`account_no`, `bill_id`, `card_token`,
-/// `customer_no`): an [`identifier`] without `/`, `?` or `#` that is not `.` or `..`, so it
-/// names one resource; percent-encoded so it stays one path segment.
-pub(crate) fn segment(argument: &str, value: &str) -> Result<String, Error> {
-    route_identifier(argument, value)?;
-    Ok(mypages_transport::encode_segment(value))
-}
-
-/// The checks of [`segment`] without the encoding, for a value that later goes into the
-/// route (a card's token when the card is registered).
+/// An identifier that goes into the route as one path segment (an account number, a card
+/// token, a bill id): checked before anything is sent, naming `argument`.
 pub(crate) fn route_identifier(argument: &str, value: &str) -> Result<(), Error> {
     identifier(argument, value)?;
     if value.contains(['/', '?', '#']) {
-        return Err(Error::invalid(
+        return Err(Error::invalid_argument(
             argument,
             "must not contain `/`, `?` or `#`: it is one identifier, not a path",
         ));
     }
     if matches!(value, "." | "..") {
-        return Err(Error::invalid(
+        return Err(Error::invalid_argument(
             argument,
             "must not be `.` or `..`: it is an identifier, not a path",
         ));
@@ -67,7 +59,7 @@ pub(crate) fn route_identifier(argument: &str, value: &str) -> Result<(), Error>
 pub(crate) fn ledger(argument: &str, value: &str) -> Result<(), Error> {
     identifier(argument, value)?;
     if !value.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(Error::invalid(
+        return Err(Error::invalid_argument(
             argument,
             "must be the ledger number PayEx gave you: letters and digits only",
         ));
@@ -78,7 +70,7 @@ pub(crate) fn ledger(argument: &str, value: &str) -> Result<(), Error> {
 /// A query value naming a link (`href`): not empty.
 pub(crate) fn filter(argument: &str, value: &str) -> Result<(), Error> {
     if value.trim().is_empty() {
-        return Err(Error::invalid(
+        return Err(Error::invalid_argument(
             argument,
             "must not be empty when given; leave the filter out instead",
         ));
@@ -96,7 +88,7 @@ pub(crate) fn id_filter(argument: &str, value: &str) -> Result<(), Error> {
 /// A payment amount: more than zero.
 pub(crate) fn positive_amount(argument: &str, amount: Decimal) -> Result<(), Error> {
     if amount <= Decimal::ZERO {
-        return Err(Error::invalid(
+        return Err(Error::invalid_argument(
             argument,
             format_args!("must be more than 0, got {amount}"),
         ));
@@ -107,7 +99,7 @@ pub(crate) fn positive_amount(argument: &str, amount: Decimal) -> Result<(), Err
 /// A credit limit or other amount that is never negative.
 pub(crate) fn non_negative_amount(argument: &str, amount: Decimal) -> Result<(), Error> {
     if amount.is_sign_negative() && !amount.is_zero() {
-        return Err(Error::invalid(
+        return Err(Error::invalid_argument(
             argument,
             format_args!("must not be negative, got {amount}"),
         ));
@@ -118,11 +110,11 @@ pub(crate) fn non_negative_amount(argument: &str, amount: Decimal) -> Result<(),
 /// The PSP transaction id: 1 to 50 characters.
 pub(crate) fn transaction_id(argument: &str, id: &str) -> Result<(), Error> {
     if id.trim().is_empty() {
-        return Err(Error::invalid(argument, "must not be empty"));
+        return Err(Error::invalid_argument(argument, "must not be empty"));
     }
     let length = id.chars().count();
     if length > MAX_TRANSACTION_ID_CHARS {
-        return Err(Error::invalid(
+        return Err(Error::invalid_argument(
             argument,
             format_args!("must be at most {MAX_TRANSACTION_ID_CHARS} characters, got {length}"),
         ));
@@ -133,7 +125,7 @@ pub(crate) fn transaction_id(argument: &str, id: &str) -> Result<(), Error> {
 /// A date range: `from` on or before `to`.
 pub(crate) fn date_range(from: Date, to: Date) -> Result<(), Error> {
     if from > to {
-        return Err(Error::invalid(
+        return Err(Error::invalid_argument(
             "from",
             format_args!("{from} is after the end of the range ({to})"),
         ));
@@ -147,30 +139,27 @@ mod tests {
     use crate::error::ErrorKind;
 
     #[test]
-    fn segments_are_encoded_and_never_empty() {
-        assert_eq!(
-            segment("account_no", "reminder-123").unwrap(),
-            "reminder-123"
-        );
-        assert_eq!(segment("account_no", "a b%c").unwrap(), "a%20b%25c");
-        let error = segment("account_no", " ").unwrap_err();
+    fn route_identifiers_are_never_empty() {
+        assert!(route_identifier("account_no", "reminder-123").is_ok());
+        assert!(route_identifier("account_no", "a b%c").is_ok());
+        let error = route_identifier("account_no", " ").unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidArgument);
         assert_eq!(error.argument(), Some("account_no"));
     }
 
     #[test]
-    fn segments_name_one_resource_of_at_most_50_characters() {
-        assert!(segment("bill_id", &"ö".repeat(50)).is_ok());
-        let error = segment("bill_id", &"x".repeat(51)).unwrap_err();
+    fn route_identifiers_name_one_resource_of_at_most_50_characters() {
+        assert!(route_identifier("bill_id", &"ö".repeat(50)).is_ok());
+        let error = route_identifier("bill_id", &"x".repeat(51)).unwrap_err();
         assert!(error.to_string().contains("at most 50"), "{error}");
         for bad in ["a/b", "a?b", "a#b", ".", "..", "a\nb", "a\tb", "\u{7f}"] {
-            let error = segment("card_token", bad).unwrap_err();
+            let error = route_identifier("card_token", bad).unwrap_err();
             assert_eq!(error.argument(), Some("card_token"), "{bad:?}");
             if bad.len() >= 3 {
                 assert!(!error.to_string().contains(bad), "{error}");
             }
         }
-        assert!(segment("card_token", "954c8699-b38f-47a2-b568-668b8837dad8").is_ok());
+        assert!(route_identifier("card_token", "954c8699-b38f-47a2-b568-668b8837dad8").is_ok());
     }
 
     #[test]

@@ -10,7 +10,9 @@ use std::time::Duration;
 use futures_util::{StreamExt, TryStreamExt};
 use http::Method;
 use payex_client::models::*;
-use payex_client::{ErrorKind, PayexClient, ProblemKind, RetryPolicy, SecretString, YearMonth};
+use payex_client::{
+    Category, ErrorKind, PayexClient, ProblemKind, RetryPolicy, SecretString, YearMonth,
+};
 use support::{LEDGER, PREFIX, Server, TOKEN};
 use time::macros::date;
 
@@ -19,11 +21,13 @@ fn client(server: &Server) -> PayexClient {
         .base_url(server.base_url())
         .ledger(LEDGER)
         .token(SecretString::from(TOKEN))
-        .retry(
-            RetryPolicy::default()
-                .base_delay(Duration::from_millis(1))
-                .max_delay(Duration::from_millis(5)),
-        )
+        .transport(|t| {
+            t.retry(
+                RetryPolicy::default()
+                    .base_delay(Duration::from_millis(1))
+                    .max_delay(Duration::from_millis(5)),
+            )
+        })
         .build()
         .unwrap()
 }
@@ -107,6 +111,10 @@ async fn accounts_list_follows_navigation_next_over_several_pages_keeping_the_pr
     );
     for request in &seen {
         assert_eq!(request.headers["authorization"], format!("Bearer {TOKEN}"));
+        assert_eq!(
+            request.headers["user-agent"],
+            concat!("mypages-payex/", env!("CARGO_PKG_VERSION"))
+        );
     }
 }
 
@@ -451,14 +459,50 @@ async fn register_psp_payment_is_never_retried_but_reads_are() {
         .register_psp_payment("NNN", &payment)
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Status);
+    assert_eq!(error.kind(), ErrorKind::Transient);
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
     assert!(error.may_have_reached_server());
     assert_eq!(server.seen().len(), 1, "a payment is sent once");
 
     let error = payex.accounts().get("NNN").await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Transient);
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(server.seen().len(), 4, "a read is retried (3 attempts)");
+}
+
+#[tokio::test]
+async fn request_close_posts_once_and_is_never_retried() {
+    let server = Server::start().await;
+    server.no_content(Method::POST, &route("/accounts/NNN/request-close-account"));
+    server.json(
+        Method::POST,
+        &route("/accounts/OTHER/request-close-account"),
+        503,
+        "{}",
+    );
+    let payex = client(&server);
+    payex.accounts().request_close("NNN").await.unwrap();
+    let seen = server.only();
+    assert_eq!(seen.method, Method::POST);
+    assert_eq!(seen.target, route("/accounts/NNN/request-close-account"));
+    assert_eq!(
+        seen.headers.get("authorization").unwrap(),
+        &format!("Bearer {TOKEN}")
+    );
+
+    let error = payex.accounts().request_close("OTHER").await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Transient);
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    assert!(error.may_have_reached_server());
+    assert_eq!(server.seen().len(), 2, "a close request is sent once");
+
+    let error = payex.accounts().request_close("a/b").await.unwrap_err();
+    assert_eq!(error.argument(), Some("account_no"));
+    assert_eq!(
+        server.seen().len(),
+        2,
+        "nothing sent for a bad account number"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -577,10 +621,9 @@ async fn bill_document_errors_are_problems_and_write_failures_are_their_own_kind
         .download_to(&mut Vec::new())
         .await
         .unwrap_err();
-    assert_eq!(
-        error.kind(),
-        ErrorKind::Problem(ProblemKind::AccountNotFound)
-    );
+    assert_eq!(error.kind(), ErrorKind::Refused);
+    assert_eq!(ProblemKind::of(&error), Some(ProblemKind::AccountNotFound));
+    assert_eq!(error.category(), Category::NotFound);
 
     struct Broken;
     impl tokio::io::AsyncWrite for Broken {
@@ -610,7 +653,9 @@ async fn bill_document_errors_are_problems_and_write_failures_are_their_own_kind
         .download_to(&mut Broken)
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Write);
+    // Writing the document failed: the writer is the argument at fault.
+    assert_eq!(error.kind(), ErrorKind::InvalidArgument);
+    assert_eq!(error.argument(), Some("writer"));
     assert!(error.to_string().contains("disk full"), "{error}");
     let error = payex
         .bills("NNN")
@@ -978,21 +1023,64 @@ async fn returned_links_are_followed_with_typed_calls() {
 #[tokio::test]
 async fn every_documented_problem_type_in_both_shapes() {
     let kinds = [
-        ("validation", 400, ProblemKind::Validation),
+        (
+            "validation",
+            400,
+            ProblemKind::Validation,
+            Category::InvalidInput,
+        ),
         (
             "customer-does-not-exists",
             404,
             ProblemKind::CustomerDoesNotExist,
+            Category::NotFound,
         ),
-        ("card-not-found", 404, ProblemKind::CardNotFound),
-        ("duplicate-card-token", 409, ProblemKind::DuplicateCardToken),
-        ("card-update-failed", 422, ProblemKind::CardUpdateFailed),
-        ("account-not-found", 404, ProblemKind::AccountNotFound),
-        ("invalid-reg-no", 400, ProblemKind::InvalidRegNo),
+        (
+            "card-not-found",
+            404,
+            ProblemKind::CardNotFound,
+            Category::NotFound,
+        ),
+        (
+            "duplicate-card-token",
+            409,
+            ProblemKind::DuplicateCardToken,
+            Category::Rejected,
+        ),
+        (
+            "card-update-failed",
+            422,
+            ProblemKind::CardUpdateFailed,
+            Category::Rejected,
+        ),
+        (
+            "account-not-found",
+            404,
+            ProblemKind::AccountNotFound,
+            Category::NotFound,
+        ),
+        (
+            "invalid-reg-no",
+            400,
+            ProblemKind::InvalidRegNo,
+            Category::InvalidInput,
+        ),
+        (
+            "bill-not-found",
+            404,
+            ProblemKind::BillNotFound,
+            Category::NotFound,
+        ),
+        (
+            "unauthorized",
+            401,
+            ProblemKind::Unauthorized,
+            Category::Unauthorized,
+        ),
     ];
     let server = Server::start().await;
     let payex = client(&server);
-    for (i, (code, status, kind)) in kinds.iter().enumerate() {
+    for (i, (code, status, kind, category)) in kinds.iter().enumerate() {
         let pascal = format!("A{i}");
         let lower = format!("B{i}");
         server.problem(Method::GET, &route(&format!("/accounts/{pascal}")), *status, &format!(
@@ -1002,17 +1090,26 @@ async fn every_documented_problem_type_in_both_shapes() {
             r#"{{"type":"https://api.payex.com/ledger/account/v1/problems/{code}","title":"t","status":{status},"instance":"low-{i}"}}"#
         ));
         let error = payex.accounts().get(&pascal).await.unwrap_err();
-        assert_eq!(error.kind(), ErrorKind::Problem(kind.clone()), "{code}");
+        assert_eq!(error.kind(), ErrorKind::Refused, "{code}");
+        assert_eq!(ProblemKind::of(&error), Some(kind.clone()), "{code}");
+        assert_eq!(error.category(), *category, "{code}");
         assert_eq!(error.status().unwrap().as_u16(), *status);
-        assert_eq!(error.instance(), Some(format!("inst-{i}").as_str()));
+        assert_eq!(
+            error.problem().unwrap().instance.as_deref(),
+            Some(format!("inst-{i}").as_str())
+        );
         assert_eq!(
             error.problem().unwrap().title.as_deref(),
             Some(format!("T {code}").as_str())
         );
         assert!(error.to_string().contains(code), "{error}");
         let error = payex.accounts().get(&lower).await.unwrap_err();
-        assert_eq!(error.problem_kind(), Some(kind.clone()), "{code}");
-        assert_eq!(error.instance(), Some(format!("low-{i}").as_str()));
+        assert_eq!(ProblemKind::of(&error), Some(kind.clone()), "{code}");
+        assert_eq!(error.category(), *category, "{code}");
+        assert_eq!(
+            error.problem().unwrap().instance.as_deref(),
+            Some(format!("low-{i}").as_str())
+        );
     }
     assert_eq!(
         server.seen().len(),
@@ -1044,25 +1141,33 @@ async fn validation_problems_list_each_field_and_unknown_types_stay_text() {
         .register_psp_payment("NNN", &payment)
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Problem(ProblemKind::Validation));
+    assert_eq!(error.kind(), ErrorKind::Refused);
+    assert_eq!(ProblemKind::of(&error), Some(ProblemKind::Validation));
+    assert_eq!(error.category(), Category::InvalidInput);
+    let problem = error.problem().unwrap();
     assert_eq!(
-        error.instance(),
+        problem.instance.as_deref(),
         Some("215d4206-ca35-4f43-85ad-169c8f6d4ec1")
     );
-    let fields = error.field_problems();
+    let fields = &problem.problems;
     assert_eq!(fields.len(), 1);
     assert_eq!(fields[0].name, "amount");
     assert!(fields[0].message.contains("Expected value between"));
 
+    // A 429 is transient (retried, then answered); its unknown problem type stays text.
     let error = payex.accounts().get("NNN").await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Transient);
+    assert_eq!(error.status().unwrap().as_u16(), 429);
     assert_eq!(
-        error.kind(),
-        ErrorKind::Problem(ProblemKind::Other(
+        ProblemKind::of(&error),
+        Some(ProblemKind::Other(
             "ledger.account.too-many-requests".into()
         ))
     );
     let error = payex.accounts().get("OLD").await.unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Status);
+    assert_eq!(error.kind(), ErrorKind::Refused);
+    assert_eq!(ProblemKind::of(&error), None);
+    assert_eq!(error.category(), Category::NotFound);
     assert_eq!(error.status().unwrap().as_u16(), 410);
 }
 
@@ -1073,6 +1178,8 @@ async fn a_success_body_that_does_not_decode_names_the_place() {
     let error = client(&server).accounts().get("NNN").await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Decode);
     assert_eq!(error.json_path(), Some("creditLimit"));
+    // Errors name the spec's operationId.
+    assert!(error.to_string().contains("getAccount"), "{error}");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1114,10 +1221,38 @@ fn the_builder_says_what_is_missing() {
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidArgument);
 
+    let error = PayexClient::builder()
+        .environment(payex_client::Environment::Sandbox)
+        .base_url("http://127.0.0.1:1")
+        .ledger("1")
+        .token(SecretString::from("t"))
+        .build()
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidArgument);
+    assert_eq!(error.argument(), Some("base_url"));
+    assert!(
+        error.to_string().contains("environment") && error.to_string().contains("base_url"),
+        "both are named: {error}"
+    );
+    // PayEx requires mutual TLS in production.
+    let error = PayexClient::builder()
+        .environment(payex_client::Environment::Production)
+        .ledger("501")
+        .token(SecretString::from("very-secret-token"))
+        .build()
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidArgument);
+    assert_eq!(error.argument(), Some("identity"));
+    assert!(!format!("{error:?}").contains("very-secret-token"));
+
     let payex = PayexClient::builder()
         .environment(payex_client::Environment::Production)
         .ledger("501")
         .token(SecretString::from("very-secret-token"))
+        .identity_pem(
+            include_bytes!("fixtures/tls/client.pem"),
+            include_bytes!("fixtures/tls/client.key"),
+        )
         .build()
         .unwrap();
     assert_eq!(payex.ledger(), "501");

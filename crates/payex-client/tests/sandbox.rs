@@ -7,7 +7,7 @@
 use futures_util::TryStreamExt;
 use mypages_sandbox::{RunningSandbox, Sandbox, credentials};
 use payex_client::models::*;
-use payex_client::{ErrorKind, PayexClient, ProblemKind, SecretString};
+use payex_client::{Category, ErrorKind, PayexClient, ProblemKind, SecretString};
 use time::macros::date;
 
 const ACCOUNT: &str = "5000001";
@@ -24,9 +24,8 @@ async fn start() -> (RunningSandbox, PayexClient) {
 }
 
 fn problem(error: &payex_client::Error) -> ProblemKind {
-    error
-        .problem_kind()
-        .unwrap_or_else(|| panic!("not a problem: {error:?}"))
+    assert_eq!(error.kind(), ErrorKind::Refused, "{error:?}");
+    ProblemKind::of(error).unwrap_or_else(|| panic!("not a problem: {error:?}"))
 }
 
 fn new_card(token: &str, national_id: &str) -> CardRegistration {
@@ -129,7 +128,7 @@ async fn accounts_pages_links_and_updates() {
     let raise = AccountUpdate::new().with_credit_limit(account.credit_limit);
     let error = payex.accounts().update(ACCOUNT, &raise).await.unwrap_err();
     assert_eq!(problem(&error), ProblemKind::Validation);
-    assert!(!error.field_problems().is_empty());
+    assert!(!error.problem().unwrap().problems.is_empty());
 }
 
 #[tokio::test]
@@ -164,7 +163,7 @@ async fn payments_move_the_balance_once() {
         .unwrap_err();
     assert_eq!(problem(&error), ProblemKind::Validation);
     assert_eq!(error.status().unwrap().as_u16(), 400);
-    assert!(error.instance().is_some());
+    assert!(error.problem().unwrap().instance.is_some());
 }
 
 #[tokio::test]
@@ -300,7 +299,9 @@ async fn recurring_payments_and_payment_orders() {
     recurring.get().await.unwrap();
     recurring.delete().await.unwrap();
     let error = recurring.get().await.unwrap_err();
-    assert!(matches!(error.kind(), ErrorKind::Problem(_)), "{error:?}");
+    assert_eq!(error.kind(), ErrorKind::Refused, "{error:?}");
+    assert!(ProblemKind::of(&error).is_some(), "{error:?}");
+    assert_eq!(error.category(), Category::NotFound, "{error:?}");
     assert_eq!(error.status().unwrap().as_u16(), 404);
 
     let create = RecurringPaymentConfigurationCreate::new(
@@ -338,5 +339,26 @@ async fn a_wrong_token_is_a_401_problem_and_never_printed() {
         .unwrap();
     let error = payex.accounts().get(ACCOUNT).await.unwrap_err();
     assert_eq!(error.status().unwrap().as_u16(), 401);
+    assert_eq!(error.kind(), ErrorKind::Refused);
+    assert_eq!(error.category(), Category::Unauthorized);
     assert!(!format!("{error} {error:?}").contains("not-the-sandbox-token"));
+}
+
+#[tokio::test]
+async fn request_close_makes_the_account_pending_close() {
+    let (_sandbox, payex) = start().await;
+    let account = payex.accounts().get(ACCOUNT).await.unwrap();
+    assert!(
+        account.find_operation("request-close-account").is_some(),
+        "the account advertises the operation: {:?}",
+        account.operation
+    );
+    assert_ne!(account.status, AccountStatus::PendingClose);
+    payex.accounts().request_close(ACCOUNT).await.unwrap();
+    let account = payex.accounts().get(ACCOUNT).await.unwrap();
+    assert_eq!(account.status, AccountStatus::PendingClose);
+
+    let error = payex.accounts().request_close("9999999").await.unwrap_err();
+    assert_eq!(problem(&error), ProblemKind::AccountNotFound);
+    assert_eq!(error.category(), Category::NotFound);
 }

@@ -1,5 +1,6 @@
 //! `cargo xtask codegen [--check]`: turns `specs/*.yaml` (OpenAPI 3.1 in the subset of
-//! `specs/CONVENTIONS.md`) into `crates/mypages-models/src/<provider>/generated.rs`.
+//! `specs/CONVENTIONS.md`) into `crates/mypages-models/src/<provider>/generated.rs` (the
+//! models) and `crates/<provider>-client/src/operations.rs` (one descriptor per operation).
 //!
 //! The provider is the spec file name up to its first `-` (`payex-ledger-account.yaml` ->
 //! `payex`). Output is rustfmt-formatted and deterministic; `--check` writes nothing and fails
@@ -7,6 +8,7 @@
 
 mod emit;
 mod names;
+mod operations;
 mod spec;
 #[cfg(test)]
 mod tests;
@@ -85,13 +87,22 @@ fn generate(root: &Path) -> Result<Vec<Output>, String> {
                 "{spec_path}: the file name must start with the provider's module name in lower case (payex-...)"
             ));
         }
-        let text =
+        let text_of_spec =
             std::fs::read_to_string(&path).map_err(|e| format!("cannot read {spec_path}: {e}"))?;
-        let spec = spec::parse(&spec_path, &text)?;
+        let spec = spec::parse(&spec_path, &text_of_spec)?;
         let source = emit::emit(&spec, &spec_path);
         let text = rustfmt(&source).map_err(|e| format!("{spec_path}: {e}"))?;
         outputs.push(Output {
             path: Path::new(MODELS).join(provider).join("generated.rs"),
+            text,
+        });
+        let ops = operations::parse(&spec_path, &text_of_spec)?;
+        let source = operations::emit(&ops, &spec_path);
+        let text = rustfmt(&source).map_err(|e| format!("{spec_path}: {e}"))?;
+        outputs.push(Output {
+            path: Path::new("crates")
+                .join(format!("{provider}-client"))
+                .join("src/operations.rs"),
             text,
         });
     }

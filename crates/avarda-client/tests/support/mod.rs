@@ -69,6 +69,7 @@ struct Shared {
     token_fetches: AtomicUsize,
     api_requests: AtomicUsize,
     seen: Mutex<Vec<Seen>>,
+    token_seen: Mutex<Vec<Seen>>,
 }
 
 pub(crate) struct Server {
@@ -86,6 +87,7 @@ impl Server {
             token_fetches: AtomicUsize::new(0),
             api_requests: AtomicUsize::new(0),
             seen: Mutex::new(Vec::new()),
+            token_seen: Mutex::new(Vec::new()),
         });
         let app = Router::new().fallback(handle).with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -111,6 +113,11 @@ impl Server {
 
     pub(crate) fn seen(&self) -> Vec<Seen> {
         self.shared.seen.lock().unwrap().clone()
+    }
+
+    /// The token requests received (their bodies hold the client secret).
+    pub(crate) fn token_seen(&self) -> Vec<Seen> {
+        self.shared.token_seen.lock().unwrap().clone()
     }
 }
 
@@ -138,6 +145,13 @@ async fn handle(
     let body = String::from_utf8_lossy(&body).into_owned();
     if path == "/auth/token" {
         let n = shared.token_fetches.fetch_add(1, Ordering::SeqCst) + 1;
+        shared.token_seen.lock().unwrap().push(Seen {
+            method: method.clone(),
+            path: path.clone(),
+            query: uri.query().map(str::to_owned),
+            headers: headers.clone(),
+            body: body.clone(),
+        });
         if n <= shared.config.token_failures {
             return json(503, r#"{"message":"token service unavailable"}"#.to_owned());
         }

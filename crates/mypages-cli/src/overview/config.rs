@@ -134,7 +134,7 @@ fn from_env(key: &str, variable: &str) -> Result<String, CliError> {
 
 impl AvardaConfig {
     fn source(&self, timeout: Duration) -> Result<AvardaSource, CliError> {
-        let mut builder = AvardaClient::builder().attempt_timeout(timeout);
+        let mut builder = AvardaClient::builder().transport(|t| t.attempt_timeout(timeout));
         builder = match (&self.base_url, self.environment.as_deref()) {
             (Some(url), _) => builder.base_url(url.clone()),
             (None, None | Some("production")) => {
@@ -166,7 +166,7 @@ impl AvardaConfig {
                 ));
             }
         };
-        let client = builder.build().map_err(super::gather::avarda_error)?;
+        let client = builder.build().map_err(CliError::from)?;
         let provider = match self.token_provider.as_deref() {
             None => TokenProvider::Own,
             Some(text) => text
@@ -191,7 +191,7 @@ impl PayexConfig {
                 "payex.token_env",
                 &self.token_env,
             )?))
-            .attempt_timeout(timeout);
+            .transport(|t| t.attempt_timeout(timeout));
         builder = match (&self.base_url, self.environment.as_deref()) {
             (Some(url), _) => builder.base_url(url.clone()),
             (None, None | Some("production")) => {
@@ -225,7 +225,7 @@ impl PayexConfig {
                 ));
             }
         }
-        let client = builder.build().map_err(super::gather::payex_error)?;
+        let client = builder.build().map_err(CliError::from)?;
         Ok(PayexSource {
             client,
             customer_no: self.customer_no.clone(),
@@ -237,13 +237,11 @@ impl P4pConfig {
     fn source(&self, timeout: Duration) -> Result<P4pSource, CliError> {
         let mut builder = P4pClient::builder()
             .key(SecretString::from(from_env("p4p.key_env", &self.key_env)?))
-            .attempt_timeout(timeout);
+            .transport(|t| t.attempt_timeout(timeout));
         if let Some(url) = &self.base_url {
             builder = builder.base_url(url.clone());
         }
-        let client = builder
-            .build()
-            .map_err(|e| CliError::from(e.into_transport()))?;
+        let client = builder.build().map_err(CliError::from)?;
         let account_id = AccountId::new(self.account_id.clone())
             .map_err(|e| config_error(format!("p4p.account_id: {e}")))?;
         Ok(P4pSource { client, account_id })

@@ -113,8 +113,8 @@ pub(crate) async fn avarda_summaries(
             .accounts()
             .list(&source.customer, &source.purchase_id),
     );
-    let invoices = invoices.map_err(avarda_error)?;
-    let accounts = match accounts.map_err(avarda_error)? {
+    let invoices = invoices.map_err(CliError::from)?;
+    let accounts = match accounts.map_err(CliError::from)? {
         StrongAuth::Authenticated(accounts) => accounts,
         StrongAuth::AuthenticationRequired { redirect_url } => {
             return Err(CliError::StrongAuth { redirect_url });
@@ -134,7 +134,7 @@ pub(crate) async fn payex_accounts(source: &PayexSource) -> Result<Vec<PayexAcco
         .customer_no(source.customer_no.clone())
         .all()
         .await
-        .map_err(payex_error)?;
+        .map_err(CliError::from)?;
     let bills = futures_util::future::try_join_all(accounts.iter().map(|account| async {
         source
             .client
@@ -142,7 +142,7 @@ pub(crate) async fn payex_accounts(source: &PayexSource) -> Result<Vec<PayexAcco
             .list()
             .all()
             .await
-            .map_err(payex_error)
+            .map_err(CliError::from)
     }))
     .await?;
     Ok(accounts
@@ -174,19 +174,6 @@ pub(crate) async fn p4p_summaries(source: &P4pSource) -> Result<Vec<AccountSumma
         .accounts()
         .get(source.account_id.clone())
         .await
-        .map_err(|error| CliError::from(error.into_transport()))?;
+        .map_err(CliError::from)?;
     Ok(vec![AccountSummary::from(&account)])
-}
-
-/// The exit-code-bearing form of an Avarda error.
-pub(crate) fn avarda_error(error: avarda_client::Error) -> CliError {
-    CliError::from(error.into_transport())
-}
-
-/// The exit-code-bearing form of a PayEx error.
-pub(crate) fn payex_error(error: payex_client::Error) -> CliError {
-    match error.into_transport() {
-        Ok(error) => CliError::from(error),
-        Err(io) => CliError::failure(format!("PayEx: {io}")),
-    }
 }

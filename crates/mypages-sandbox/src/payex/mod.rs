@@ -177,6 +177,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             &format!("{account}/register-psp-payment"),
             post(routes::register_payment),
         )
+        .route(
+            &format!("{account}/request-close-account"),
+            post(routes::request_close),
+        )
         .route(&format!("{account}/bills"), get(bills::list_bills))
         .route(&format!("{account}/bills/{{bill}}"), get(bills::get_bill))
         .route(

@@ -292,6 +292,17 @@ pub(super) async fn register_payment(
     })())
 }
 
+/// `POST /accounts/{account}/request-close-account`: the account becomes `PendingClose`
+/// (a closed account stays closed).
+pub(super) async fn request_close(axum::extract::State(shared): Ctx, params: Params) -> Response {
+    finish(with_account_mut(&shared, &params, |account| {
+        if account.status != "Closed" {
+            account.status = "PendingClose";
+        }
+        Ok(wire::no_content())
+    }))
+}
+
 /// `GET /ledger/customer/v1/{ledger}/customers/{customer}`.
 pub(super) async fn get_customer(axum::extract::State(shared): Ctx, params: Params) -> Response {
     finish((|| {

@@ -75,6 +75,11 @@ pub(crate) fn account(account: &Account) -> model::Account {
             "post",
             format!("{href}/register-psp-payment"),
         ),
+        op(
+            "request-close-account",
+            "post",
+            format!("{href}/request-close-account"),
+        ),
         op("partial-update", "patch", href.clone()),
     ]);
     if let Some(description) = &account.description {

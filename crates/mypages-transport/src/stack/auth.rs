@@ -74,7 +74,7 @@ impl Service<http::Request<Bytes>> for Auth {
 fn bearer(token: &SecretString) -> Result<HeaderValue, Error> {
     let mut value =
         HeaderValue::try_from(format!("Bearer {}", token.expose_secret())).map_err(|_| {
-            Error::invalid_request(
+            Error::invalid_argument(
                 "token",
                 "contains characters that are not allowed in an HTTP header",
             )

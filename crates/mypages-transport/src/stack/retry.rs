@@ -60,7 +60,7 @@ fn classify(outcome: &Outcome, idempotent: bool, policy: &RetryPolicy) -> Option
             match error.kind() {
                 ErrorKind::Connect if idempotent => retry("connect error"),
                 ErrorKind::Timeout if idempotent => retry("timeout"),
-                ErrorKind::Transport if idempotent => retry("connection failed"),
+                ErrorKind::Transient if idempotent => retry("connection failed"),
                 _ => None,
             }
         }

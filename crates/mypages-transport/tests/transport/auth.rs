@@ -113,7 +113,7 @@ async fn a_401_with_a_new_token_too_is_not_replayed_again() {
     let (source, fetches) = counting_source(Duration::from_secs(3600));
     let client = builder(&server.url()).token_source(source).build().unwrap();
     let error = client.execute(&Call::get("/x")).await.unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Api);
+    assert_eq!(error.kind(), ErrorKind::Refused);
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
     assert_eq!(server.hits(), 2, "one replay, no loop");
     assert_eq!(fetches.load(Ordering::SeqCst), 2);
@@ -215,7 +215,7 @@ async fn the_token_goes_only_to_the_configured_host() {
         )
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(error.kind(), ErrorKind::InvalidArgument);
     assert_eq!(server.hits(), 2);
 }
 
@@ -255,11 +255,11 @@ async fn a_transient_token_failure_is_retried_even_for_post() {
 async fn a_token_failure_means_nothing_was_sent() {
     let server = Server::fixed(200, "{}").await;
     let source = CachedToken::new(|| async {
-        Err::<ExpiringToken, _>(Error::invalid_request("client_secret", "is wrong"))
+        Err::<ExpiringToken, _>(Error::invalid_argument("client_secret", "is wrong"))
     });
     let client = builder(&server.url()).token_source(source).build().unwrap();
     let error = client.execute(&Call::get("/x")).await.unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(error.kind(), ErrorKind::InvalidArgument);
     assert!(error.is_token_source_failure());
     assert!(!error.may_have_reached_server());
     assert!(error.to_string().contains("bearer token"), "{error}");

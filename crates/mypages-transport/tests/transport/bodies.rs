@@ -158,7 +158,7 @@ async fn pascal_case_problems_decode_with_their_field_list() {
     .await;
     let client = builder(&server.url()).build().unwrap();
     let error = client.execute(&Call::get("/x")).await.unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Api);
+    assert_eq!(error.kind(), ErrorKind::Refused);
     assert_eq!(error.status(), Some(StatusCode::BAD_REQUEST));
     assert!(error.may_have_reached_server());
     let problem = error.problem().unwrap();
@@ -217,7 +217,7 @@ async fn error_bodies_are_bounded() {
     .await;
     let client = builder(&server.url()).build().unwrap();
     let error = client.execute(&Call::get("/x")).await.unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Api);
+    assert_eq!(error.kind(), ErrorKind::Refused);
     assert_eq!(error.body().unwrap().len(), 64 * 1024);
 }
 
@@ -319,7 +319,7 @@ async fn a_failed_download_is_an_api_error() {
     let server = Server::fixed(404, r#"{"title":"No such document"}"#).await;
     let client = builder(&server.url()).build().unwrap();
     let error = client.download(&Call::get("/bill.pdf")).await.unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Api);
+    assert_eq!(error.kind(), ErrorKind::Refused);
     assert_eq!(
         error.problem().unwrap().title.as_deref(),
         Some("No such document")
@@ -440,7 +440,10 @@ async fn a_paging_error_ends_the_stream() {
         .link_pages(first, |page: &BillPage| page.view.next.clone())
         .items(|page: BillPage| page.items);
     assert_eq!(items.try_next().await.unwrap(), Some(1));
-    assert_eq!(items.try_next().await.unwrap_err().kind(), ErrorKind::Api);
+    assert_eq!(
+        items.try_next().await.unwrap_err().kind(),
+        ErrorKind::Refused
+    );
     assert!(items.try_next().await.unwrap().is_none());
 }
 
@@ -449,7 +452,7 @@ async fn invalid_requests_send_nothing() {
     let server = Server::fixed(200, "{}").await;
     let client = builder(&server.url()).build().unwrap();
     let error = client.execute(&Call::get("no-slash")).await.unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(error.kind(), ErrorKind::InvalidArgument);
     assert!(!error.may_have_reached_server());
 
     struct Invalid;
@@ -462,7 +465,7 @@ async fn invalid_requests_send_nothing() {
             Method::POST
         }
         fn path(&self) -> Result<String, Error> {
-            Err(Error::invalid_request("customer_no", "must not be empty"))
+            Err(Error::invalid_argument("customer_no", "must not be empty"))
         }
         fn body(&self) -> Result<Option<RequestBody>, Error> {
             Ok(None)
@@ -483,7 +486,7 @@ async fn invalid_requests_send_nothing() {
 #[test]
 fn build_says_what_is_missing_or_wrong() {
     let error = Client::builder().provider("p").build().unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(error.kind(), ErrorKind::InvalidArgument);
     assert_eq!(error.argument(), Some("base_url"));
 
     let error = Client::builder()

@@ -18,7 +18,7 @@ async fn idempotent_requests_retry_transient_statuses_up_to_max_attempts() {
         let server = Server::fixed(status, "{}").await;
         let client = builder(&server.url()).build().unwrap();
         let error = client.execute(&Call::get("/x")).await.unwrap_err();
-        assert_eq!(error.kind(), ErrorKind::Api);
+        assert_eq!(error.kind(), ErrorKind::Transient);
         assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
         assert_eq!(server.hits(), 3, "status {status}: default is 3 attempts");
     }
@@ -49,7 +49,7 @@ async fn other_statuses_are_not_retried() {
         let server = Server::fixed(status, "{}").await;
         let client = builder(&server.url()).build().unwrap();
         let error = client.execute(&Call::get("/x")).await.unwrap_err();
-        assert_eq!(error.kind(), ErrorKind::Api);
+        assert_eq!(error.kind(), ErrorKind::Refused);
         assert_eq!(server.hits(), 1, "status {status}");
     }
 }
@@ -96,14 +96,14 @@ async fn post_is_not_retried_after_it_may_have_been_sent() {
         .execute(&Call::post("/orders", json!({"n": 1})))
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Transport, "{error}");
+    assert_eq!(error.kind(), ErrorKind::Transient, "{error}");
     assert!(error.may_have_reached_server());
     assert_eq!(count.load(Ordering::SeqCst), 1);
 
     let (addr, count) = hang_up_server().await;
     let client = builder(&format!("http://{addr}")).build().unwrap();
     let error = client.execute(&Call::get("/x")).await.unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Transport);
+    assert_eq!(error.kind(), ErrorKind::Transient);
     assert_eq!(count.load(Ordering::SeqCst), 3, "GET is retried");
 }
 
@@ -209,7 +209,7 @@ async fn no_wait_is_started_past_the_operation_deadline() {
         .unwrap();
     let error = client.execute(&Call::get("/x")).await.unwrap_err();
     // The 503 is returned as it is instead of sleeping into an operation timeout.
-    assert_eq!(error.kind(), ErrorKind::Api);
+    assert_eq!(error.kind(), ErrorKind::Transient);
     assert_eq!(server.hits(), 1);
 }
 

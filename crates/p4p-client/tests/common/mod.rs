@@ -21,6 +21,7 @@ pub struct Recorded {
     pub path: String,
     pub authorization: Option<String>,
     pub content_type: Option<String>,
+    pub user_agent: Option<String>,
     pub body: String,
 }
 
@@ -112,11 +113,13 @@ impl Server {
         P4pClient::builder()
             .key("test-key")
             .base_url(&self.url)
-            .retry(
-                RetryPolicy::default()
-                    .base_delay(Duration::from_millis(1))
-                    .max_delay(Duration::from_millis(5)),
-            )
+            .transport(|t| {
+                t.retry(
+                    RetryPolicy::default()
+                        .base_delay(Duration::from_millis(1))
+                        .max_delay(Duration::from_millis(5)),
+                )
+            })
             .build()
             .unwrap()
     }
@@ -143,6 +146,7 @@ async fn handle(
             .unwrap_or_default(),
         authorization: header("authorization"),
         content_type: header("content-type"),
+        user_agent: header("user-agent"),
         body: String::from_utf8_lossy(&body).into_owned(),
     });
     let reply = shared.replies.lock().unwrap().pop_front();
