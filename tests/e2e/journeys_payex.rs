@@ -263,3 +263,61 @@ async fn a_28_digit_amount_keeps_every_digit() {
         "{json}"
     );
 }
+
+#[tokio::test]
+async fn an_account_asked_to_close_becomes_pending_close_once() {
+    let sandbox = support::sandbox().await;
+    let payex = support::payex(&sandbox);
+    let path = "/ledger/account/v1/1000/accounts/5000002/request-close-account";
+    let seen = RequestCounter::start(&sandbox, Provider::Payex, Method::POST, path);
+    payex.accounts().request_close(FOOD).await.unwrap();
+    let account = payex.accounts().get(FOOD).await.unwrap();
+    assert_eq!(
+        serde_json::to_value(&account.status).unwrap(),
+        serde_json::json!("PendingClose")
+    );
+    assert_eq!(seen.count().await, 1);
+}
+
+#[tokio::test]
+async fn an_advertised_operation_is_invoked_as_the_account_lists_it() {
+    let sandbox = support::sandbox().await;
+    let payex = support::payex(&sandbox);
+    let account = payex.accounts().get(MAIN).await.unwrap();
+    let close = account
+        .operation
+        .iter()
+        .flatten()
+        .find(|link| link.rel.as_deref() == Some("request-close-account"))
+        .expect("the account advertises request-close-account")
+        .clone();
+    let seen = RequestCounter::start(
+        &sandbox,
+        Provider::Payex,
+        Method::POST,
+        "/ledger/account/v1/1000/accounts/5000001/request-close-account",
+    );
+    assert_eq!(payex.invoke(&close, None).await.unwrap(), None);
+    assert_eq!(seen.count().await, 1);
+    let account = payex.accounts().get(MAIN).await.unwrap();
+    assert_eq!(
+        serde_json::to_value(&account.status).unwrap(),
+        serde_json::json!("PendingClose")
+    );
+
+    // A link to another host is refused before anything is sent: the token stays here.
+    let mut elsewhere = close.clone();
+    elsewhere.href = Some(
+        "https://evil.example/ledger/account/v1/1000/accounts/5000001/request-close-account"
+            .to_owned(),
+    );
+    let error = payex.invoke(&elsewhere, None).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidArgument);
+    assert!(!error.may_have_reached_server());
+    // A GET link is read with `follow`, not invoked.
+    let mut read = close;
+    read.method = Some("get".to_owned());
+    let error = payex.invoke(&read, None).await.unwrap_err();
+    assert_eq!(error.argument(), Some("operation.method"));
+    assert_eq!(seen.count().await, 1);
+}

@@ -85,13 +85,7 @@ impl<S: Service<http::Request<Bytes>>> Service<http::Request<Bytes>> for Recordi
 
 /// Checks every request against the descriptor its id names, and that every operation of
 /// `all` was reached.
-fn check(
-    provider: &str,
-    prefix: &str,
-    all: &[&Operation],
-    seen: &[Seen],
-    hypermedia: &[&str],
-) {
+fn check(provider: &str, prefix: &str, all: &[&Operation], seen: &[Seen], hypermedia: &[&str]) {
     let mut reached: Vec<&str> = Vec::new();
     for (id, method, path) in seen {
         let path = path.strip_prefix(prefix).unwrap_or(path);

@@ -70,54 +70,57 @@ async fn the_three_clients_answer_the_same_failures_with_the_same_vocabulary() {
         support::p4p(&sandbox),
     );
 
-    fail_reads(&sandbox, FaultKind::Status(404));
-    let expected = (
-        ErrorKind::Refused,
-        Category::NotFound,
-        true,
-        false,
-        Some(404),
-    );
-    assert_same(&reads(&payex, &avarda, &p4p).await, expected);
-    sandbox.clear_faults();
-
-    fail_reads(&sandbox, FaultKind::Status(503));
-    let expected = (
-        ErrorKind::Transient,
-        Category::Transient,
-        true,
-        true,
-        Some(503),
-    );
-    assert_same(&reads(&payex, &avarda, &p4p).await, expected);
-    sandbox.clear_faults();
-
-    fail_reads(&sandbox, FaultKind::Status(401));
-    let expected = (
-        ErrorKind::Refused,
-        Category::Unauthorized,
-        true,
-        false,
-        Some(401),
-    );
-    assert_same(&reads(&payex, &avarda, &p4p).await, expected);
-    sandbox.clear_faults();
-
-    fail_reads(&sandbox, FaultKind::Truncate);
-    let expected = (
-        ErrorKind::Decode,
-        Category::Unexpected,
-        true,
-        false,
-        Some(200),
-    );
-    assert_same(&reads(&payex, &avarda, &p4p).await, expected);
-    sandbox.clear_faults();
-
-    fail_reads(&sandbox, FaultKind::Drop);
-    let expected = (ErrorKind::Transient, Category::Transient, true, true, None);
-    assert_same(&reads(&payex, &avarda, &p4p).await, expected);
-    sandbox.clear_faults();
+    let cases = [
+        (
+            FaultKind::Status(404),
+            (
+                ErrorKind::Refused,
+                Category::NotFound,
+                true,
+                false,
+                Some(404),
+            ),
+        ),
+        (
+            FaultKind::Status(503),
+            (
+                ErrorKind::Transient,
+                Category::Transient,
+                true,
+                true,
+                Some(503),
+            ),
+        ),
+        (
+            FaultKind::Status(401),
+            (
+                ErrorKind::Refused,
+                Category::Unauthorized,
+                true,
+                false,
+                Some(401),
+            ),
+        ),
+        (
+            FaultKind::Truncate,
+            (
+                ErrorKind::Decode,
+                Category::Unexpected,
+                true,
+                false,
+                Some(200),
+            ),
+        ),
+        (
+            FaultKind::Drop,
+            (ErrorKind::Transient, Category::Transient, true, true, None),
+        ),
+    ];
+    for (fault, expected) in cases {
+        fail_reads(&sandbox, fault);
+        assert_same(&reads(&payex, &avarda, &p4p).await, expected);
+        sandbox.clear_faults();
+    }
 }
 
 #[tokio::test]

@@ -67,8 +67,8 @@ pub enum Answer {
 /// One operation of a provider's spec: its `operationId`, method, path template, documented
 /// query parameters, retry class and answer.
 ///
-/// Clients hold these as `static`s generated from `specs/*.yaml`; see the
-/// [module documentation](self).
+/// Clients hold these as `static`s generated from `specs/*.yaml` (each client's
+/// `operations` module) and send them as a [`Call`].
 #[derive(Debug)]
 pub struct Operation {
     id: &'static str,
@@ -188,8 +188,9 @@ impl Operation {
     /// Starts a call of this operation: `params` fill the path template's placeholders, in
     /// the order they appear, each percent-encoded as one segment.
     ///
-    /// A count that does not match the template is an [`ErrorKind::InvalidArgument`]
-    /// (crate::ErrorKind::InvalidArgument) error naming the operation.
+    /// A count that does not match the template is an
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) error naming the
+    /// operation.
     pub fn call(&'static self, params: &[&str]) -> Result<Call<()>, Error> {
         let mut path = String::with_capacity(self.path.len() + 16);
         let mut rest = self.path;

@@ -34,16 +34,17 @@
 //! names the argument. Account creation, order creation, balance additions and order events
 //! are not idempotent and are never retried once they may have reached PayFunc.
 //!
-//! Errors carry PayFunc's error body, `{status, type, content: {type, description}}`; match
-//! on [`Error::kind`]:
+//! Errors are the one [`Error`] of every mypages client (the transport's), with PayFunc's
+//! error body, `{status, type, content: {type, description}}`, read into its
+//! [`Problem`]; match on [`Error::kind`] or the cross-provider [`Error::category`]:
 //!
 //! ```no_run
 //! # async fn run(client: p4p_client::P4pClient, id: p4p_client::models::AccountId) {
-//! use p4p_client::ErrorKind;
+//! use p4p_client::Category;
 //!
 //! match client.accounts().get(&id).await {
 //!     Ok(account) => println!("{:?}", account.status),
-//!     Err(error) if error.kind() == ErrorKind::NotFound => println!("no such account"),
+//!     Err(error) if error.category() == Category::NotFound => println!("no such account"),
 //!     Err(error) => eprintln!("{error}"),
 //! }
 //! # }

@@ -83,9 +83,9 @@ impl PayexClient {
         operation: &'static Operation,
         params: &[&str],
     ) -> Result<Call<()>, Error> {
-        let mut all = Vec::with_capacity(params.len() + 1);
-        all.push(self.inner.ledger.as_str());
-        all.extend_from_slice(params);
+        let all: Vec<&str> = std::iter::once(self.inner.ledger.as_str())
+            .chain(params.iter().copied())
+            .collect();
         operation.call(&all)
     }
 
@@ -98,9 +98,9 @@ impl PayexClient {
         params: &[&str],
     ) -> Result<Call<()>, Error> {
         validate::route_identifier("account_no", account_no)?;
-        let mut all = Vec::with_capacity(params.len() + 1);
-        all.push(account_no);
-        all.extend_from_slice(params);
+        let all: Vec<&str> = std::iter::once(account_no)
+            .chain(params.iter().copied())
+            .collect();
         self.call(operation, &all)
     }
 

@@ -140,12 +140,18 @@ fn check(root: &Path) -> Result<(), String> {
         }
     }
     let models = Path::new(MODELS);
-    for entry in std::fs::read_dir(root.join(models))
+    let model_files = std::fs::read_dir(root.join(models))
         .into_iter()
         .flatten()
         .flatten()
-    {
-        let path = models.join(entry.file_name()).join("generated.rs");
+        .map(|entry| models.join(entry.file_name()).join("generated.rs"));
+    let crates = Path::new("crates");
+    let operation_files = std::fs::read_dir(root.join(crates))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| crates.join(entry.file_name()).join("src/operations.rs"));
+    for path in model_files.chain(operation_files) {
         if root.join(&path).is_file() && !outputs.iter().any(|o| o.path == path) {
             stale.push(format!(
                 "{} has no spec in specs/ (delete it, or restore the spec)",
