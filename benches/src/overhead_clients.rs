@@ -255,7 +255,7 @@ mod tests {
     fn the_served_account_decodes_into_the_model() {
         let account: Account = serde_json::from_str(ACCOUNT).expect("the account decodes");
         assert_eq!(account.account_no, ACCOUNT_NO);
-        assert_eq!(account.credit_limit, Decimal::new(2_500_000, 2));
+        assert_eq!(account.credit_limit, Some(Decimal::new(2_500_000, 2)));
     }
 
     #[test]

@@ -176,7 +176,7 @@ where
             .map_err(|e| format!("paging failed after {count} items: {e}"))?
         {
             count += 1;
-            sum += transaction.amount;
+            sum += transaction.amount.unwrap_or_default();
         }
         times.push(started.elapsed());
         if count != expected {

@@ -92,7 +92,7 @@ async fn an_overview_of_one_customer_across_three_providers_follows_their_paymen
     assert_eq!(ids, ["5000001", "5000002", "5000003"]);
     let main = line(&payex_before, "5000001");
     assert_eq!(main.provider, SummaryProvider::Payex);
-    assert_eq!(main.balance.to_string(), "4821.35");
+    assert_eq!(main.balance.unwrap().to_string(), "4821.35");
     assert_eq!(
         main.amount_due.map(|a| a.to_string()).as_deref(),
         Some("2000.00"),
@@ -103,7 +103,7 @@ async fn an_overview_of_one_customer_across_three_providers_follows_their_paymen
     assert!(json.contains(":2000.00"), "2000.00 stays 2000.00: {json}");
     assert!(json.contains(":4821.35"), "{json}");
     let food = line(&payex_before, "5000002");
-    assert_eq!(food.balance.to_string(), "-120.00");
+    assert_eq!(food.balance.unwrap().to_string(), "-120.00");
     assert_eq!(food.amount_due, None, "no open bill");
 
     assert_eq!(avarda_before.len(), 2);
@@ -116,13 +116,13 @@ async fn an_overview_of_one_customer_across_three_providers_follows_their_paymen
         .iter()
         .find(|l| l.kind.as_deref() == Some("Loan"))
         .unwrap();
-    assert_eq!(loan.balance.to_string(), "24999.90");
+    assert_eq!(loan.balance.unwrap().to_string(), "24999.90");
 
     assert_eq!(p4p_before.len(), 1);
     let demo = &p4p_before[0];
     assert_eq!(demo.provider, SummaryProvider::P4p);
     // (449.00 + 112.25) + (39.20 + 9.80)
-    assert_eq!(demo.balance.to_string(), "610.25");
+    assert_eq!(demo.balance.unwrap().to_string(), "610.25");
 
     // The customer pays at each provider.
     payex
@@ -143,7 +143,10 @@ async fn an_overview_of_one_customer_across_three_providers_follows_their_paymen
         .avarda_complete_payment(&session.purchase_id)
         .unwrap();
     let settled = p4p.balance().settle(&demo_account()).await.unwrap();
-    assert_eq!((settled.updated, settled.errors), (1, 0));
+    assert_eq!(
+        (settled.updated, settled.errors),
+        (Some(serde_json::json!(1)), Some(serde_json::json!(0)))
+    );
 
     let (payex_after, avarda_after, p4p_after) =
         tokio::join!(payex_lines(&payex), avarda_lines(&avarda), p4p_lines(&p4p));
@@ -153,7 +156,7 @@ async fn an_overview_of_one_customer_across_three_providers_follows_their_paymen
         p4p_after.unwrap(),
     );
     let main = line(&payex_after, "5000001");
-    assert_eq!(main.balance.to_string(), "2821.35");
+    assert_eq!(main.balance.unwrap().to_string(), "2821.35");
     assert_eq!(main.amount_due, None, "the bill is paid: no open bill");
     assert_eq!(
         line(&payex_after, "5000002"),
@@ -161,11 +164,11 @@ async fn an_overview_of_one_customer_across_three_providers_follows_their_paymen
         "the other accounts are untouched"
     );
     let loan_after = line(&avarda_after, &loan_id);
-    assert_eq!(loan_after.balance.to_string(), "0.00");
+    assert_eq!(loan_after.balance.unwrap().to_string(), "0.00");
     assert_eq!(loan_after.state.as_deref(), Some("Paid"));
     let other_before = avarda_before.iter().find(|l| l.id != loan_id).unwrap();
     assert_eq!(line(&avarda_after, &other_before.id), other_before);
-    assert_eq!(p4p_after[0].balance.to_string(), "0.00");
+    assert_eq!(p4p_after[0].balance.unwrap().to_string(), "0.00");
 }
 
 #[tokio::test]

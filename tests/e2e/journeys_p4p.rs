@@ -83,7 +83,10 @@ async fn balance_items_of_every_shape_settle_into_a_charged_order() {
 
     // Settling charges the card: the balance becomes an order, the account is active.
     let settled = p4p.balance().settle(&id).await.unwrap();
-    assert_eq!((settled.updated, settled.errors), (1, 0));
+    assert_eq!(
+        (settled.updated, settled.errors),
+        (Some(serde_json::json!(1)), Some(serde_json::json!(0)))
+    );
     let read = p4p.accounts().get(&id).await.unwrap();
     assert_eq!(read.total.unwrap().to_string(), "0.00");
     assert_eq!(read.balance.as_deref().map(<[Item]>::len), Some(0));
@@ -91,7 +94,10 @@ async fn balance_items_of_every_shape_settle_into_a_charged_order() {
 
     // Nothing is left to settle.
     let again = p4p.balance().settle(SettleTarget::from(&id)).await.unwrap();
-    assert_eq!((again.updated, again.errors), (0, 0));
+    assert_eq!(
+        (again.updated, again.errors),
+        (Some(serde_json::json!(0)), Some(serde_json::json!(0)))
+    );
 }
 
 #[tokio::test]
@@ -108,7 +114,10 @@ async fn an_account_without_a_card_settles_with_an_error_and_stays_pending() {
         .await
         .unwrap();
     let settled = p4p.balance().settle(&account.id).await.unwrap();
-    assert_eq!((settled.updated, settled.errors), (1, 1));
+    assert_eq!(
+        (settled.updated, settled.errors),
+        (Some(serde_json::json!(1)), Some(serde_json::json!(1)))
+    );
     let read = p4p.accounts().get(&account.id).await.unwrap();
     assert_eq!(read.status, Some(AccountStatus::Pending));
 }

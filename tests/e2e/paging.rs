@@ -103,9 +103,9 @@ async fn every_transaction_of_a_volume_customer_arrives_exactly_once() {
     assert_eq!(payments, TRANSACTIONS / 5);
 
     // The balance is the exact sum of the transactions.
-    let sum: Decimal = transactions.iter().map(|t| t.amount).sum();
-    assert_eq!(sum, account.total_balance);
-    assert_eq!(sum.to_string(), account.total_balance.to_string());
+    let sum: Decimal = transactions.iter().map(|t| t.amount.unwrap()).sum();
+    assert_eq!(Some(sum), account.total_balance);
+    assert_eq!(sum.to_string(), account.total_balance.unwrap().to_string());
 }
 
 #[tokio::test]

@@ -30,7 +30,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for invoice in &invoices {
         println!(
             "{}  {:>10} {}  {}",
-            invoice.id, invoice.balance, invoice.currency, invoice.state
+            invoice.id,
+            shown(&invoice.balance),
+            shown(&invoice.currency),
+            shown(&invoice.state)
         );
     }
 
@@ -42,11 +45,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!(
             "invoice {}: {} {} left to pay, pay to {} with reference {}",
             details.id,
-            details.balance,
-            details.currency,
+            shown(&details.balance),
+            shown(&details.currency),
             details.bank_account.as_deref().unwrap_or("-"),
             details.payment_reference.as_deref().unwrap_or("-"),
         );
     }
     Ok(())
+}
+
+/// The value, or `-` when the answer left it out.
+fn shown<T: std::fmt::Display>(value: &Option<T>) -> String {
+    value
+        .as_ref()
+        .map_or_else(|| "-".to_owned(), ToString::to_string)
 }

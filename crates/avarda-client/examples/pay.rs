@@ -24,7 +24,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .invoices()
         .list(&customer, AVARDA_PURCHASE_ID)
         .await?;
-    let Some(open) = invoices.iter().find(|i| i.balance > Decimal::ZERO) else {
+    let Some(open) = invoices.iter().find(|i| i.balance > Some(Decimal::ZERO)) else {
         println!("nothing to pay");
         return Ok(());
     };

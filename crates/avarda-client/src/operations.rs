@@ -19,6 +19,7 @@ pub static GET_INVOICE: Operation =
 pub static GET_PARTNER_ACCESS_TOKEN: Operation =
     Operation::new("getPartnerAccessToken", Method::POST, "/auth/token")
         .with_retry(RetryClass::Idempotent)
+        .with_answer(Answer::Raw)
         .with_secret_answer();
 
 /// `POST /Pay/Status`: Get the state of a payment.

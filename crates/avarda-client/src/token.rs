@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use mypages_models::avarda::{PartnerAccessToken, TokenRequest};
-use mypages_transport::{CachedToken, Client, ExpiringToken, SecretString};
+use mypages_transport::{CachedToken, Client, Error, ExpiringToken, Response, SecretString};
 use secrecy::ExposeSecret;
 use time::OffsetDateTime;
 
@@ -35,7 +35,7 @@ pub(crate) fn partner_token_source(
                 let call = op::GET_PARTNER_ACCESS_TOKEN
                     .call(&[])?
                     .json_body(&request)?
-                    .expect_json::<PartnerAccessToken>();
+                    .decode_with(json_or_text);
                 let answer = client.execute(&call).await?;
                 let expires_at = answer
                     .token_expiration_utc
@@ -47,6 +47,17 @@ pub(crate) fn partner_token_source(
         },
         refresh_ahead,
     )
+}
+
+/// The JSON answer, or the token alone as `text/plain` (Avarda's own client asks for
+/// `Accept: text/plain`), bare or as a JSON string.
+fn json_or_text(response: Response) -> Result<PartnerAccessToken, Error> {
+    let text = std::str::from_utf8(response.body()).map_or("", str::trim);
+    if text.is_empty() || text.starts_with('{') {
+        return response.json();
+    }
+    let token = serde_json::from_str::<String>(text).unwrap_or_else(|_| text.to_owned());
+    Ok(PartnerAccessToken::new(token.into()))
 }
 
 /// The `exp` claim of a JWT (its payload is base64url JSON), if it has a readable one. The

@@ -43,7 +43,7 @@ async fn one_token_serves_many_concurrent_calls_and_customers() {
     let results = futures_util::future::join_all(calls).await;
     for result in results {
         let invoices = result.unwrap();
-        assert_eq!(invoices[0].balance.to_string(), "2000.00");
+        assert_eq!(invoices[0].balance.unwrap().to_string(), "2000.00");
     }
     // And later calls, from a clone too.
     let clone = avarda.clone();
@@ -104,6 +104,28 @@ async fn without_token_expiration_utc_the_jwt_exp_claim_decides_the_refresh() {
     tokio::time::sleep(Duration::from_millis(1100)).await;
     avarda.invoices().list(&me, "p").await.unwrap();
     assert_eq!(server.token_fetches(), 2);
+}
+
+#[tokio::test]
+async fn a_token_answered_as_plain_text_is_used() {
+    let mut config = Config::answering(|_, _| (200, invoices_json()));
+    config.expiry_in_jwt_only = true;
+    config.token_as_text = true;
+    let server = Server::start(config).await;
+    let avarda = client(&server);
+    avarda
+        .invoices()
+        .list(&customer("customer-1"), "p")
+        .await
+        .unwrap();
+    let seen = server.seen();
+    let call = seen.iter().find(|s| s.path.contains("Invoices")).unwrap();
+    assert!(
+        call.header("authorization")
+            .is_some_and(|auth| auth.starts_with("Bearer eyJ") && auth.ends_with(".tok-1")),
+        "{:?}",
+        call.header("authorization")
+    );
 }
 
 #[tokio::test]

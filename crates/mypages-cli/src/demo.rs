@@ -200,7 +200,7 @@ type TransactionRow = (
     Option<mypages_models::Date>,
     String,
     String,
-    mypages_models::Decimal,
+    Option<mypages_models::Decimal>,
 );
 
 /// The customer's PayEx accounts with their bills, and every account's recent transactions.
@@ -246,16 +246,21 @@ fn open_bills(accounts: &[PayexAccount]) -> String {
             .iter()
             .filter(|b| b.status == Some(BillStatus::Open))
         {
-            amounts.push(Some(bill.bill_amount));
+            amounts.push(bill.bill_amount);
             rows.push(vec![
                 entry.account.account_no.clone(),
-                bill.bill_no.clone(),
+                bill.bill_no.clone().unwrap_or_default(),
                 bill.bill_type
                     .as_ref()
                     .map(ToString::to_string)
                     .unwrap_or_default(),
                 bill.due_date.map(|d| d.to_string()).unwrap_or_default(),
-                entry.account.currency.to_string(),
+                entry
+                    .account
+                    .currency
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
             ]);
         }
     }
@@ -278,7 +283,7 @@ fn recent_transactions(mut rows: Vec<TransactionRow>) -> String {
     }
     rows.sort_by_key(|row| std::cmp::Reverse(row.1));
     rows.truncate(RECENT);
-    let amounts = table::align(rows.iter().map(|row| Some(row.4)));
+    let amounts = table::align(rows.iter().map(|row| row.4));
     let cells: Vec<Vec<String>> = rows
         .into_iter()
         .zip(amounts)

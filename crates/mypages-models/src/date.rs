@@ -70,4 +70,21 @@ impl Codec<Date> for DateCodec {
     }
 }
 
+impl crate::wire::Canonical<Date> for DateCodec {
+    fn read<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<crate::wire::Kept<Date>, D::Error> {
+        crate::wire::read_text(
+            deserializer,
+            parse,
+            // `YYYY-MM-DD` as written is what `format` writes back.
+            |text, _| {
+                let bytes = text.as_bytes();
+                bytes.len() == 10 && bytes[4] == b'-' && bytes[7] == b'-'
+            },
+            "a date as YYYY-MM-DD",
+        )
+    }
+}
+
 codec_modules!(DateCodec, Date, "a calendar date");

@@ -82,4 +82,24 @@ impl Codec<OffsetDateTime> for DateTimeCodec {
     }
 }
 
+impl crate::wire::Canonical<OffsetDateTime> for DateTimeCodec {
+    fn read<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<crate::wire::Kept<OffsetDateTime>, D::Error> {
+        crate::wire::read_text(
+            deserializer,
+            parse,
+            |text, value| {
+                // Formatted on the stack: this runs for every date-time decoded.
+                let mut buffer = [0u8; 64];
+                let mut out = &mut buffer[..];
+                value
+                    .format_into(&mut out, &Rfc3339)
+                    .is_ok_and(|n| buffer.get(..n) == Some(text.as_bytes()))
+            },
+            "an RFC 3339 date-time such as 2021-11-27T16:30:11Z",
+        )
+    }
+}
+
 codec_modules!(DateTimeCodec, OffsetDateTime, "an RFC 3339 date-time");

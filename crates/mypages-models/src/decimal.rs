@@ -119,4 +119,20 @@ impl Codec<Decimal> for DecimalCodec {
     }
 }
 
+impl crate::wire::Canonical<Decimal> for DecimalCodec {
+    fn read<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<crate::wire::Kept<Decimal>, D::Error> {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        let text = raw.get();
+        let value = from_json_text(text).map_err(D::Error::custom)?;
+        // A plain number token is written back digit for digit; a string, an exponent or a
+        // negative zero is not.
+        let rewritten = text.starts_with('"')
+            || text.contains(['e', 'E'])
+            || (value.is_zero() && text.starts_with('-'));
+        Ok((value, crate::wire::Keep::text(rewritten.then_some(raw))))
+    }
+}
+
 codec_modules!(DecimalCodec, Decimal, "an exact decimal number");

@@ -32,6 +32,7 @@ pub mod payex;
 mod sensitive;
 pub mod shape;
 pub mod summary;
+mod wire;
 
 pub use currency::Currency;
 pub use rust_decimal::Decimal;

@@ -75,6 +75,20 @@ macro_rules! open_enum {
             }
         }
 
+        impl crate::wire::OpenEnum for $name {
+            fn from_wire(value: &str) -> Self {
+                Self::from_wire(value)
+            }
+
+            fn as_str(&self) -> &str {
+                Self::as_str(self)
+            }
+
+            fn is_unknown(&self) -> bool {
+                Self::is_unknown(self)
+            }
+        }
+
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())

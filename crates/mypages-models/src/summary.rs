@@ -12,7 +12,7 @@
 //! let summary = AccountSummary::new(Provider::Payex, "NNN", Decimal::new(200_000, 2))
 //!     .with_currency(Currency::Sek)
 //!     .with_amount_due(Decimal::new(25_050, 2));
-//! assert_eq!(summary.balance.to_string(), "2000.00");
+//! assert_eq!(summary.balance.map(|b| b.to_string()).as_deref(), Some("2000.00"));
 //! assert_eq!(summary.provider.as_str(), "payex");
 //! ```
 
@@ -65,9 +65,14 @@ pub struct AccountSummary {
     /// The account's currency.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
-    /// The balance: what the customer owes (negative for a surplus where the provider says so).
-    #[serde(with = "crate::decimal")]
-    pub balance: Decimal,
+    /// The balance: what the customer owes (negative for a surplus where the provider says
+    /// so); `None` when the provider's answer leaves it out.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::decimal::option"
+    )]
+    pub balance: Option<Decimal>,
     /// What the customer must pay now, when the provider says.
     #[serde(
         default,
@@ -96,7 +101,7 @@ impl AccountSummary {
             kind: None,
             state: None,
             currency: None,
-            balance,
+            balance: Some(balance),
             amount_due: None,
             due_date: None,
             pay_link: None,

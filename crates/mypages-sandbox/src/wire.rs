@@ -391,7 +391,11 @@ fn percent_decode(text: &str) -> Result<String, String> {
 
 /// Parses a non-negative integer query parameter.
 pub(crate) fn parse_count(text: &str) -> Option<usize> {
-    usize::from_str(text.trim()).ok()
+    let text = text.trim();
+    // A whole number too large for this machine is still a whole number: the most there is.
+    usize::from_str(text).ok().or_else(|| {
+        (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())).then_some(usize::MAX)
+    })
 }
 
 /// Escapes text for HTML.

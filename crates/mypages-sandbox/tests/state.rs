@@ -177,6 +177,72 @@ async fn payex_paying_the_open_bill_closes_it() {
 }
 
 #[tokio::test]
+async fn payex_bills_filter_by_status() {
+    let sandbox = Sandbox::builder().start().await.unwrap();
+    let addr = sandbox.addr();
+    let all = all_items(addr, &format!("{ACCOUNT}/bills")).await;
+    let open = all_items(addr, &format!("{ACCOUNT}/bills?status=open")).await;
+    let closed = all_items(addr, &format!("{ACCOUNT}/bills?status=Closed")).await;
+    assert!(!open.is_empty() && !closed.is_empty(), "{all:?}");
+    assert_eq!(open.len() + closed.len(), all.len());
+    assert!(open.iter().all(|bill| bill["status"] == "open"));
+    assert!(closed.iter().all(|bill| bill["status"] == "closed"));
+    let reply = call(
+        addr,
+        "GET",
+        &format!("{ACCOUNT}/bills?status=paid"),
+        PAYEX_TOKEN,
+        None,
+    )
+    .await;
+    assert_eq!(reply.status, 400, "{}", reply.text());
+}
+
+#[tokio::test]
+async fn payex_checks_and_encodes_ids_as_the_provider_would() {
+    let sandbox = Sandbox::builder().start().await.unwrap();
+    let addr = sandbox.addr();
+    let long = "1".repeat(51);
+    let reply = call(
+        addr,
+        "GET",
+        &format!("/payex/ledger/account/v1/1000/accounts/{long}"),
+        PAYEX_TOKEN,
+        None,
+    )
+    .await;
+    assert_eq!(reply.status, 400, "{}", reply.text());
+    assert!(reply.text().contains("accountNo"), "{}", reply.text());
+
+    let token = "tok/with space?";
+    let body = format!(r#"{{"token":"{token}","PanTrunc":"547912******9999","mainCard":false}}"#);
+    let cards = format!("{ACCOUNT}/cards");
+    let reply = call(addr, "POST", &cards, PAYEX_TOKEN, Some(&body)).await;
+    assert_eq!(reply.status, 201, "{}", reply.text());
+    let listed = all_items(addr, &cards).await;
+    let card = listed.iter().find(|c| c["token"] == token).unwrap();
+    let id = card["@id"].as_str().unwrap();
+    assert!(id.ends_with("/cards/tok%2Fwith%20space%3F"), "{id}");
+    let again = call(addr, "GET", &format!("/payex{id}"), PAYEX_TOKEN, None).await;
+    assert_eq!(again.status, 200, "{}", again.text());
+    assert_eq!(again.json()["token"], token);
+
+    // A page size too large for any machine is a whole number: clamped, not refused.
+    let huge = call(
+        addr,
+        "GET",
+        &format!(
+            "{ACCOUNT}/transactions?$top=15037933766408902017024&$skip=15037933766408902017024"
+        ),
+        PAYEX_TOKEN,
+        None,
+    )
+    .await;
+    assert_eq!(huge.status, 200, "{}", huge.text());
+    assert!(huge.json()["items"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
 async fn payex_cards_are_added_replaced_and_checked() {
     let sandbox = Sandbox::builder().start().await.unwrap();
     let addr = sandbox.addr();
@@ -611,6 +677,25 @@ async fn p4p_subscriptions_end_and_keys_allow_me() {
         .clone();
     assert!(sub.get("due").is_none(), "{sub}");
     assert_eq!(sub["end"], today().as_str());
+    // A later change does not give the ended subscription a due date again, even on a
+    // schedule that falls due today.
+    let patched = call(
+        addr,
+        "PATCH",
+        &format!("{base}/subscription/{sub_id}"),
+        P4P_KEY,
+        Some(r#"{"schedule":"daily"}"#),
+    )
+    .await;
+    assert_eq!(patched.status, 200, "{}", patched.text());
+    let list = patched.json();
+    let sub = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == sub_id.as_str())
+        .unwrap();
+    assert!(sub.get("due").is_none(), "{sub}");
     let link = call(addr, "POST", "/p4p/account/me/link", &key, None).await;
     assert_eq!(link.status, 204);
     let account = call(addr, "GET", &base, P4P_KEY, None).await.json();
@@ -652,6 +737,9 @@ async fn p4p_orders_charge_refund_and_refuse_the_impossible() {
     let reply = call(addr, "PATCH", "/p4p/order/", P4P_KEY, Some(&cancel)).await;
     assert_eq!(reply.status, 409, "{}", reply.text());
     assert_eq!(reply.json()["status"], 409);
+    // The same batch without the trailing slash is served too (not a 405).
+    let reply = call(addr, "PATCH", "/p4p/order", P4P_KEY, Some(&cancel)).await;
+    assert_eq!(reply.status, 409, "{}", reply.text());
 
     let to_balance = format!(
         r#"{{"items":75.00,"currency":"SEK","payment":{{"type":"account","account":"{P4P_ACCOUNT_ID}","charge":"balance"}}}}"#

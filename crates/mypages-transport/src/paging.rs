@@ -131,7 +131,17 @@ impl<P: Send + 'static> Pages<P> {
                 let href = next_link(page)?;
                 let client = client.clone();
                 Some(Box::pin(async move {
-                    let link = client.link::<P>(operation, &href)?;
+                    // The link is part of the answer: one that cannot be followed is an
+                    // answer that does not decode, not a bad argument of the caller's.
+                    let link = client.link::<P>(operation, &href).map_err(|error| {
+                        Error::decode(
+                            operation,
+                            "next".to_owned(),
+                            format!("the next-page link cannot be followed: {error}"),
+                            http::StatusCode::OK,
+                            bytes::Bytes::from(href.clone()),
+                        )
+                    })?;
                     client.execute(&link).await
                 }))
             },

@@ -44,7 +44,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .await?;
     let settled = own.balance().settle(SettleTarget::Me).await?;
-    println!("settled my balance: {} updated", settled.updated);
+    println!("settled my balance: {} updated", shown(&settled.updated));
     // With the account key the link is only emailed: nothing comes back.
     assert!(
         own.accounts()
@@ -54,4 +54,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     connection.close().await
+}
+
+/// The value, or `-` when the answer left it out.
+fn shown<T: std::fmt::Display>(value: &Option<T>) -> String {
+    value
+        .as_ref()
+        .map_or_else(|| "-".to_owned(), ToString::to_string)
 }

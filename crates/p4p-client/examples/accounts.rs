@@ -38,7 +38,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Settle on the last day of each quarter; the currency may change while the total is 0.
     let last_day_of_quarter =
-        ScheduleRule::new(Frequency::Quarterly).with_offset(ScheduleNumber::Pair(vec![2, -1]));
+        ScheduleRule::new(Frequency::Quarterly).with_offset(ScheduleNumber::Pair(vec![
+            Decimal::from(2),
+            Decimal::from(-1),
+        ]));
     let update = AccountUpdate::new()
         .with_limit(Decimal::from_str_exact("1500.00")?)
         .with_schedule(Schedule::Rule(last_day_of_quarter))

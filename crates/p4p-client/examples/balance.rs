@@ -57,13 +57,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let settled = client.balance().settle(&account.id).await?;
     println!(
         "settled {} account(s), {} error(s)",
-        settled.updated, settled.errors
+        shown(&settled.updated),
+        shown(&settled.errors)
     );
     let everyone = client.balance().settle(SettleTarget::All).await?;
     println!(
         "settled all: {} account(s), {} error(s)",
-        everyone.updated, everyone.errors
+        shown(&everyone.updated),
+        shown(&everyone.errors)
     );
 
     connection.close().await
+}
+
+/// The value, or `-` when the answer left it out.
+fn shown<T: std::fmt::Display>(value: &Option<T>) -> String {
+    value
+        .as_ref()
+        .map_or_else(|| "-".to_owned(), ToString::to_string)
 }

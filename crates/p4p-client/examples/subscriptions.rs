@@ -20,9 +20,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let premium = Item::new()
         .with_name("Premium Access".to_owned())
         .with_price(Decimal::from_str_exact("100.00")?);
-    let quarterly = Schedule::Rule(
-        ScheduleRule::new(Frequency::Quarterly).with_offset(ScheduleNumber::Pair(vec![2, -1])),
-    );
+    let quarterly = Schedule::Rule(ScheduleRule::new(Frequency::Quarterly).with_offset(
+        ScheduleNumber::Pair(vec![Decimal::from(2), Decimal::from(-1)]),
+    ));
     let creatable =
         SubscriptionCreatable::new(Items::List(vec![premium]), Currency::Sek, quarterly)
             .with_number("premium-42".to_owned());

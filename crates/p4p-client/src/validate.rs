@@ -109,7 +109,7 @@ pub(crate) fn schedule(argument: &str, schedule: &Schedule) -> Checked {
         }
     }
     if let Some(ScheduleNumber::Single(divisor)) = rule.divisor {
-        if divisor < 1 {
+        if divisor < Decimal::ONE {
             return Err(invalid(
                 &format!("{argument}.divisor"),
                 "must be at least 1",
@@ -118,7 +118,7 @@ pub(crate) fn schedule(argument: &str, schedule: &Schedule) -> Checked {
     }
     if rule.frequency == Frequency::Weekly {
         if let Some(ScheduleNumber::Single(offset)) = rule.offset {
-            if !(0..=6).contains(&offset) {
+            if !(Decimal::ZERO..=Decimal::from(6)).contains(&offset) {
                 return Err(invalid(
                     &format!("{argument}.offset"),
                     "of a weekly schedule must be a weekday from 0 (Sunday) to 6",

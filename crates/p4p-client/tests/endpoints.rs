@@ -98,7 +98,10 @@ async fn update_account_patches_limit_schedule_and_currency() {
         .with_limit(dec("150.50"))
         .with_currency(Currency::Eur);
     update.schedule = Some(Schedule::Rule(
-        ScheduleRule::new(Frequency::Quarterly).with_offset(ScheduleNumber::Pair(vec![2, -1])),
+        ScheduleRule::new(Frequency::Quarterly).with_offset(ScheduleNumber::Pair(vec![
+            Decimal::from(2),
+            Decimal::from(-1),
+        ])),
     ));
     server
         .client()
@@ -194,7 +197,10 @@ async fn settle_names_an_account_me_or_all() {
     }
     let client = server.client();
     let result = client.balance().settle(&account_id()).await.unwrap();
-    assert_eq!((result.updated, result.errors), (1, 0));
+    assert_eq!(
+        (result.updated, result.errors),
+        (Some(serde_json::json!(1)), Some(serde_json::json!(0)))
+    );
     client.balance().settle(SettleTarget::Me).await.unwrap();
     client.balance().settle(SettleTarget::All).await.unwrap();
     let paths: Vec<_> = server
@@ -327,19 +333,20 @@ async fn subscriptions_create_replace_update_end() {
     }
     let client = server.client();
     let id = SubscriptionId::new("test").unwrap();
-    let creatable = SubscriptionCreatable::new(
-        Items::List(vec![
-            Item::new()
-                .with_name("Basic".to_owned())
-                .with_price(dec("42.00")),
-        ]),
-        Currency::Sek,
-        Schedule::Rule(
-            ScheduleRule::new(Frequency::Quarterly).with_offset(ScheduleNumber::Pair(vec![2, -1])),
-        ),
-    )
-    .with_number("aaa-001".to_owned())
-    .with_start(time::macros::date!(2021 - 07 - 03));
+    let creatable =
+        SubscriptionCreatable::new(
+            Items::List(vec![
+                Item::new()
+                    .with_name("Basic".to_owned())
+                    .with_price(dec("42.00")),
+            ]),
+            Currency::Sek,
+            Schedule::Rule(ScheduleRule::new(Frequency::Quarterly).with_offset(
+                ScheduleNumber::Pair(vec![Decimal::from(2), Decimal::from(-1)]),
+            )),
+        )
+        .with_number("aaa-001".to_owned())
+        .with_start(time::macros::date!(2021 - 07 - 03));
     let created = client
         .subscriptions()
         .create(&account_id(), &creatable)

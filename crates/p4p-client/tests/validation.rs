@@ -47,11 +47,15 @@ async fn bad_input_is_refused_before_sending() {
     )]);
     refused(accounts.create(&blank_card).await, "account.method[0].card");
     let weekly = AccountCreatable::new(Vec::new()).with_schedule(Schedule::Rule(
-        ScheduleRule::new(Frequency::Weekly).with_offset(ScheduleNumber::Single(7)),
+        ScheduleRule::new(Frequency::Weekly).with_offset(ScheduleNumber::Single(Decimal::from(7))),
     ));
     refused(accounts.create(&weekly).await, "account.schedule.offset");
     let triple = AccountUpdate::new().with_schedule(Schedule::Rule(
-        ScheduleRule::new(Frequency::Monthly).with_divisor(ScheduleNumber::Pair(vec![1, 2, 3])),
+        ScheduleRule::new(Frequency::Monthly).with_divisor(ScheduleNumber::Pair(vec![
+            Decimal::from(1),
+            Decimal::from(2),
+            Decimal::from(3),
+        ])),
     ));
     refused(
         accounts.update(&account_id(), &triple).await,

@@ -43,7 +43,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!(
         "bill {} of account {}: {bytes} bytes written to {path}",
-        bill.bill_no, account.account_no
+        shown(&bill.bill_no),
+        account.account_no
     );
     Ok(())
+}
+
+/// The value, or `-` when the answer left it out.
+fn shown<T: std::fmt::Display>(value: &Option<T>) -> String {
+    value
+        .as_ref()
+        .map_or_else(|| "-".to_owned(), ToString::to_string)
 }

@@ -20,14 +20,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "{} {:<20} balance {:>10} {}  available {:>10}  credit limit {:>10}",
             account.account_no,
             account.account_alias.as_deref().unwrap_or("-"),
-            account.total_balance,
-            account.currency,
+            shown(&account.total_balance),
+            shown(&account.currency),
             account
                 .available_amount
                 .map(|amount| amount.to_string())
                 .unwrap_or_default(),
-            account.credit_limit,
+            shown(&account.credit_limit),
         );
     }
     Ok(())
+}
+
+/// The value, or `-` when the answer left it out.
+fn shown<T: std::fmt::Display>(value: &Option<T>) -> String {
+    value
+        .as_ref()
+        .map_or_else(|| "-".to_owned(), ToString::to_string)
 }

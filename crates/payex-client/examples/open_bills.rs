@@ -32,7 +32,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .unwrap_or_default();
             println!(
                 "account {} bill {}: {} {} due {due}",
-                account.account_no, bill.bill_no, bill.bill_amount, account.currency
+                account.account_no,
+                shown(&bill.bill_no),
+                shown(&bill.bill_amount),
+                shown(&account.currency)
             );
             if let Some(pay) = &bill.active_payment_details {
                 println!(
@@ -51,4 +54,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     Ok(())
+}
+
+/// The value, or `-` when the answer left it out.
+fn shown<T: std::fmt::Display>(value: &Option<T>) -> String {
+    value
+        .as_ref()
+        .map_or_else(|| "-".to_owned(), ToString::to_string)
 }

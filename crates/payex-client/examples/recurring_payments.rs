@@ -70,7 +70,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .execute_date
             .map(|date| date.to_string())
             .unwrap_or_default();
-        println!("  scheduled: {} on {date}", order.amount);
+        println!("  scheduled: {} on {date}", shown(&order.amount));
     }
     Ok(())
+}
+
+/// The value, or `-` when the answer left it out.
+fn shown<T: std::fmt::Display>(value: &Option<T>) -> String {
+    value
+        .as_ref()
+        .map_or_else(|| "-".to_owned(), ToString::to_string)
 }

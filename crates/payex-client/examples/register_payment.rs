@@ -33,7 +33,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     {
         Ok(()) => println!(
             "registered {} {} on account {}",
-            payment.amount, account.currency, account.account_no
+            payment.amount,
+            shown(&account.currency),
+            account.account_no
         ),
         Err(error) if ProblemKind::of(&error) == Some(ProblemKind::Validation) => {
             let problem = error.problem();
@@ -69,4 +71,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         other => return Err(format!("expected a refusal, got {other:?}").into()),
     }
     Ok(())
+}
+
+/// The value, or `-` when the answer left it out.
+fn shown<T: std::fmt::Display>(value: &Option<T>) -> String {
+    value
+        .as_ref()
+        .map_or_else(|| "-".to_owned(), ToString::to_string)
 }

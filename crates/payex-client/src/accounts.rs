@@ -86,12 +86,13 @@ impl<'a> Accounts<'a> {
     }
 
     /// Lowers the credit limit, after checking it against the account; see
-    /// [`Accounts::checked_update`]. Returns the limit the account had before.
+    /// [`Accounts::checked_update`]. Returns the limit the account had before, when its
+    /// answer gave one.
     pub async fn lower_credit_limit(
         &self,
         account_no: &str,
         credit_limit: Decimal,
-    ) -> Result<Decimal, Error> {
+    ) -> Result<Option<Decimal>, Error> {
         let current = self.check_credit_limit(account_no, credit_limit).await?;
         self.update(
             account_no,
@@ -106,15 +107,16 @@ impl<'a> Accounts<'a> {
     /// The limit can only be lowered through the API and is never negative. When the update
     /// sets a credit limit, this fetches the account first and refuses (naming
     /// `credit_limit`, with nothing changed) a negative limit or one above the current
-    /// limit; then it sends the whole update in one request. Returns the credit limit the
-    /// account had before, when it was fetched.
+    /// limit (an account whose answer leaves its limit out is not checked: PayEx decides);
+    /// then it sends the whole update in one request. Returns the credit limit the account
+    /// had before, when it was fetched and given.
     pub async fn checked_update(
         &self,
         account_no: &str,
         update: &AccountUpdate,
     ) -> Result<Option<Decimal>, Error> {
         let before = match update.credit_limit {
-            Some(credit_limit) => Some(self.check_credit_limit(account_no, credit_limit).await?),
+            Some(credit_limit) => self.check_credit_limit(account_no, credit_limit).await?,
             None => None,
         };
         self.update(account_no, update).await?;
@@ -126,9 +128,11 @@ impl<'a> Accounts<'a> {
         &self,
         account_no: &str,
         credit_limit: Decimal,
-    ) -> Result<Decimal, Error> {
+    ) -> Result<Option<Decimal>, Error> {
         validate::non_negative_amount("credit_limit", credit_limit)?;
-        let current = self.get(account_no).await?.credit_limit;
+        let Some(current) = self.get(account_no).await?.credit_limit else {
+            return Ok(None);
+        };
         if credit_limit > current {
             return Err(Error::invalid_argument(
                 "credit_limit",
@@ -137,7 +141,7 @@ impl<'a> Accounts<'a> {
                 ),
             ));
         }
-        Ok(current)
+        Ok(Some(current))
     }
 
     /// Deposits a payment taken by a payment service provider on the account.

@@ -2,7 +2,7 @@
 
 use bytes::Bytes;
 use futures_core::Stream;
-use mypages_models::payex::{Bill, BillList};
+use mypages_models::payex::{Bill, BillList, BillStatus};
 use mypages_transport::Call;
 use mypages_transport::reexports::http::header::{ACCEPT, HeaderValue};
 use tokio::io::AsyncWrite;
@@ -34,6 +34,19 @@ impl<'a> Bills<'a> {
             .client
             .account_call(&op::LIST_BILLS, &self.account_no, &[])
             .map(|call| call.expect_json());
+        List::new(self.client.clone(), first)
+    }
+
+    /// The bills and reminders of the account that are `status` (open or closed): the
+    /// document's `?status=` filter (`listBills`).
+    pub fn list_by_status(&self, status: BillStatus) -> List<BillList> {
+        let first = self
+            .client
+            .account_call(&op::LIST_BILLS, &self.account_no, &[])
+            .map(|call| {
+                call.query_param("status", status.as_str().to_owned())
+                    .expect_json()
+            });
         List::new(self.client.clone(), first)
     }
 

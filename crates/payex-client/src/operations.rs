@@ -114,7 +114,7 @@ pub static LIST_BILLS: Operation = Operation::new(
     Method::GET,
     "/ledger/account/v1/{ledgerNumber}/accounts/{accountNo}/bills",
 )
-.with_query(&["$top", "$skip"]);
+.with_query(&["status", "$top", "$skip"]);
 
 /// `GET /ledger/account/v1/{ledgerNumber}/accounts/{accountNo}/cards`: List cards on an account.
 pub static LIST_CARDS: Operation = Operation::new(
@@ -138,7 +138,7 @@ pub static LIST_TRANSACTIONS: Operation = Operation::new(
     Method::GET,
     "/ledger/account/v1/{ledgerNumber}/accounts/{accountNo}/transactions",
 )
-.with_query(&["fromDate", "toDate", "month", "$top", "$skip"]);
+.with_query(&["fromDate", "todate", "month", "$top", "$skip"]);
 
 /// `POST /ledger/account/v1/{ledgerNumber}/accounts/{accountNo}/register-psp-payment`: Register a PSP payment.
 ///

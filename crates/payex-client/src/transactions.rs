@@ -83,7 +83,7 @@ impl TransactionsQuery {
             Period::Between(from, to) => {
                 validate::date_range(from, to)?;
                 call.query_param("fromDate", from.to_string())
-                    .query_param("toDate", to.to_string())
+                    .query_param("todate", to.to_string())
             }
             Period::Month(month) => call.query_param("month", month.to_string()),
         };

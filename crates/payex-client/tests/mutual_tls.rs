@@ -100,7 +100,7 @@ async fn the_client_certificate_opens_the_door() {
         .build()
         .unwrap();
     let account = payex.accounts().get("NNN").await.unwrap();
-    assert_eq!(account.credit_limit.to_string(), "2000.00");
+    assert_eq!(account.credit_limit.unwrap().to_string(), "2000.00");
     let served = served.lock().unwrap().clone();
     assert_eq!(served.len(), 1);
     assert!(

@@ -1,6 +1,6 @@
 //! Writes the Rust source of one spec's types (before rustfmt).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use super::names::{bare, doc};
@@ -11,6 +11,7 @@ pub(super) fn emit(spec: &Spec, spec_path: &str) -> String {
     let mut emitter = Emitter {
         imports: BTreeSet::new(),
         body: String::new(),
+        kinds: kinds(spec),
     };
     for item in &spec.items {
         emitter.body.push('\n');
@@ -46,6 +47,19 @@ pub(super) fn emit(spec: &Spec, spec_path: &str) -> String {
 struct Emitter {
     imports: BTreeSet<&'static str>,
     body: String,
+    /// How each generated type is read by a struct that holds it.
+    kinds: BTreeMap<String, Reading>,
+}
+
+/// How a field of a generated type is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    /// Written back as received (structs, which keep what they need themselves).
+    Exact,
+    /// An open enum: the provider's spelling is kept.
+    Enum,
+    /// The received text is kept where the encoding differs (unions of decimals or enums).
+    Plain,
 }
 
 impl Emitter {
@@ -95,56 +109,63 @@ impl Emitter {
         Some(format!("{codec}{lift}"))
     }
 
+    /// The `crate::wire::Form` a field of type `ty` is read and written through.
+    fn form(&mut self, ty: &Ty) -> String {
+        match ty {
+            Ty::Decimal => format!(
+                "crate::wire::Coded<crate::decimal::DecimalCodec, {}>",
+                self.ty(ty)
+            ),
+            Ty::Date => format!(
+                "crate::wire::Coded<crate::date::DateCodec, {}>",
+                self.ty(ty)
+            ),
+            Ty::DateTime => format!(
+                "crate::wire::Coded<crate::date_time::DateTimeCodec, {}>",
+                self.ty(ty)
+            ),
+            Ty::Vec(inner) => format!("crate::wire::VecOf<{}>", self.form(inner)),
+            Ty::Map(inner) => format!("crate::wire::MapOf<{}>", self.form(inner)),
+            Ty::Named(name) => match self.kinds.get(name).copied() {
+                Some(Reading::Enum) => format!("crate::wire::Spelled<{name}>"),
+                Some(Reading::Exact) => format!("crate::wire::Exact<{name}>"),
+                _ => format!("crate::wire::Plain<{name}>"),
+            },
+            Ty::Path(path) if path == "crate::Currency" => format!("crate::wire::Spelled<{path}>"),
+            Ty::Path(path) if path.starts_with("crate::p4p::") && path.ends_with("Id") => {
+                format!("crate::wire::Exact<{path}>")
+            }
+            Ty::Json | Ty::Path(_) => format!("crate::wire::Plain<{}>", self.ty(ty)),
+            Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::Secret => {
+                format!("crate::wire::Exact<{}>", self.ty(ty))
+            }
+        }
+    }
+
     fn structure(&mut self, item: &Item, fields: &[Field]) {
-        self.imports.insert("serde::Deserialize");
-        self.imports.insert("serde::Serialize");
+        assert!(
+            fields.len() <= 64,
+            "{}: a struct of more than 64 fields needs a wider `null` set in crate::wire",
+            item.name
+        );
+        let name = &item.name;
         let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
         let default = if required.is_empty() { "Default, " } else { "" };
         self.body.push_str(&doc(&item.doc, ""));
         let _ = writeln!(
             self.body,
-            "#[derive(Debug, Clone, {default}PartialEq, Eq, Serialize, Deserialize)]",
+            "#[derive(Debug, Clone, {default}PartialEq, Eq)]\n#[non_exhaustive]\npub struct {name} {{",
         );
-        // Most providers name fields in camelCase: say so once rather than on every field.
-        let camel = fields
-            .iter()
-            .any(|f| bare(&f.rust) != f.wire && serde_camel_case(bare(&f.rust)) == f.wire);
-        if camel {
-            self.body.push_str("#[serde(rename_all = \"camelCase\")]\n");
-        }
-        let _ = writeln!(self.body, "#[non_exhaustive]\npub struct {} {{", item.name);
         for field in fields {
             let ty = self.field_ty(field);
             self.body.push_str(&doc(&field.doc, "    "));
-            let mut attrs: Vec<String> = Vec::new();
-            let implied = if camel {
-                serde_camel_case(bare(&field.rust))
-            } else {
-                bare(&field.rust).to_owned()
-            };
-            if implied != field.wire {
-                attrs.push(format!("rename = {:?}", field.wire));
-            }
-            for alias in &field.aliases {
-                attrs.push(format!("alias = {alias:?}"));
-            }
-            if field.optional() {
-                attrs.push("default".to_owned());
-            }
-            if !field.required {
-                attrs.push("skip_serializing_if = \"Option::is_none\"".to_owned());
-            }
-            if let Some(with) = Self::with(&field.ty, field.optional()) {
-                attrs.push(format!("with = {with:?}"));
-            }
-            if !attrs.is_empty() {
-                let _ = writeln!(self.body, "    #[serde({})]", attrs.join(", "));
-            }
             let _ = writeln!(self.body, "    pub {}: {ty},", field.rust);
         }
-        self.body.push_str("}\n\n");
+        self.body.push_str(
+            "    /// Members not modelled, spellings and `null`s as received: written back on encoding.\n    wire: crate::wire::Wire,\n}\n\n",
+        );
 
-        let _ = writeln!(self.body, "impl {} {{", item.name);
+        let _ = writeln!(self.body, "impl {name} {{");
         let optional_note = if fields.iter().any(|f| !f.required) {
             "; the optional fields start as `None` and are set with the `with_` methods"
         } else {
@@ -152,8 +173,7 @@ impl Emitter {
         };
         let _ = writeln!(
             self.body,
-            "    /// Creates a `{}` from its required fields{optional_note}.",
-            item.name
+            "    /// Creates a `{name}` from its required fields{optional_note}.",
         );
         if required.len() > 7 {
             self.body
@@ -175,7 +195,8 @@ impl Emitter {
                 let _ = writeln!(self.body, "            {}: None,", field.rust);
             }
         }
-        self.body.push_str("        }\n    }\n");
+        self.body
+            .push_str("            wire: crate::wire::Wire::default(),\n        }\n    }\n");
         for field in fields.iter().filter(|f| !f.required) {
             let ty = self.ty(&field.ty);
             let summary = first_sentence(&field.doc);
@@ -191,7 +212,121 @@ impl Emitter {
                 field.rust
             );
         }
-        self.body.push_str("}\n");
+        self.body.push_str(
+            "\n    /// The members of the received object that this type does not model, with their JSON\n    /// text, in the order received. Encoding the value writes them back.\n    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {\n        self.wire.unknown_members()\n    }\n",
+        );
+        // The member names: field index, the name as written here, and whether it is an alias.
+        self.body.push_str(
+            "\n    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {\n        match name {\n",
+        );
+        for (index, field) in fields.iter().enumerate() {
+            let _ = writeln!(
+                self.body,
+                "            {:?} => Some(({index}, {:?}, false)),",
+                field.wire, field.wire
+            );
+            for alias in &field.aliases {
+                let _ = writeln!(
+                    self.body,
+                    "            {alias:?} => Some(({index}, {alias:?}, true)),"
+                );
+            }
+        }
+        self.body
+            .push_str("            _ => None,\n        }\n    }\n}\n\n");
+
+        // Decoding: one pass over the members; the first spelling of a field wins and any
+        // later one is kept as an unknown member, so it is written back too.
+        let _ = writeln!(
+            self.body,
+            "impl<'de> ::serde::Deserialize<'de> for {name} {{\n    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {{\n        struct Members;\n\n        impl<'de> ::serde::de::Visitor<'de> for Members {{\n            type Value = {name};\n\n            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {{\n                f.write_str(\"an object ({name})\")\n            }}\n\n            fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<{name}, A::Error> {{\n                let mut wire = crate::wire::Wire::default();"
+        );
+        let mut forms = Vec::new();
+        for (index, field) in fields.iter().enumerate() {
+            let form = self.form(&field.ty);
+            let value = self.ty(&field.ty);
+            let slot = if field.optional() {
+                format!("Option<Option<{value}>>")
+            } else {
+                format!("Option<{value}>")
+            };
+            let _ = writeln!(
+                self.body,
+                "                let mut f{index}: {slot} = None;"
+            );
+            forms.push(form);
+        }
+        self.body.push_str(
+            "                while let Some(key) = map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))? {\n                    match key {\n",
+        );
+        for (index, (field, form)) in fields.iter().zip(&forms).enumerate() {
+            let take = if field.optional() {
+                "take_option"
+            } else {
+                "take"
+            };
+            if field.aliases.is_empty() {
+                let _ = writeln!(
+                    self.body,
+                    "                        crate::wire::Key::Known({index}, _, _) if f{index}.is_none() => {{\n                            f{index} = Some(wire.{take}::<A, {form}>(&mut map, {index})?);\n                        }}"
+                );
+            } else {
+                let _ = writeln!(
+                    self.body,
+                    "                        crate::wire::Key::Known({index}, spelling, alias) if f{index}.is_none() => {{\n                            if alias {{\n                                wire.spelled({index}, spelling);\n                            }}\n                            f{index} = Some(wire.{take}::<A, {form}>(&mut map, {index})?);\n                        }}"
+                );
+            }
+        }
+        if !fields.is_empty() {
+            self.body.push_str(
+                "                        crate::wire::Key::Known(_, spelling, _) => wire.unknown(spelling.to_owned(), map.next_value()?),\n",
+            );
+        }
+        self.body.push_str(
+            "                        crate::wire::Key::Unknown(member) => wire.unknown(member, map.next_value()?),\n                    }\n                }\n",
+        );
+        for (index, field) in fields.iter().enumerate() {
+            let value = match (field.required, field.nullable) {
+                (true, false) => format!(
+                    "f{index}.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field({:?}))?",
+                    field.wire
+                ),
+                (true, true) => format!(
+                    "match f{index} {{\n                    Some(value) => value,\n                    None => {{\n                        wire.absent({index});\n                        None\n                    }}\n                }}"
+                ),
+                (false, _) => format!("f{index}.flatten()"),
+            };
+            let _ = writeln!(self.body, "                let {} = {value};", field.rust);
+        }
+        let _ = write!(self.body, "                Ok({name} {{ ");
+        for field in fields {
+            let _ = write!(self.body, "{}, ", field.rust);
+        }
+        self.body.push_str(
+            "wire })\n            }\n        }\n\n        deserializer.deserialize_map(Members)\n    }\n}\n\n",
+        );
+
+        let _ = writeln!(
+            self.body,
+            "impl ::serde::Serialize for {name} {{\n    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {{\n        use ::serde::ser::SerializeMap as _;\n        let mut map = serializer.serialize_map(None)?;"
+        );
+        for (index, (field, form)) in fields.iter().zip(&forms).enumerate() {
+            if field.optional() {
+                let _ = writeln!(
+                    self.body,
+                    "        self.wire.put_option::<_, {form}>(&mut map, {index}, {:?}, self.{}.as_ref(), {})?;",
+                    field.wire, field.rust, field.required
+                );
+            } else {
+                let _ = writeln!(
+                    self.body,
+                    "        self.wire.put::<_, {form}>(&mut map, {index}, {:?}, &self.{})?;",
+                    field.wire, field.rust
+                );
+            }
+        }
+        self.body
+            .push_str("        self.wire.put_unknown(&mut map)?;\n        map.end()\n    }\n}\n");
     }
 
     fn field_ty(&mut self, field: &Field) -> String {
@@ -293,6 +428,22 @@ impl Emitter {
                 branch.name
             );
         }
+        // A decimal is also accepted as a string holding a number, where no branch is a string.
+        let strings = branches
+            .iter()
+            .any(|b| b.shape == super::spec::Shape::String);
+        if let Some(decimal) = branches
+            .iter()
+            .find(|b| b.ty == Ty::Decimal)
+            .filter(|_| !strings)
+        {
+            let with = Self::with(&decimal.ty, false).unwrap_or_default();
+            let _ = writeln!(
+                self.body,
+                "            Shape::String => shape::decode(&raw, |de| {with}::deserialize(de)).map(Self::{}),",
+                decimal.name
+            );
+        }
         let _ = writeln!(
             self.body,
             "            found => return Err(shape::unexpected({:?}, found, {expected:?})),\n        }};\n        value.map_err(D::Error::custom)\n    }}\n}}",
@@ -315,6 +466,48 @@ impl Emitter {
             );
         }
         self.body.push_str("];\n");
+    }
+}
+
+/// How a field of each generated type is read: structs and unions of exact branches are
+/// exact, enums keep their spelling, the rest keeps the received text where it differs.
+fn kinds(spec: &Spec) -> BTreeMap<String, Reading> {
+    let mut kinds = BTreeMap::new();
+    // Unions and aliases depend on the types they name: settle them in a few passes.
+    for _ in 0..4 {
+        for item in &spec.items {
+            let kind = match &item.kind {
+                Kind::Struct(_) => Reading::Exact,
+                Kind::Enum(_) => Reading::Enum,
+                Kind::Union(branches) => {
+                    if branches.iter().all(|b| exact(&b.ty, &kinds)) {
+                        Reading::Exact
+                    } else {
+                        Reading::Plain
+                    }
+                }
+                Kind::Alias(ty) => {
+                    if exact(ty, &kinds) {
+                        Reading::Exact
+                    } else {
+                        Reading::Plain
+                    }
+                }
+            };
+            kinds.insert(item.name.clone(), kind);
+        }
+    }
+    kinds
+}
+
+/// Whether values of `ty` are written back exactly as received.
+fn exact(ty: &Ty, kinds: &BTreeMap<String, Reading>) -> bool {
+    match ty {
+        Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::Secret => true,
+        Ty::Vec(inner) | Ty::Map(inner) => exact(inner, kinds),
+        Ty::Named(name) => kinds.get(name) == Some(&Reading::Exact),
+        Ty::Path(path) => path.starts_with("crate::p4p::") && path.ends_with("Id"),
+        Ty::Decimal | Ty::Date | Ty::DateTime | Ty::Json => false,
     }
 }
 
@@ -353,24 +546,6 @@ fn expected_shapes(branches: &[Branch]) -> String {
         Some((last, _)) => (*last).to_owned(),
         None => String::new(),
     }
-}
-
-/// What serde's `rename_all = "camelCase"` makes of a snake_case field name
-/// (`my_pages_live_url` -> `myPagesLiveUrl`).
-fn serde_camel_case(field: &str) -> String {
-    let mut out = String::new();
-    let mut capitalize = false;
-    for c in field.chars() {
-        if c == '_' {
-            capitalize = true;
-        } else if capitalize {
-            out.push(c.to_ascii_uppercase());
-            capitalize = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// The first sentence of a description, on one line.

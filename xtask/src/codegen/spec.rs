@@ -917,6 +917,14 @@ impl Parser<'_> {
                 return Err(self.error(at, "a schema of `type: null` alone has no Rust type"));
             }
             Some(other) => return Err(self.error(at, &format!("unsupported type {other:?}"))),
+            // A member the document names without a type: kept as raw JSON.
+            None if format.is_none()
+                && matches!(node["enum"], Yaml::BadValue)
+                && matches!(node["properties"], Yaml::BadValue)
+                && matches!(node["items"], Yaml::BadValue) =>
+            {
+                Ty::Json
+            }
             None => return Err(self.error(at, "the schema has no `type`, `$ref` or `oneOf`")),
         };
         if format.is_some()

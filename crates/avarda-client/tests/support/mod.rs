@@ -45,6 +45,8 @@ pub(crate) struct Config {
     pub(crate) token_failures: usize,
     /// Leave `tokenExpirationUtc` out: the expiry is only in the JWT's `exp` claim.
     pub(crate) expiry_in_jwt_only: bool,
+    /// With `expiry_in_jwt_only`: answer the JWT alone as `text/plain`.
+    pub(crate) token_as_text: bool,
     /// The answer to the n-th (from 1) API request: status and body.
     pub(crate) respond: Box<Respond>,
 }
@@ -57,6 +59,7 @@ impl Config {
             token_lifetime: Duration::from_secs(3600),
             reject_first_token: false,
             expiry_in_jwt_only: false,
+            token_as_text: false,
             token_failures: 0,
             delay: Duration::ZERO,
             respond: Box::new(respond),
@@ -173,6 +176,9 @@ async fn handle(
                 "eyJhbGciOiJIUzI1NiJ9.{}.tok-{n}",
                 base64url(claims.as_bytes())
             );
+            if shared.config.token_as_text {
+                return (StatusCode::OK, [("content-type", "text/plain")], jwt).into_response();
+            }
             return json(200, format!(r#"{{"token":"{jwt}"}}"#));
         }
         let expires = expires.format(&Rfc3339).unwrap();

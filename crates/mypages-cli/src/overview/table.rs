@@ -63,7 +63,7 @@ fn header() -> Vec<String> {
 }
 
 fn rows(accounts: &[&AccountSummary]) -> Vec<Vec<String>> {
-    let balances = align(accounts.iter().map(|a| Some(a.balance)));
+    let balances = align(accounts.iter().map(|a| a.balance));
     let due = align(accounts.iter().map(|a| a.amount_due));
     accounts
         .iter()

@@ -13,14 +13,15 @@ use serde_json::value::RawValue;
 use time::OffsetDateTime;
 
 /// The merchant's client credentials (the same as for Checkout 3.0).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct TokenRequest {
     /// The client id Avarda issued to the merchant.
     pub client_id: String,
     /// The client secret Avarda issued to the merchant.
     pub client_secret: Sensitive<String>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl TokenRequest {
@@ -29,25 +30,108 @@ impl TokenRequest {
         Self {
             client_id,
             client_secret,
+            wire: crate::wire::Wire::default(),
+        }
+    }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "clientId" => Some((0, "clientId", false)),
+            "clientSecret" => Some((1, "clientSecret", false)),
+            _ => None,
         }
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TokenRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = TokenRequest;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (TokenRequest)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TokenRequest, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<String> = None;
+                let mut f1: Option<Sensitive<String>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(wire.take::<A, crate::wire::Exact<String>>(&mut map, 0)?);
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take::<A, crate::wire::Exact<Sensitive<String>>>(&mut map, 1)?,
+                            );
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let client_id =
+                    f0.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("clientId"))?;
+                let client_secret = f1.ok_or_else(|| {
+                    <A::Error as ::serde::de::Error>::missing_field("clientSecret")
+                })?;
+                Ok(TokenRequest {
+                    client_id,
+                    client_secret,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for TokenRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire
+            .put::<_, crate::wire::Exact<String>>(&mut map, 0, "clientId", &self.client_id)?;
+        self.wire.put::<_, crate::wire::Exact<Sensitive<String>>>(
+            &mut map,
+            1,
+            "clientSecret",
+            &self.client_secret,
+        )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
+}
+
 /// A partner access token, sent as a bearer token on every other call.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PartnerAccessToken {
     /// The JWT. It must never reach the customer's browser.
     pub token: Sensitive<String>,
     /// When the token expires (about one hour after issue). The expiry is also in the
     /// JWT's `exp` claim, which is used when this field is absent.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::date_time::option"
-    )]
     pub token_expiration_utc: Option<OffsetDateTime>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl PartnerAccessToken {
@@ -56,6 +140,7 @@ impl PartnerAccessToken {
         Self {
             token,
             token_expiration_utc: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -63,6 +148,99 @@ impl PartnerAccessToken {
     pub fn with_token_expiration_utc(mut self, token_expiration_utc: OffsetDateTime) -> Self {
         self.token_expiration_utc = Some(token_expiration_utc);
         self
+    }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "token" => Some((0, "token", false)),
+            "tokenExpirationUtc" => Some((1, "tokenExpirationUtc", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PartnerAccessToken {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = PartnerAccessToken;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (PartnerAccessToken)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PartnerAccessToken, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Sensitive<String>> = None;
+                let mut f1: Option<Option<OffsetDateTime>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take::<A, crate::wire::Exact<Sensitive<String>>>(&mut map, 0)?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(wire.take_option::<A, crate::wire::Coded<
+                                crate::date_time::DateTimeCodec,
+                                OffsetDateTime,
+                            >>(&mut map, 1)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let token =
+                    f0.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("token"))?;
+                let token_expiration_utc = f1.flatten();
+                Ok(PartnerAccessToken {
+                    token,
+                    token_expiration_utc,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for PartnerAccessToken {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put::<_, crate::wire::Exact<Sensitive<String>>>(
+            &mut map,
+            0,
+            "token",
+            &self.token,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::date_time::DateTimeCodec, OffsetDateTime>>(
+                &mut map,
+                1,
+                "tokenExpirationUtc",
+                self.token_expiration_utc.as_ref(),
+                false,
+            )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
     }
 }
 
@@ -118,82 +296,51 @@ open_enum! {
     }
 }
 
-/// One invoice in the invoices list: a summary, without transactions. The invoices
-/// page was read only in part, so only the fields every invoice must have to be shown
-/// are required.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// One invoice in the invoices list: a summary, without transactions. No document marks
+/// a member of it required; only `id`, which the details call and Pay follow, is.
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct InvoiceSummary {
     /// The invoice id.
     pub id: String,
     /// When the invoice was issued.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::date_time::option"
-    )]
     pub invoice_date: Option<OffsetDateTime>,
     /// When the invoice falls due.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::date_time::option"
-    )]
     pub due_date: Option<OffsetDateTime>,
     /// The invoice's currency.
-    pub currency: CurrencyCode,
+    pub currency: Option<CurrencyCode>,
     /// What is left to pay.
-    #[serde(with = "crate::decimal")]
-    pub balance: Decimal,
+    pub balance: Option<Decimal>,
     /// Where the invoice stands.
-    pub state: PaymentStatusType,
+    pub state: Option<PaymentStatusType>,
     /// The kind of account the invoice belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<AccountType>,
     /// The reference to pay with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_reference: Option<String>,
     /// The purchases the invoice covers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_id: Option<Vec<String>>,
-    /// Whether the invoice has been postponed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub postponed: Option<bool>,
+    /// Whether or how the invoice has been postponed. The document gives no type (a boolean or an object has been seen), so the value is kept as raw JSON.
+    pub postponed: Option<serde_json::Value>,
     /// URL of Avarda's "live invoice" for the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub my_pages_live_url: Option<String>,
     /// Amount of the scheduled payment.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub scheduled_payment_amount: Option<Decimal>,
     /// When the scheduled payment is charged.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::date_time::option"
-    )]
     pub scheduled_payment_charge_date: Option<OffsetDateTime>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl InvoiceSummary {
     /// Creates a `InvoiceSummary` from its required fields; the optional fields start as `None` and are set with the `with_` methods.
-    pub fn new(
-        id: String,
-        currency: CurrencyCode,
-        balance: Decimal,
-        state: PaymentStatusType,
-    ) -> Self {
+    pub fn new(id: String) -> Self {
         Self {
             id,
             invoice_date: None,
             due_date: None,
-            currency,
-            balance,
-            state,
+            currency: None,
+            balance: None,
+            state: None,
             r#type: None,
             payment_reference: None,
             purchase_id: None,
@@ -201,6 +348,7 @@ impl InvoiceSummary {
             my_pages_live_url: None,
             scheduled_payment_amount: None,
             scheduled_payment_charge_date: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -213,6 +361,24 @@ impl InvoiceSummary {
     /// Sets `dueDate`: When the invoice falls due.
     pub fn with_due_date(mut self, due_date: OffsetDateTime) -> Self {
         self.due_date = Some(due_date);
+        self
+    }
+
+    /// Sets `currency`: The invoice's currency.
+    pub fn with_currency(mut self, currency: CurrencyCode) -> Self {
+        self.currency = Some(currency);
+        self
+    }
+
+    /// Sets `balance`: What is left to pay.
+    pub fn with_balance(mut self, balance: Decimal) -> Self {
+        self.balance = Some(balance);
+        self
+    }
+
+    /// Sets `state`: Where the invoice stands.
+    pub fn with_state(mut self, state: PaymentStatusType) -> Self {
+        self.state = Some(state);
         self
     }
 
@@ -234,8 +400,8 @@ impl InvoiceSummary {
         self
     }
 
-    /// Sets `postponed`: Whether the invoice has been postponed.
-    pub fn with_postponed(mut self, postponed: bool) -> Self {
+    /// Sets `postponed`: Whether or how the invoice has been postponed.
+    pub fn with_postponed(mut self, postponed: serde_json::Value) -> Self {
         self.postponed = Some(postponed);
         self
     }
@@ -260,111 +426,338 @@ impl InvoiceSummary {
         self.scheduled_payment_charge_date = Some(scheduled_payment_charge_date);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "id" => Some((0, "id", false)),
+            "invoiceDate" => Some((1, "invoiceDate", false)),
+            "dueDate" => Some((2, "dueDate", false)),
+            "currency" => Some((3, "currency", false)),
+            "balance" => Some((4, "balance", false)),
+            "state" => Some((5, "state", false)),
+            "type" => Some((6, "type", false)),
+            "paymentReference" => Some((7, "paymentReference", false)),
+            "purchaseId" => Some((8, "purchaseId", false)),
+            "postponed" => Some((9, "postponed", false)),
+            "myPagesLiveUrl" => Some((10, "myPagesLiveUrl", false)),
+            "scheduledPaymentAmount" => Some((11, "scheduledPaymentAmount", false)),
+            "scheduledPaymentChargeDate" => Some((12, "scheduledPaymentChargeDate", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for InvoiceSummary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = InvoiceSummary;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (InvoiceSummary)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InvoiceSummary, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<String> = None;
+                let mut f1: Option<Option<OffsetDateTime>> = None;
+                let mut f2: Option<Option<OffsetDateTime>> = None;
+                let mut f3: Option<Option<CurrencyCode>> = None;
+                let mut f4: Option<Option<Decimal>> = None;
+                let mut f5: Option<Option<PaymentStatusType>> = None;
+                let mut f6: Option<Option<AccountType>> = None;
+                let mut f7: Option<Option<String>> = None;
+                let mut f8: Option<Option<Vec<String>>> = None;
+                let mut f9: Option<Option<serde_json::Value>> = None;
+                let mut f10: Option<Option<String>> = None;
+                let mut f11: Option<Option<Decimal>> = None;
+                let mut f12: Option<Option<OffsetDateTime>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(wire.take::<A, crate::wire::Exact<String>>(&mut map, 0)?);
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(wire.take_option::<A, crate::wire::Coded<
+                                crate::date_time::DateTimeCodec,
+                                OffsetDateTime,
+                            >>(&mut map, 1)?);
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(wire.take_option::<A, crate::wire::Coded<
+                                crate::date_time::DateTimeCodec,
+                                OffsetDateTime,
+                            >>(&mut map, 2)?);
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 = Some(wire.take_option::<A, crate::wire::Spelled<CurrencyCode>>(
+                                &mut map, 3,
+                            )?);
+                        }
+                        crate::wire::Key::Known(4, _, _) if f4.is_none() => {
+                            f4 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 4)?);
+                        }
+                        crate::wire::Key::Known(5, _, _) if f5.is_none() => {
+                            f5 = Some(
+                                wire.take_option::<A, crate::wire::Spelled<PaymentStatusType>>(
+                                    &mut map, 5,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(6, _, _) if f6.is_none() => {
+                            f6 = Some(wire.take_option::<A, crate::wire::Spelled<AccountType>>(
+                                &mut map, 6,
+                            )?);
+                        }
+                        crate::wire::Key::Known(7, _, _) if f7.is_none() => {
+                            f7 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 7)?,
+                            );
+                        }
+                        crate::wire::Key::Known(8, _, _) if f8.is_none() => {
+                            f8 = Some(wire.take_option::<A, crate::wire::VecOf<crate::wire::Exact<String>>>(&mut map, 8)?);
+                        }
+                        crate::wire::Key::Known(9, _, _) if f9.is_none() => {
+                            f9 = Some(
+                                wire.take_option::<A, crate::wire::Plain<serde_json::Value>>(
+                                    &mut map, 9,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(10, _, _) if f10.is_none() => {
+                            f10 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 10)?,
+                            );
+                        }
+                        crate::wire::Key::Known(11, _, _) if f11.is_none() => {
+                            f11 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 11)?);
+                        }
+                        crate::wire::Key::Known(12, _, _) if f12.is_none() => {
+                            f12 = Some(wire.take_option::<A, crate::wire::Coded<
+                                crate::date_time::DateTimeCodec,
+                                OffsetDateTime,
+                            >>(&mut map, 12)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let id = f0.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("id"))?;
+                let invoice_date = f1.flatten();
+                let due_date = f2.flatten();
+                let currency = f3.flatten();
+                let balance = f4.flatten();
+                let state = f5.flatten();
+                let r#type = f6.flatten();
+                let payment_reference = f7.flatten();
+                let purchase_id = f8.flatten();
+                let postponed = f9.flatten();
+                let my_pages_live_url = f10.flatten();
+                let scheduled_payment_amount = f11.flatten();
+                let scheduled_payment_charge_date = f12.flatten();
+                Ok(InvoiceSummary {
+                    id,
+                    invoice_date,
+                    due_date,
+                    currency,
+                    balance,
+                    state,
+                    r#type,
+                    payment_reference,
+                    purchase_id,
+                    postponed,
+                    my_pages_live_url,
+                    scheduled_payment_amount,
+                    scheduled_payment_charge_date,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for InvoiceSummary {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire
+            .put::<_, crate::wire::Exact<String>>(&mut map, 0, "id", &self.id)?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::date_time::DateTimeCodec, OffsetDateTime>>(
+                &mut map,
+                1,
+                "invoiceDate",
+                self.invoice_date.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::date_time::DateTimeCodec, OffsetDateTime>>(
+                &mut map,
+                2,
+                "dueDate",
+                self.due_date.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Spelled<CurrencyCode>>(
+                &mut map,
+                3,
+                "currency",
+                self.currency.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                4,
+                "balance",
+                self.balance.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Spelled<PaymentStatusType>>(
+                &mut map,
+                5,
+                "state",
+                self.state.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Spelled<AccountType>>(
+                &mut map,
+                6,
+                "type",
+                self.r#type.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            7,
+            "paymentReference",
+            self.payment_reference.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::VecOf<crate::wire::Exact<String>>>(
+                &mut map,
+                8,
+                "purchaseId",
+                self.purchase_id.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Plain<serde_json::Value>>(
+                &mut map,
+                9,
+                "postponed",
+                self.postponed.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            10,
+            "myPagesLiveUrl",
+            self.my_pages_live_url.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                11,
+                "scheduledPaymentAmount",
+                self.scheduled_payment_amount.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::date_time::DateTimeCodec, OffsetDateTime>>(
+                &mut map,
+                12,
+                "scheduledPaymentChargeDate",
+                self.scheduled_payment_charge_date.as_ref(),
+                false,
+            )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// One invoice in detail. Its documentation section was cut off in the pages read, so
 /// it holds the summary's fields plus the detail fields accounts carry (transactions,
 /// amounts to pay, where to pay), all optional beyond the summary's.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct InvoiceDetails {
     /// The invoice id.
     pub id: String,
     /// When the invoice was issued.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::date_time::option"
-    )]
     pub invoice_date: Option<OffsetDateTime>,
     /// When the invoice falls due.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::date_time::option"
-    )]
     pub due_date: Option<OffsetDateTime>,
     /// The invoice's currency.
-    pub currency: CurrencyCode,
+    pub currency: Option<CurrencyCode>,
     /// What is left to pay.
-    #[serde(with = "crate::decimal")]
-    pub balance: Decimal,
+    pub balance: Option<Decimal>,
     /// Where the invoice stands.
-    pub state: PaymentStatusType,
+    pub state: Option<PaymentStatusType>,
     /// The kind of account the invoice belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<AccountType>,
     /// The reference to pay with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_reference: Option<String>,
     /// The purchases the invoice covers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_id: Option<Vec<String>>,
-    /// Whether the invoice has been postponed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub postponed: Option<bool>,
+    /// Whether or how the invoice has been postponed. The document gives no type (a boolean or an object has been seen), so the value is kept as raw JSON.
+    pub postponed: Option<serde_json::Value>,
     /// URL of Avarda's "live invoice" for the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub my_pages_live_url: Option<String>,
     /// Amount of the scheduled payment.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub scheduled_payment_amount: Option<Decimal>,
     /// When the scheduled payment is charged.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::date_time::option"
-    )]
     pub scheduled_payment_charge_date: Option<OffsetDateTime>,
     /// The invoice's transactions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transactions: Option<Vec<Transaction>>,
     /// The least the customer can pay; paying less than the whole invoice rolls the
     /// rest over to a loan.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub minimum_amount_to_pay: Option<Decimal>,
     /// The invoice's amount when issued.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub original_amount: Option<Decimal>,
     /// Who receives the payment (Avarda).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receiver: Option<String>,
     /// Avarda's bank account to pay the invoice to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<String>,
     /// The merchant's own references.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_reference: Option<Vec<String>>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl InvoiceDetails {
     /// Creates a `InvoiceDetails` from its required fields; the optional fields start as `None` and are set with the `with_` methods.
-    pub fn new(
-        id: String,
-        currency: CurrencyCode,
-        balance: Decimal,
-        state: PaymentStatusType,
-    ) -> Self {
+    pub fn new(id: String) -> Self {
         Self {
             id,
             invoice_date: None,
             due_date: None,
-            currency,
-            balance,
-            state,
+            currency: None,
+            balance: None,
+            state: None,
             r#type: None,
             payment_reference: None,
             purchase_id: None,
@@ -378,6 +771,7 @@ impl InvoiceDetails {
             receiver: None,
             bank_account: None,
             order_reference: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -390,6 +784,24 @@ impl InvoiceDetails {
     /// Sets `dueDate`: When the invoice falls due.
     pub fn with_due_date(mut self, due_date: OffsetDateTime) -> Self {
         self.due_date = Some(due_date);
+        self
+    }
+
+    /// Sets `currency`: The invoice's currency.
+    pub fn with_currency(mut self, currency: CurrencyCode) -> Self {
+        self.currency = Some(currency);
+        self
+    }
+
+    /// Sets `balance`: What is left to pay.
+    pub fn with_balance(mut self, balance: Decimal) -> Self {
+        self.balance = Some(balance);
+        self
+    }
+
+    /// Sets `state`: Where the invoice stands.
+    pub fn with_state(mut self, state: PaymentStatusType) -> Self {
+        self.state = Some(state);
         self
     }
 
@@ -411,8 +823,8 @@ impl InvoiceDetails {
         self
     }
 
-    /// Sets `postponed`: Whether the invoice has been postponed.
-    pub fn with_postponed(mut self, postponed: bool) -> Self {
+    /// Sets `postponed`: Whether or how the invoice has been postponed.
+    pub fn with_postponed(mut self, postponed: serde_json::Value) -> Self {
         self.postponed = Some(postponed);
         self
     }
@@ -473,76 +885,416 @@ impl InvoiceDetails {
         self.order_reference = Some(order_reference);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "id" => Some((0, "id", false)),
+            "invoiceDate" => Some((1, "invoiceDate", false)),
+            "dueDate" => Some((2, "dueDate", false)),
+            "currency" => Some((3, "currency", false)),
+            "balance" => Some((4, "balance", false)),
+            "state" => Some((5, "state", false)),
+            "type" => Some((6, "type", false)),
+            "paymentReference" => Some((7, "paymentReference", false)),
+            "purchaseId" => Some((8, "purchaseId", false)),
+            "postponed" => Some((9, "postponed", false)),
+            "myPagesLiveUrl" => Some((10, "myPagesLiveUrl", false)),
+            "scheduledPaymentAmount" => Some((11, "scheduledPaymentAmount", false)),
+            "scheduledPaymentChargeDate" => Some((12, "scheduledPaymentChargeDate", false)),
+            "transactions" => Some((13, "transactions", false)),
+            "minimumAmountToPay" => Some((14, "minimumAmountToPay", false)),
+            "originalAmount" => Some((15, "originalAmount", false)),
+            "receiver" => Some((16, "receiver", false)),
+            "bankAccount" => Some((17, "bankAccount", false)),
+            "orderReference" => Some((18, "orderReference", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for InvoiceDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = InvoiceDetails;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (InvoiceDetails)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InvoiceDetails, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<String> = None;
+                let mut f1: Option<Option<OffsetDateTime>> = None;
+                let mut f2: Option<Option<OffsetDateTime>> = None;
+                let mut f3: Option<Option<CurrencyCode>> = None;
+                let mut f4: Option<Option<Decimal>> = None;
+                let mut f5: Option<Option<PaymentStatusType>> = None;
+                let mut f6: Option<Option<AccountType>> = None;
+                let mut f7: Option<Option<String>> = None;
+                let mut f8: Option<Option<Vec<String>>> = None;
+                let mut f9: Option<Option<serde_json::Value>> = None;
+                let mut f10: Option<Option<String>> = None;
+                let mut f11: Option<Option<Decimal>> = None;
+                let mut f12: Option<Option<OffsetDateTime>> = None;
+                let mut f13: Option<Option<Vec<Transaction>>> = None;
+                let mut f14: Option<Option<Decimal>> = None;
+                let mut f15: Option<Option<Decimal>> = None;
+                let mut f16: Option<Option<String>> = None;
+                let mut f17: Option<Option<String>> = None;
+                let mut f18: Option<Option<Vec<String>>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(wire.take::<A, crate::wire::Exact<String>>(&mut map, 0)?);
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(wire.take_option::<A, crate::wire::Coded<
+                                crate::date_time::DateTimeCodec,
+                                OffsetDateTime,
+                            >>(&mut map, 1)?);
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(wire.take_option::<A, crate::wire::Coded<
+                                crate::date_time::DateTimeCodec,
+                                OffsetDateTime,
+                            >>(&mut map, 2)?);
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 = Some(wire.take_option::<A, crate::wire::Spelled<CurrencyCode>>(
+                                &mut map, 3,
+                            )?);
+                        }
+                        crate::wire::Key::Known(4, _, _) if f4.is_none() => {
+                            f4 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 4)?);
+                        }
+                        crate::wire::Key::Known(5, _, _) if f5.is_none() => {
+                            f5 = Some(
+                                wire.take_option::<A, crate::wire::Spelled<PaymentStatusType>>(
+                                    &mut map, 5,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(6, _, _) if f6.is_none() => {
+                            f6 = Some(wire.take_option::<A, crate::wire::Spelled<AccountType>>(
+                                &mut map, 6,
+                            )?);
+                        }
+                        crate::wire::Key::Known(7, _, _) if f7.is_none() => {
+                            f7 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 7)?,
+                            );
+                        }
+                        crate::wire::Key::Known(8, _, _) if f8.is_none() => {
+                            f8 = Some(wire.take_option::<A, crate::wire::VecOf<crate::wire::Exact<String>>>(&mut map, 8)?);
+                        }
+                        crate::wire::Key::Known(9, _, _) if f9.is_none() => {
+                            f9 = Some(
+                                wire.take_option::<A, crate::wire::Plain<serde_json::Value>>(
+                                    &mut map, 9,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(10, _, _) if f10.is_none() => {
+                            f10 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 10)?,
+                            );
+                        }
+                        crate::wire::Key::Known(11, _, _) if f11.is_none() => {
+                            f11 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 11)?);
+                        }
+                        crate::wire::Key::Known(12, _, _) if f12.is_none() => {
+                            f12 = Some(wire.take_option::<A, crate::wire::Coded<
+                                crate::date_time::DateTimeCodec,
+                                OffsetDateTime,
+                            >>(&mut map, 12)?);
+                        }
+                        crate::wire::Key::Known(13, _, _) if f13.is_none() => {
+                            f13 = Some(wire.take_option::<A, crate::wire::VecOf<crate::wire::Exact<Transaction>>>(&mut map, 13)?);
+                        }
+                        crate::wire::Key::Known(14, _, _) if f14.is_none() => {
+                            f14 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 14)?);
+                        }
+                        crate::wire::Key::Known(15, _, _) if f15.is_none() => {
+                            f15 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 15)?);
+                        }
+                        crate::wire::Key::Known(16, _, _) if f16.is_none() => {
+                            f16 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 16)?,
+                            );
+                        }
+                        crate::wire::Key::Known(17, _, _) if f17.is_none() => {
+                            f17 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 17)?,
+                            );
+                        }
+                        crate::wire::Key::Known(18, _, _) if f18.is_none() => {
+                            f18 = Some(wire.take_option::<A, crate::wire::VecOf<crate::wire::Exact<String>>>(&mut map, 18)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let id = f0.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("id"))?;
+                let invoice_date = f1.flatten();
+                let due_date = f2.flatten();
+                let currency = f3.flatten();
+                let balance = f4.flatten();
+                let state = f5.flatten();
+                let r#type = f6.flatten();
+                let payment_reference = f7.flatten();
+                let purchase_id = f8.flatten();
+                let postponed = f9.flatten();
+                let my_pages_live_url = f10.flatten();
+                let scheduled_payment_amount = f11.flatten();
+                let scheduled_payment_charge_date = f12.flatten();
+                let transactions = f13.flatten();
+                let minimum_amount_to_pay = f14.flatten();
+                let original_amount = f15.flatten();
+                let receiver = f16.flatten();
+                let bank_account = f17.flatten();
+                let order_reference = f18.flatten();
+                Ok(InvoiceDetails {
+                    id,
+                    invoice_date,
+                    due_date,
+                    currency,
+                    balance,
+                    state,
+                    r#type,
+                    payment_reference,
+                    purchase_id,
+                    postponed,
+                    my_pages_live_url,
+                    scheduled_payment_amount,
+                    scheduled_payment_charge_date,
+                    transactions,
+                    minimum_amount_to_pay,
+                    original_amount,
+                    receiver,
+                    bank_account,
+                    order_reference,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for InvoiceDetails {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire
+            .put::<_, crate::wire::Exact<String>>(&mut map, 0, "id", &self.id)?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::date_time::DateTimeCodec, OffsetDateTime>>(
+                &mut map,
+                1,
+                "invoiceDate",
+                self.invoice_date.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::date_time::DateTimeCodec, OffsetDateTime>>(
+                &mut map,
+                2,
+                "dueDate",
+                self.due_date.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Spelled<CurrencyCode>>(
+                &mut map,
+                3,
+                "currency",
+                self.currency.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                4,
+                "balance",
+                self.balance.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Spelled<PaymentStatusType>>(
+                &mut map,
+                5,
+                "state",
+                self.state.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Spelled<AccountType>>(
+                &mut map,
+                6,
+                "type",
+                self.r#type.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            7,
+            "paymentReference",
+            self.payment_reference.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::VecOf<crate::wire::Exact<String>>>(
+                &mut map,
+                8,
+                "purchaseId",
+                self.purchase_id.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Plain<serde_json::Value>>(
+                &mut map,
+                9,
+                "postponed",
+                self.postponed.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            10,
+            "myPagesLiveUrl",
+            self.my_pages_live_url.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                11,
+                "scheduledPaymentAmount",
+                self.scheduled_payment_amount.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::date_time::DateTimeCodec, OffsetDateTime>>(
+                &mut map,
+                12,
+                "scheduledPaymentChargeDate",
+                self.scheduled_payment_charge_date.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::VecOf<crate::wire::Exact<Transaction>>>(
+                &mut map,
+                13,
+                "transactions",
+                self.transactions.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                14,
+                "minimumAmountToPay",
+                self.minimum_amount_to_pay.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                15,
+                "originalAmount",
+                self.original_amount.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            16,
+            "receiver",
+            self.receiver.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            17,
+            "bankAccount",
+            self.bank_account.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::VecOf<crate::wire::Exact<String>>>(
+                &mut map,
+                18,
+                "orderReference",
+                self.order_reference.as_ref(),
+                false,
+            )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// One account of the customer (an invoice account, a loan, ...).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Account {
     /// The account id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The account's currency.
     pub currency: CurrencyCode,
     /// The account's balance.
-    #[serde(with = "crate::decimal")]
     pub balance: Decimal,
     /// The kind of account.
     pub r#type: AccountType,
     /// The account's due date.
-    #[serde(with = "crate::date_time")]
     pub due_date: OffsetDateTime,
     /// The account date.
-    #[serde(with = "crate::date_time")]
     pub account_date: OffsetDateTime,
     /// Where the account stands.
     pub state: PaymentStatusType,
     /// The bank account number associated with the payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_reference: Option<String>,
     /// The customer's purchases on the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_id: Option<Vec<String>>,
     /// URL of Avarda's "live invoice" for the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub my_pages_live_url: Option<String>,
     /// Amount of the scheduled payment.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub scheduled_payment_amount: Option<Decimal>,
     /// When the scheduled payment is charged.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::date_time::option"
-    )]
     pub scheduled_payment_charge_date: Option<OffsetDateTime>,
     /// The transactions on the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transactions: Option<Vec<Transaction>>,
     /// The least the customer can pay; paying less than the whole amount rolls the
     /// rest over to a loan.
-    #[serde(with = "crate::decimal")]
     pub minimum_amount_to_pay: Decimal,
     /// The account's original amount.
-    #[serde(with = "crate::decimal")]
     pub original_amount: Decimal,
     /// Who receives the payment (Avarda).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receiver: Option<String>,
     /// Avarda's bank account to pay to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<String>,
     /// The credit's annual percentage rate figures.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apr_data: Option<AprData>,
     /// The merchant's own references.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_reference: Option<Vec<String>>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl Account {
@@ -578,6 +1330,7 @@ impl Account {
             bank_account: None,
             apr_data: None,
             order_reference: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -649,49 +1402,388 @@ impl Account {
         self.order_reference = Some(order_reference);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "id" => Some((0, "id", false)),
+            "currency" => Some((1, "currency", false)),
+            "balance" => Some((2, "balance", false)),
+            "type" => Some((3, "type", false)),
+            "dueDate" => Some((4, "dueDate", false)),
+            "accountDate" => Some((5, "accountDate", false)),
+            "state" => Some((6, "state", false)),
+            "paymentReference" => Some((7, "paymentReference", false)),
+            "purchaseId" => Some((8, "purchaseId", false)),
+            "myPagesLiveUrl" => Some((9, "myPagesLiveUrl", false)),
+            "scheduledPaymentAmount" => Some((10, "scheduledPaymentAmount", false)),
+            "scheduledPaymentChargeDate" => Some((11, "scheduledPaymentChargeDate", false)),
+            "transactions" => Some((12, "transactions", false)),
+            "minimumAmountToPay" => Some((13, "minimumAmountToPay", false)),
+            "originalAmount" => Some((14, "originalAmount", false)),
+            "receiver" => Some((15, "receiver", false)),
+            "bankAccount" => Some((16, "bankAccount", false)),
+            "aprData" => Some((17, "aprData", false)),
+            "orderReference" => Some((18, "orderReference", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Account {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = Account;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (Account)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Account, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<String>> = None;
+                let mut f1: Option<CurrencyCode> = None;
+                let mut f2: Option<Decimal> = None;
+                let mut f3: Option<AccountType> = None;
+                let mut f4: Option<OffsetDateTime> = None;
+                let mut f5: Option<OffsetDateTime> = None;
+                let mut f6: Option<PaymentStatusType> = None;
+                let mut f7: Option<Option<String>> = None;
+                let mut f8: Option<Option<Vec<String>>> = None;
+                let mut f9: Option<Option<String>> = None;
+                let mut f10: Option<Option<Decimal>> = None;
+                let mut f11: Option<Option<OffsetDateTime>> = None;
+                let mut f12: Option<Option<Vec<Transaction>>> = None;
+                let mut f13: Option<Decimal> = None;
+                let mut f14: Option<Decimal> = None;
+                let mut f15: Option<Option<String>> = None;
+                let mut f16: Option<Option<String>> = None;
+                let mut f17: Option<Option<AprData>> = None;
+                let mut f18: Option<Option<Vec<String>>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 0)?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take::<A, crate::wire::Spelled<CurrencyCode>>(&mut map, 1)?,
+                            );
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(wire.take::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 2)?);
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 = Some(
+                                wire.take::<A, crate::wire::Spelled<AccountType>>(&mut map, 3)?,
+                            );
+                        }
+                        crate::wire::Key::Known(4, _, _) if f4.is_none() => {
+                            f4 = Some(wire.take::<A, crate::wire::Coded<
+                                crate::date_time::DateTimeCodec,
+                                OffsetDateTime,
+                            >>(&mut map, 4)?);
+                        }
+                        crate::wire::Key::Known(5, _, _) if f5.is_none() => {
+                            f5 = Some(wire.take::<A, crate::wire::Coded<
+                                crate::date_time::DateTimeCodec,
+                                OffsetDateTime,
+                            >>(&mut map, 5)?);
+                        }
+                        crate::wire::Key::Known(6, _, _) if f6.is_none() => {
+                            f6 =
+                                Some(wire.take::<A, crate::wire::Spelled<PaymentStatusType>>(
+                                    &mut map, 6,
+                                )?);
+                        }
+                        crate::wire::Key::Known(7, _, _) if f7.is_none() => {
+                            f7 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 7)?,
+                            );
+                        }
+                        crate::wire::Key::Known(8, _, _) if f8.is_none() => {
+                            f8 = Some(wire.take_option::<A, crate::wire::VecOf<crate::wire::Exact<String>>>(&mut map, 8)?);
+                        }
+                        crate::wire::Key::Known(9, _, _) if f9.is_none() => {
+                            f9 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 9)?,
+                            );
+                        }
+                        crate::wire::Key::Known(10, _, _) if f10.is_none() => {
+                            f10 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 10)?);
+                        }
+                        crate::wire::Key::Known(11, _, _) if f11.is_none() => {
+                            f11 = Some(wire.take_option::<A, crate::wire::Coded<
+                                crate::date_time::DateTimeCodec,
+                                OffsetDateTime,
+                            >>(&mut map, 11)?);
+                        }
+                        crate::wire::Key::Known(12, _, _) if f12.is_none() => {
+                            f12 = Some(wire.take_option::<A, crate::wire::VecOf<crate::wire::Exact<Transaction>>>(&mut map, 12)?);
+                        }
+                        crate::wire::Key::Known(13, _, _) if f13.is_none() => {
+                            f13 = Some(wire.take::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 13)?);
+                        }
+                        crate::wire::Key::Known(14, _, _) if f14.is_none() => {
+                            f14 = Some(wire.take::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 14)?);
+                        }
+                        crate::wire::Key::Known(15, _, _) if f15.is_none() => {
+                            f15 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 15)?,
+                            );
+                        }
+                        crate::wire::Key::Known(16, _, _) if f16.is_none() => {
+                            f16 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 16)?,
+                            );
+                        }
+                        crate::wire::Key::Known(17, _, _) if f17.is_none() => {
+                            f17 = Some(
+                                wire.take_option::<A, crate::wire::Exact<AprData>>(&mut map, 17)?,
+                            );
+                        }
+                        crate::wire::Key::Known(18, _, _) if f18.is_none() => {
+                            f18 = Some(wire.take_option::<A, crate::wire::VecOf<crate::wire::Exact<String>>>(&mut map, 18)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let id = f0.flatten();
+                let currency =
+                    f1.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("currency"))?;
+                let balance =
+                    f2.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("balance"))?;
+                let r#type =
+                    f3.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("type"))?;
+                let due_date =
+                    f4.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("dueDate"))?;
+                let account_date = f5.ok_or_else(|| {
+                    <A::Error as ::serde::de::Error>::missing_field("accountDate")
+                })?;
+                let state =
+                    f6.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("state"))?;
+                let payment_reference = f7.flatten();
+                let purchase_id = f8.flatten();
+                let my_pages_live_url = f9.flatten();
+                let scheduled_payment_amount = f10.flatten();
+                let scheduled_payment_charge_date = f11.flatten();
+                let transactions = f12.flatten();
+                let minimum_amount_to_pay = f13.ok_or_else(|| {
+                    <A::Error as ::serde::de::Error>::missing_field("minimumAmountToPay")
+                })?;
+                let original_amount = f14.ok_or_else(|| {
+                    <A::Error as ::serde::de::Error>::missing_field("originalAmount")
+                })?;
+                let receiver = f15.flatten();
+                let bank_account = f16.flatten();
+                let apr_data = f17.flatten();
+                let order_reference = f18.flatten();
+                Ok(Account {
+                    id,
+                    currency,
+                    balance,
+                    r#type,
+                    due_date,
+                    account_date,
+                    state,
+                    payment_reference,
+                    purchase_id,
+                    my_pages_live_url,
+                    scheduled_payment_amount,
+                    scheduled_payment_charge_date,
+                    transactions,
+                    minimum_amount_to_pay,
+                    original_amount,
+                    receiver,
+                    bank_account,
+                    apr_data,
+                    order_reference,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for Account {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            0,
+            "id",
+            self.id.as_ref(),
+            false,
+        )?;
+        self.wire.put::<_, crate::wire::Spelled<CurrencyCode>>(
+            &mut map,
+            1,
+            "currency",
+            &self.currency,
+        )?;
+        self.wire
+            .put::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                2,
+                "balance",
+                &self.balance,
+            )?;
+        self.wire
+            .put::<_, crate::wire::Spelled<AccountType>>(&mut map, 3, "type", &self.r#type)?;
+        self.wire
+            .put::<_, crate::wire::Coded<crate::date_time::DateTimeCodec, OffsetDateTime>>(
+                &mut map,
+                4,
+                "dueDate",
+                &self.due_date,
+            )?;
+        self.wire
+            .put::<_, crate::wire::Coded<crate::date_time::DateTimeCodec, OffsetDateTime>>(
+                &mut map,
+                5,
+                "accountDate",
+                &self.account_date,
+            )?;
+        self.wire
+            .put::<_, crate::wire::Spelled<PaymentStatusType>>(&mut map, 6, "state", &self.state)?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            7,
+            "paymentReference",
+            self.payment_reference.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::VecOf<crate::wire::Exact<String>>>(
+                &mut map,
+                8,
+                "purchaseId",
+                self.purchase_id.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            9,
+            "myPagesLiveUrl",
+            self.my_pages_live_url.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                10,
+                "scheduledPaymentAmount",
+                self.scheduled_payment_amount.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::date_time::DateTimeCodec, OffsetDateTime>>(
+                &mut map,
+                11,
+                "scheduledPaymentChargeDate",
+                self.scheduled_payment_charge_date.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::VecOf<crate::wire::Exact<Transaction>>>(
+                &mut map,
+                12,
+                "transactions",
+                self.transactions.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                13,
+                "minimumAmountToPay",
+                &self.minimum_amount_to_pay,
+            )?;
+        self.wire
+            .put::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                14,
+                "originalAmount",
+                &self.original_amount,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            15,
+            "receiver",
+            self.receiver.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            16,
+            "bankAccount",
+            self.bank_account.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<AprData>>(
+            &mut map,
+            17,
+            "aprData",
+            self.apr_data.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::VecOf<crate::wire::Exact<String>>>(
+                &mut map,
+                18,
+                "orderReference",
+                self.order_reference.as_ref(),
+                false,
+            )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// One transaction on an account or invoice.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Transaction {
     /// What the transaction is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Notes on the transaction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// The transaction's amount.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub amount: Option<Decimal>,
     /// The tax in the amount.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub tax_amount: Option<Decimal>,
     /// The tax code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<String>,
     /// The kind of transaction (free text; Avarda documents no values).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_type: Option<String>,
     /// When the transaction happened.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::date_time::option"
-    )]
     pub transaction_date: Option<OffsetDateTime>,
     /// The merchant's order reference.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_reference: Option<String>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl Transaction {
@@ -706,6 +1798,7 @@ impl Transaction {
             transaction_type: None,
             transaction_date: None,
             order_reference: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -756,65 +1849,217 @@ impl Transaction {
         self.order_reference = Some(order_reference);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "description" => Some((0, "description", false)),
+            "notes" => Some((1, "notes", false)),
+            "amount" => Some((2, "amount", false)),
+            "taxAmount" => Some((3, "taxAmount", false)),
+            "taxCode" => Some((4, "taxCode", false)),
+            "transactionType" => Some((5, "transactionType", false)),
+            "transactionDate" => Some((6, "transactionDate", false)),
+            "orderReference" => Some((7, "orderReference", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Transaction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = Transaction;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (Transaction)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Transaction, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<String>> = None;
+                let mut f1: Option<Option<String>> = None;
+                let mut f2: Option<Option<Decimal>> = None;
+                let mut f3: Option<Option<Decimal>> = None;
+                let mut f4: Option<Option<String>> = None;
+                let mut f5: Option<Option<String>> = None;
+                let mut f6: Option<Option<OffsetDateTime>> = None;
+                let mut f7: Option<Option<String>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 0)?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 1)?,
+                            );
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 2)?);
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 3)?);
+                        }
+                        crate::wire::Key::Known(4, _, _) if f4.is_none() => {
+                            f4 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 4)?,
+                            );
+                        }
+                        crate::wire::Key::Known(5, _, _) if f5.is_none() => {
+                            f5 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 5)?,
+                            );
+                        }
+                        crate::wire::Key::Known(6, _, _) if f6.is_none() => {
+                            f6 = Some(wire.take_option::<A, crate::wire::Coded<
+                                crate::date_time::DateTimeCodec,
+                                OffsetDateTime,
+                            >>(&mut map, 6)?);
+                        }
+                        crate::wire::Key::Known(7, _, _) if f7.is_none() => {
+                            f7 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 7)?,
+                            );
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let description = f0.flatten();
+                let notes = f1.flatten();
+                let amount = f2.flatten();
+                let tax_amount = f3.flatten();
+                let tax_code = f4.flatten();
+                let transaction_type = f5.flatten();
+                let transaction_date = f6.flatten();
+                let order_reference = f7.flatten();
+                Ok(Transaction {
+                    description,
+                    notes,
+                    amount,
+                    tax_amount,
+                    tax_code,
+                    transaction_type,
+                    transaction_date,
+                    order_reference,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for Transaction {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            0,
+            "description",
+            self.description.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            1,
+            "notes",
+            self.notes.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                2,
+                "amount",
+                self.amount.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                3,
+                "taxAmount",
+                self.tax_amount.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            4,
+            "taxCode",
+            self.tax_code.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            5,
+            "transactionType",
+            self.transaction_type.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::date_time::DateTimeCodec, OffsetDateTime>>(
+                &mut map,
+                6,
+                "transactionDate",
+                self.transaction_date.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            7,
+            "orderReference",
+            self.order_reference.as_ref(),
+            false,
+        )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// Annual percentage rate figures of a credit.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AprData {
     /// The credit amount.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub credit_amount: Option<Decimal>,
     /// The credit's term in months.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub months: Option<i32>,
     /// What is paid per month.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub per_month: Option<Decimal>,
     /// The annual percentage rate.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub percent: Option<Decimal>,
     /// The total cost of the credit.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub total_credit: Option<Decimal>,
     /// The total amount to pay.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub total_amount: Option<Decimal>,
     /// The nominal interest rate.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub interest_rate: Option<Decimal>,
     /// The fee per invoice.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub invoice_fee: Option<Decimal>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl AprData {
@@ -829,6 +2074,7 @@ impl AprData {
             total_amount: None,
             interest_rate: None,
             invoice_fee: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -879,6 +2125,184 @@ impl AprData {
         self.invoice_fee = Some(invoice_fee);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "creditAmount" => Some((0, "creditAmount", false)),
+            "months" => Some((1, "months", false)),
+            "perMonth" => Some((2, "perMonth", false)),
+            "percent" => Some((3, "percent", false)),
+            "totalCredit" => Some((4, "totalCredit", false)),
+            "totalAmount" => Some((5, "totalAmount", false)),
+            "interestRate" => Some((6, "interestRate", false)),
+            "invoiceFee" => Some((7, "invoiceFee", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AprData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = AprData;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (AprData)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AprData, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<Decimal>> = None;
+                let mut f1: Option<Option<i32>> = None;
+                let mut f2: Option<Option<Decimal>> = None;
+                let mut f3: Option<Option<Decimal>> = None;
+                let mut f4: Option<Option<Decimal>> = None;
+                let mut f5: Option<Option<Decimal>> = None;
+                let mut f6: Option<Option<Decimal>> = None;
+                let mut f7: Option<Option<Decimal>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 0)?);
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(wire.take_option::<A, crate::wire::Exact<i32>>(&mut map, 1)?);
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 2)?);
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 3)?);
+                        }
+                        crate::wire::Key::Known(4, _, _) if f4.is_none() => {
+                            f4 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 4)?);
+                        }
+                        crate::wire::Key::Known(5, _, _) if f5.is_none() => {
+                            f5 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 5)?);
+                        }
+                        crate::wire::Key::Known(6, _, _) if f6.is_none() => {
+                            f6 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 6)?);
+                        }
+                        crate::wire::Key::Known(7, _, _) if f7.is_none() => {
+                            f7 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 7)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let credit_amount = f0.flatten();
+                let months = f1.flatten();
+                let per_month = f2.flatten();
+                let percent = f3.flatten();
+                let total_credit = f4.flatten();
+                let total_amount = f5.flatten();
+                let interest_rate = f6.flatten();
+                let invoice_fee = f7.flatten();
+                Ok(AprData {
+                    credit_amount,
+                    months,
+                    per_month,
+                    percent,
+                    total_credit,
+                    total_amount,
+                    interest_rate,
+                    invoice_fee,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for AprData {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                0,
+                "creditAmount",
+                self.credit_amount.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<i32>>(
+            &mut map,
+            1,
+            "months",
+            self.months.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                2,
+                "perMonth",
+                self.per_month.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                3,
+                "percent",
+                self.percent.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                4,
+                "totalCredit",
+                self.total_credit.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                5,
+                "totalAmount",
+                self.total_amount.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                6,
+                "interestRate",
+                self.interest_rate.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                7,
+                "invoiceFee",
+                self.invoice_fee.as_ref(),
+                false,
+            )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// The accounts list answer. The operation lists accounts, but the documented example
@@ -926,19 +2350,94 @@ impl<'de> Deserialize<'de> for AccountList {
 }
 
 /// The customer must complete strong authentication before their accounts are shown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AuthenticationRedirect {
     /// Where to send the customer for strong authentication; they come back to the
     /// `customerAuthenticationReturnUrl` of the call.
     pub redirect_url: String,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl AuthenticationRedirect {
     /// Creates a `AuthenticationRedirect` from its required fields.
     pub fn new(redirect_url: String) -> Self {
-        Self { redirect_url }
+        Self {
+            redirect_url,
+            wire: crate::wire::Wire::default(),
+        }
+    }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "redirectUrl" => Some((0, "redirectUrl", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AuthenticationRedirect {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = AuthenticationRedirect;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (AuthenticationRedirect)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AuthenticationRedirect, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<String> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(wire.take::<A, crate::wire::Exact<String>>(&mut map, 0)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let redirect_url = f0.ok_or_else(|| {
+                    <A::Error as ::serde::de::Error>::missing_field("redirectUrl")
+                })?;
+                Ok(AuthenticationRedirect { redirect_url, wire })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for AuthenticationRedirect {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put::<_, crate::wire::Exact<String>>(
+            &mut map,
+            0,
+            "redirectUrl",
+            &self.redirect_url,
+        )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
     }
 }
 
@@ -987,15 +2486,15 @@ impl<'de> Deserialize<'de> for PayLanguage {
 }
 
 /// Starts the payment of an account or invoice.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PayRequest {
     /// The checkout's language.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<PayLanguage>,
     /// The account (a GUID) or invoice id to pay.
     pub account_id: String,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl PayRequest {
@@ -1004,6 +2503,7 @@ impl PayRequest {
         Self {
             language: None,
             account_id,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -1012,11 +2512,100 @@ impl PayRequest {
         self.language = Some(language);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "language" => Some((0, "language", false)),
+            "accountId" => Some((1, "accountId", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PayRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = PayRequest;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (PayRequest)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PayRequest, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<PayLanguage>> = None;
+                let mut f1: Option<String> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 =
+                                Some(wire.take_option::<A, crate::wire::Exact<PayLanguage>>(
+                                    &mut map, 0,
+                                )?);
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(wire.take::<A, crate::wire::Exact<String>>(&mut map, 1)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let language = f0.flatten();
+                let account_id =
+                    f1.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("accountId"))?;
+                Ok(PayRequest {
+                    language,
+                    account_id,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for PayRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put_option::<_, crate::wire::Exact<PayLanguage>>(
+            &mut map,
+            0,
+            "language",
+            self.language.as_ref(),
+            false,
+        )?;
+        self.wire.put::<_, crate::wire::Exact<String>>(
+            &mut map,
+            1,
+            "accountId",
+            &self.account_id,
+        )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// A Checkout 3.0 purchase session paying an account or invoice.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PaySession {
     /// The purchase id of the session; ask `POST /Pay/Status` with it.
@@ -1024,24 +2613,116 @@ pub struct PaySession {
     /// The purchase token that mounts the Checkout 3.0 form
     /// (`avardaCheckoutInit({purchaseId, purchaseJwt})`).
     pub jwt: Sensitive<String>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl PaySession {
     /// Creates a `PaySession` from its required fields.
     pub fn new(purchase_id: String, jwt: Sensitive<String>) -> Self {
-        Self { purchase_id, jwt }
+        Self {
+            purchase_id,
+            jwt,
+            wire: crate::wire::Wire::default(),
+        }
+    }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "purchaseId" => Some((0, "purchaseId", false)),
+            "jwt" => Some((1, "jwt", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PaySession {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = PaySession;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (PaySession)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaySession, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<String> = None;
+                let mut f1: Option<Sensitive<String>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(wire.take::<A, crate::wire::Exact<String>>(&mut map, 0)?);
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take::<A, crate::wire::Exact<Sensitive<String>>>(&mut map, 1)?,
+                            );
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let purchase_id = f0
+                    .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("purchaseId"))?;
+                let jwt =
+                    f1.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("jwt"))?;
+                Ok(PaySession {
+                    purchase_id,
+                    jwt,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for PaySession {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put::<_, crate::wire::Exact<String>>(
+            &mut map,
+            0,
+            "purchaseId",
+            &self.purchase_id,
+        )?;
+        self.wire
+            .put::<_, crate::wire::Exact<Sensitive<String>>>(&mut map, 1, "jwt", &self.jwt)?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
     }
 }
 
 /// Asks for the state of a payment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PayStatusRequest {
     /// The purchase id `POST /Pay` returned.
     pub purchase_id: String,
     /// The account or invoice being paid.
     pub account_id: String,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl PayStatusRequest {
@@ -1050,7 +2731,95 @@ impl PayStatusRequest {
         Self {
             purchase_id,
             account_id,
+            wire: crate::wire::Wire::default(),
         }
+    }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "purchaseId" => Some((0, "purchaseId", false)),
+            "accountId" => Some((1, "accountId", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PayStatusRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = PayStatusRequest;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (PayStatusRequest)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PayStatusRequest, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(wire.take::<A, crate::wire::Exact<String>>(&mut map, 0)?);
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(wire.take::<A, crate::wire::Exact<String>>(&mut map, 1)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let purchase_id = f0
+                    .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("purchaseId"))?;
+                let account_id =
+                    f1.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("accountId"))?;
+                Ok(PayStatusRequest {
+                    purchase_id,
+                    account_id,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for PayStatusRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put::<_, crate::wire::Exact<String>>(
+            &mut map,
+            0,
+            "purchaseId",
+            &self.purchase_id,
+        )?;
+        self.wire.put::<_, crate::wire::Exact<String>>(
+            &mut map,
+            1,
+            "accountId",
+            &self.account_id,
+        )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
     }
 }
 
@@ -1071,42 +2840,112 @@ open_enum! {
 }
 
 /// The state of a payment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PayStatus {
     /// The payment's state.
     pub state: PaymentState,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl PayStatus {
     /// Creates a `PayStatus` from its required fields.
     pub fn new(state: PaymentState) -> Self {
-        Self { state }
+        Self {
+            state,
+            wire: crate::wire::Wire::default(),
+        }
+    }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "state" => Some((0, "state", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PayStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = PayStatus;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (PayStatus)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PayStatus, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<PaymentState> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take::<A, crate::wire::Spelled<PaymentState>>(&mut map, 0)?,
+                            );
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let state =
+                    f0.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("state"))?;
+                Ok(PayStatus { state, wire })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for PayStatus {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put::<_, crate::wire::Spelled<PaymentState>>(
+            &mut map,
+            0,
+            "state",
+            &self.state,
+        )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
     }
 }
 
 /// The fields Avarda is seen to send in error bodies (`error_description` is checked by
 /// Avarda's client; the others are common in its APIs). None is guaranteed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ErrorBody {
     /// A short error code (OAuth style).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// A human-readable description (OAuth style).
-    #[serde(
-        rename = "error_description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub error_description: Option<String>,
     /// Avarda's error code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// A human-readable message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl ErrorBody {
@@ -1117,6 +2956,7 @@ impl ErrorBody {
             error_description: None,
             error_code: None,
             message: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -1142,6 +2982,129 @@ impl ErrorBody {
     pub fn with_message(mut self, message: String) -> Self {
         self.message = Some(message);
         self
+    }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "error" => Some((0, "error", false)),
+            "error_description" => Some((1, "error_description", false)),
+            "errorCode" => Some((2, "errorCode", false)),
+            "message" => Some((3, "message", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ErrorBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ErrorBody;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (ErrorBody)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorBody, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<String>> = None;
+                let mut f1: Option<Option<String>> = None;
+                let mut f2: Option<Option<String>> = None;
+                let mut f3: Option<Option<String>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 0)?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 1)?,
+                            );
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 2)?,
+                            );
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 3)?,
+                            );
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let error = f0.flatten();
+                let error_description = f1.flatten();
+                let error_code = f2.flatten();
+                let message = f3.flatten();
+                Ok(ErrorBody {
+                    error,
+                    error_description,
+                    error_code,
+                    message,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for ErrorBody {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            0,
+            "error",
+            self.error.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            1,
+            "error_description",
+            self.error_description.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            2,
+            "errorCode",
+            self.error_code.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            3,
+            "message",
+            self.message.as_ref(),
+            false,
+        )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
     }
 }
 

@@ -6,9 +6,10 @@ use serde_json::{Map, Value};
 
 use super::{Address, Addresses};
 
-/// A customer's `address`: one [`Address`], or [`Addresses`] by purpose (primary, billing,
-/// delivery, visit). Both are JSON objects; an object with any of the keys `primary`,
-/// `billing`, `delivery` or `visit` is read as [`Addresses`].
+/// A customer's `address`: one [`Address`], or [`Addresses`] by purpose (the documents name
+/// `primary`, `billing`, `delivery` and `visit`; any other role is kept too). Both are JSON
+/// objects; a non-empty object whose members are all objects is read as [`Addresses`] (the
+/// members of one address are strings).
 ///
 /// ```
 /// use mypages_models::p4p::CustomerAddress;
@@ -17,6 +18,9 @@ use super::{Address, Addresses};
 /// assert!(matches!(one, CustomerAddress::One(_)));
 /// let many: CustomerAddress = serde_json::from_str(r#"{"primary": {"city": "Stockholm"}}"#)?;
 /// assert!(matches!(many, CustomerAddress::ByPurpose(_)));
+/// let other: CustomerAddress = serde_json::from_str(r#"{"invoice": {"city": "Malmö"}}"#)?;
+/// let CustomerAddress::ByPurpose(roles) = other else { panic!("by purpose") };
+/// assert_eq!(roles["invoice"].city.as_deref(), Some("Malmö"));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,8 +32,6 @@ pub enum CustomerAddress {
     /// Addresses by purpose.
     ByPurpose(Addresses),
 }
-
-const PURPOSES: [&str; 4] = ["primary", "billing", "delivery", "visit"];
 
 impl Serialize for CustomerAddress {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -43,7 +45,7 @@ impl Serialize for CustomerAddress {
 impl<'de> Deserialize<'de> for CustomerAddress {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let object = Map::<String, Value>::deserialize(deserializer)?;
-        let by_purpose = PURPOSES.iter().any(|key| object.contains_key(*key));
+        let by_purpose = !object.is_empty() && object.values().all(Value::is_object);
         let value = Value::Object(object);
         if by_purpose {
             Addresses::deserialize(value)

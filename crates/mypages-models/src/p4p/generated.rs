@@ -10,36 +10,29 @@ use rust_decimal::Decimal;
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
+use std::collections::BTreeMap;
 use time::{Date, OffsetDateTime};
 
 /// An account to create.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AccountCreatable {
     /// Unique 16-character identifier (letters, digits, `-` or `_`); the API assigns one when left out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<crate::p4p::AccountId>,
     /// Account number in your system.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// The account's customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<Customer>,
     /// Payment methods to add; may be empty.
     pub method: Vec<MethodCreatable>,
     /// 3-letter currency code, e.g. "SEK"; SEK when left out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::Currency>,
     /// When the balance is settled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<Schedule>,
     /// Credit limit in the account's currency.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub limit: Option<Decimal>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl AccountCreatable {
@@ -53,6 +46,7 @@ impl AccountCreatable {
             currency: None,
             schedule: None,
             limit: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -91,62 +85,217 @@ impl AccountCreatable {
         self.limit = Some(limit);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "id" => Some((0, "id", false)),
+            "number" => Some((1, "number", false)),
+            "customer" => Some((2, "customer", false)),
+            "method" => Some((3, "method", false)),
+            "currency" => Some((4, "currency", false)),
+            "schedule" => Some((5, "schedule", false)),
+            "limit" => Some((6, "limit", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AccountCreatable {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = AccountCreatable;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (AccountCreatable)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountCreatable, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<crate::p4p::AccountId>> = None;
+                let mut f1: Option<Option<String>> = None;
+                let mut f2: Option<Option<Customer>> = None;
+                let mut f3: Option<Vec<MethodCreatable>> = None;
+                let mut f4: Option<Option<crate::Currency>> = None;
+                let mut f5: Option<Option<Schedule>> = None;
+                let mut f6: Option<Option<Decimal>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take_option::<A, crate::wire::Exact<crate::p4p::AccountId>>(
+                                    &mut map, 0,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 1)?,
+                            );
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(
+                                wire.take_option::<A, crate::wire::Exact<Customer>>(&mut map, 2)?,
+                            );
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 = Some(wire.take::<A, crate::wire::VecOf<
+                                crate::wire::Exact<MethodCreatable>,
+                            >>(&mut map, 3)?);
+                        }
+                        crate::wire::Key::Known(4, _, _) if f4.is_none() => {
+                            f4 = Some(
+                                wire.take_option::<A, crate::wire::Spelled<crate::Currency>>(
+                                    &mut map, 4,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(5, _, _) if f5.is_none() => {
+                            f5 = Some(
+                                wire.take_option::<A, crate::wire::Plain<Schedule>>(&mut map, 5)?,
+                            );
+                        }
+                        crate::wire::Key::Known(6, _, _) if f6.is_none() => {
+                            f6 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 6)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let id = f0.flatten();
+                let number = f1.flatten();
+                let customer = f2.flatten();
+                let method =
+                    f3.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("method"))?;
+                let currency = f4.flatten();
+                let schedule = f5.flatten();
+                let limit = f6.flatten();
+                Ok(AccountCreatable {
+                    id,
+                    number,
+                    customer,
+                    method,
+                    currency,
+                    schedule,
+                    limit,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for AccountCreatable {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire
+            .put_option::<_, crate::wire::Exact<crate::p4p::AccountId>>(
+                &mut map,
+                0,
+                "id",
+                self.id.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            1,
+            "number",
+            self.number.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<Customer>>(
+            &mut map,
+            2,
+            "customer",
+            self.customer.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put::<_, crate::wire::VecOf<crate::wire::Exact<MethodCreatable>>>(
+                &mut map,
+                3,
+                "method",
+                &self.method,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Spelled<crate::Currency>>(
+                &mut map,
+                4,
+                "currency",
+                self.currency.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Plain<Schedule>>(
+            &mut map,
+            5,
+            "schedule",
+            self.schedule.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                6,
+                "limit",
+                self.limit.as_ref(),
+                false,
+            )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// An account, as the API answers it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Account {
     /// Unique 16-character identifier (letters, digits, `-` or `_`).
     pub id: crate::p4p::AccountId,
     /// Account number in your system.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// The account's customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<Customer>,
     /// The account's payment methods.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<Vec<Method>>,
     /// Single-use login links (one link or a list of them).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<AccountLinks>,
     /// The account's status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<AccountStatus>,
     /// The account's subscriptions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<Vec<Subscription>>,
     /// 3-letter currency code, e.g. "SEK".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::Currency>,
     /// When the balance is settled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<Schedule>,
     /// Credit limit in the account's currency.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub limit: Option<Decimal>,
     /// Current total of the account in its currency; 0 when created.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub total: Option<Decimal>,
     /// Items billed towards the account but not yet put into an order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balance: Option<Vec<Item>>,
     /// The next settlement date.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::date::option"
-    )]
     pub due: Option<Date>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl Account {
@@ -166,6 +315,7 @@ impl Account {
             total: None,
             balance: None,
             due: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -240,25 +390,282 @@ impl Account {
         self.due = Some(due);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "id" => Some((0, "id", false)),
+            "number" => Some((1, "number", false)),
+            "customer" => Some((2, "customer", false)),
+            "method" => Some((3, "method", false)),
+            "link" => Some((4, "link", false)),
+            "status" => Some((5, "status", false)),
+            "subscription" => Some((6, "subscription", false)),
+            "currency" => Some((7, "currency", false)),
+            "schedule" => Some((8, "schedule", false)),
+            "limit" => Some((9, "limit", false)),
+            "total" => Some((10, "total", false)),
+            "balance" => Some((11, "balance", false)),
+            "due" => Some((12, "due", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Account {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = Account;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (Account)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Account, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<crate::p4p::AccountId> = None;
+                let mut f1: Option<Option<String>> = None;
+                let mut f2: Option<Option<Customer>> = None;
+                let mut f3: Option<Option<Vec<Method>>> = None;
+                let mut f4: Option<Option<AccountLinks>> = None;
+                let mut f5: Option<Option<AccountStatus>> = None;
+                let mut f6: Option<Option<Vec<Subscription>>> = None;
+                let mut f7: Option<Option<crate::Currency>> = None;
+                let mut f8: Option<Option<Schedule>> = None;
+                let mut f9: Option<Option<Decimal>> = None;
+                let mut f10: Option<Option<Decimal>> = None;
+                let mut f11: Option<Option<Vec<Item>>> = None;
+                let mut f12: Option<Option<Date>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(wire.take::<A, crate::wire::Exact<crate::p4p::AccountId>>(
+                                &mut map, 0,
+                            )?);
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 1)?,
+                            );
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(
+                                wire.take_option::<A, crate::wire::Exact<Customer>>(&mut map, 2)?,
+                            );
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 = Some(wire.take_option::<A, crate::wire::VecOf<crate::wire::Exact<Method>>>(&mut map, 3)?);
+                        }
+                        crate::wire::Key::Known(4, _, _) if f4.is_none() => {
+                            f4 =
+                                Some(wire.take_option::<A, crate::wire::Exact<AccountLinks>>(
+                                    &mut map, 4,
+                                )?);
+                        }
+                        crate::wire::Key::Known(5, _, _) if f5.is_none() => {
+                            f5 = Some(wire.take_option::<A, crate::wire::Spelled<AccountStatus>>(
+                                &mut map, 5,
+                            )?);
+                        }
+                        crate::wire::Key::Known(6, _, _) if f6.is_none() => {
+                            f6 = Some(wire.take_option::<A, crate::wire::VecOf<crate::wire::Exact<Subscription>>>(&mut map, 6)?);
+                        }
+                        crate::wire::Key::Known(7, _, _) if f7.is_none() => {
+                            f7 = Some(
+                                wire.take_option::<A, crate::wire::Spelled<crate::Currency>>(
+                                    &mut map, 7,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(8, _, _) if f8.is_none() => {
+                            f8 = Some(
+                                wire.take_option::<A, crate::wire::Plain<Schedule>>(&mut map, 8)?,
+                            );
+                        }
+                        crate::wire::Key::Known(9, _, _) if f9.is_none() => {
+                            f9 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 9)?);
+                        }
+                        crate::wire::Key::Known(10, _, _) if f10.is_none() => {
+                            f10 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 10)?);
+                        }
+                        crate::wire::Key::Known(11, _, _) if f11.is_none() => {
+                            f11 = Some(wire.take_option::<A, crate::wire::VecOf<crate::wire::Exact<Item>>>(&mut map, 11)?);
+                        }
+                        crate::wire::Key::Known(12, _, _) if f12.is_none() => {
+                            f12 = Some(wire.take_option::<A, crate::wire::Coded<crate::date::DateCodec, Date>>(&mut map, 12)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let id = f0.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("id"))?;
+                let number = f1.flatten();
+                let customer = f2.flatten();
+                let method = f3.flatten();
+                let link = f4.flatten();
+                let status = f5.flatten();
+                let subscription = f6.flatten();
+                let currency = f7.flatten();
+                let schedule = f8.flatten();
+                let limit = f9.flatten();
+                let total = f10.flatten();
+                let balance = f11.flatten();
+                let due = f12.flatten();
+                Ok(Account {
+                    id,
+                    number,
+                    customer,
+                    method,
+                    link,
+                    status,
+                    subscription,
+                    currency,
+                    schedule,
+                    limit,
+                    total,
+                    balance,
+                    due,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for Account {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire
+            .put::<_, crate::wire::Exact<crate::p4p::AccountId>>(&mut map, 0, "id", &self.id)?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            1,
+            "number",
+            self.number.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<Customer>>(
+            &mut map,
+            2,
+            "customer",
+            self.customer.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::VecOf<crate::wire::Exact<Method>>>(
+                &mut map,
+                3,
+                "method",
+                self.method.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Exact<AccountLinks>>(
+                &mut map,
+                4,
+                "link",
+                self.link.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Spelled<AccountStatus>>(
+                &mut map,
+                5,
+                "status",
+                self.status.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::VecOf<crate::wire::Exact<Subscription>>>(
+                &mut map,
+                6,
+                "subscription",
+                self.subscription.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Spelled<crate::Currency>>(
+                &mut map,
+                7,
+                "currency",
+                self.currency.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Plain<Schedule>>(
+            &mut map,
+            8,
+            "schedule",
+            self.schedule.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                9,
+                "limit",
+                self.limit.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                10,
+                "total",
+                self.total.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::VecOf<crate::wire::Exact<Item>>>(
+                &mut map,
+                11,
+                "balance",
+                self.balance.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::date::DateCodec, Date>>(
+                &mut map,
+                12,
+                "due",
+                self.due.as_ref(),
+                false,
+            )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// The fields of an account that can change; an empty object repairs a deprecated account.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AccountUpdate {
     /// New credit limit.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub limit: Option<Decimal>,
     /// New settlement schedule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<Schedule>,
     /// New 3-letter currency code; accepted only while the account's total is 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::Currency>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl AccountUpdate {
@@ -268,6 +675,7 @@ impl AccountUpdate {
             limit: None,
             schedule: None,
             currency: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -287,6 +695,115 @@ impl AccountUpdate {
     pub fn with_currency(mut self, currency: crate::Currency) -> Self {
         self.currency = Some(currency);
         self
+    }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "limit" => Some((0, "limit", false)),
+            "schedule" => Some((1, "schedule", false)),
+            "currency" => Some((2, "currency", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AccountUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = AccountUpdate;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (AccountUpdate)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountUpdate, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<Decimal>> = None;
+                let mut f1: Option<Option<Schedule>> = None;
+                let mut f2: Option<Option<crate::Currency>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 0)?);
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take_option::<A, crate::wire::Plain<Schedule>>(&mut map, 1)?,
+                            );
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(
+                                wire.take_option::<A, crate::wire::Spelled<crate::Currency>>(
+                                    &mut map, 2,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let limit = f0.flatten();
+                let schedule = f1.flatten();
+                let currency = f2.flatten();
+                Ok(AccountUpdate {
+                    limit,
+                    schedule,
+                    currency,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for AccountUpdate {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                0,
+                "limit",
+                self.limit.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Plain<Schedule>>(
+            &mut map,
+            1,
+            "schedule",
+            self.schedule.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Spelled<crate::Currency>>(
+                &mut map,
+                2,
+                "currency",
+                self.currency.as_ref(),
+                false,
+            )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
     }
 }
 
@@ -351,37 +868,25 @@ impl<'de> Deserialize<'de> for AccountLinks {
 }
 
 /// A single-use login link to the account page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AccountLink {
     /// The login link; whoever has it can log in to the account, so it is a credential.
     pub url: Sensitive<String>,
     /// The link's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// When the link was created.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::date_time::option"
-    )]
     pub created: Option<OffsetDateTime>,
     /// When the link expires (3 days after creation).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::date_time::option"
-    )]
     pub expires: Option<OffsetDateTime>,
     /// Tokenized account login key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<Sensitive<String>>,
     /// Where the link was sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<String>,
     /// Whether the link has been used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub used: Option<bool>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl AccountLink {
@@ -395,6 +900,7 @@ impl AccountLink {
             key: None,
             contact: None,
             used: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -433,22 +939,285 @@ impl AccountLink {
         self.used = Some(used);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "url" => Some((0, "url", false)),
+            "id" => Some((1, "id", false)),
+            "created" => Some((2, "created", false)),
+            "expires" => Some((3, "expires", false)),
+            "key" => Some((4, "key", false)),
+            "contact" => Some((5, "contact", false)),
+            "used" => Some((6, "used", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AccountLink {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = AccountLink;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (AccountLink)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountLink, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Sensitive<String>> = None;
+                let mut f1: Option<Option<String>> = None;
+                let mut f2: Option<Option<OffsetDateTime>> = None;
+                let mut f3: Option<Option<OffsetDateTime>> = None;
+                let mut f4: Option<Option<Sensitive<String>>> = None;
+                let mut f5: Option<Option<String>> = None;
+                let mut f6: Option<Option<bool>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take::<A, crate::wire::Exact<Sensitive<String>>>(&mut map, 0)?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 1)?,
+                            );
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(wire.take_option::<A, crate::wire::Coded<
+                                crate::date_time::DateTimeCodec,
+                                OffsetDateTime,
+                            >>(&mut map, 2)?);
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 = Some(wire.take_option::<A, crate::wire::Coded<
+                                crate::date_time::DateTimeCodec,
+                                OffsetDateTime,
+                            >>(&mut map, 3)?);
+                        }
+                        crate::wire::Key::Known(4, _, _) if f4.is_none() => {
+                            f4 = Some(
+                                wire.take_option::<A, crate::wire::Exact<Sensitive<String>>>(
+                                    &mut map, 4,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(5, _, _) if f5.is_none() => {
+                            f5 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 5)?,
+                            );
+                        }
+                        crate::wire::Key::Known(6, _, _) if f6.is_none() => {
+                            f6 =
+                                Some(wire.take_option::<A, crate::wire::Exact<bool>>(&mut map, 6)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let url =
+                    f0.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("url"))?;
+                let id = f1.flatten();
+                let created = f2.flatten();
+                let expires = f3.flatten();
+                let key = f4.flatten();
+                let contact = f5.flatten();
+                let used = f6.flatten();
+                Ok(AccountLink {
+                    url,
+                    id,
+                    created,
+                    expires,
+                    key,
+                    contact,
+                    used,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for AccountLink {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire
+            .put::<_, crate::wire::Exact<Sensitive<String>>>(&mut map, 0, "url", &self.url)?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            1,
+            "id",
+            self.id.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::date_time::DateTimeCodec, OffsetDateTime>>(
+                &mut map,
+                2,
+                "created",
+                self.created.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::date_time::DateTimeCodec, OffsetDateTime>>(
+                &mut map,
+                3,
+                "expires",
+                self.expires.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Exact<Sensitive<String>>>(
+                &mut map,
+                4,
+                "key",
+                self.key.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            5,
+            "contact",
+            self.contact.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<bool>>(
+            &mut map,
+            6,
+            "used",
+            self.used.as_ref(),
+            false,
+        )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// A payment method to add, from an already tokenized card.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct MethodCreatable {
     /// Always "token".
     pub r#type: MethodCreatableType,
     /// The tokenized card.
     pub card: Sensitive<String>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl MethodCreatable {
     /// Creates a `MethodCreatable` from its required fields.
     pub fn new(r#type: MethodCreatableType, card: Sensitive<String>) -> Self {
-        Self { r#type, card }
+        Self {
+            r#type,
+            card,
+            wire: crate::wire::Wire::default(),
+        }
+    }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "type" => Some((0, "type", false)),
+            "card" => Some((1, "card", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MethodCreatable {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = MethodCreatable;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (MethodCreatable)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MethodCreatable, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<MethodCreatableType> = None;
+                let mut f1: Option<Sensitive<String>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(wire.take::<A, crate::wire::Spelled<MethodCreatableType>>(
+                                &mut map, 0,
+                            )?);
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take::<A, crate::wire::Exact<Sensitive<String>>>(&mut map, 1)?,
+                            );
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let r#type =
+                    f0.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("type"))?;
+                let card =
+                    f1.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("card"))?;
+                Ok(MethodCreatable { r#type, card, wire })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for MethodCreatable {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire
+            .put::<_, crate::wire::Spelled<MethodCreatableType>>(
+                &mut map,
+                0,
+                "type",
+                &self.r#type,
+            )?;
+        self.wire
+            .put::<_, crate::wire::Exact<Sensitive<String>>>(&mut map, 1, "card", &self.card)?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
     }
 }
 
@@ -461,43 +1230,34 @@ open_enum! {
 }
 
 /// A payment method of an account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Method {
     /// The kind of method.
-    pub r#type: MethodType,
+    pub r#type: Option<MethodType>,
     /// When the method was added.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::date_time::option"
-    )]
     pub created: Option<OffsetDateTime>,
     /// Tokenized payment information.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<Sensitive<String>>,
     /// Card scheme, e.g. "visa".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme: Option<String>,
     /// First 6 digits of the card number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iin: Option<String>,
     /// Last 4 digits of the card number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last4: Option<String>,
     /// Expiry as `[month, year]`, month 1-12 and a two-digit year.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<crate::p4p::CardExpiry>,
     /// The acquirer that holds the card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acquirer: Option<String>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl Method {
     /// Creates a `Method` from its required fields; the optional fields start as `None` and are set with the `with_` methods.
-    pub fn new(r#type: MethodType) -> Self {
+    pub fn new() -> Self {
         Self {
-            r#type,
+            r#type: None,
             created: None,
             token: None,
             scheme: None,
@@ -505,7 +1265,14 @@ impl Method {
             last4: None,
             expires: None,
             acquirer: None,
+            wire: crate::wire::Wire::default(),
         }
+    }
+
+    /// Sets `type`: The kind of method.
+    pub fn with_type(mut self, r#type: MethodType) -> Self {
+        self.r#type = Some(r#type);
+        self
     }
 
     /// Sets `created`: When the method was added.
@@ -549,6 +1316,203 @@ impl Method {
         self.acquirer = Some(acquirer);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "type" => Some((0, "type", false)),
+            "created" => Some((1, "created", false)),
+            "token" => Some((2, "token", false)),
+            "scheme" => Some((3, "scheme", false)),
+            "iin" => Some((4, "iin", false)),
+            "last4" => Some((5, "last4", false)),
+            "expires" => Some((6, "expires", false)),
+            "acquirer" => Some((7, "acquirer", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Method {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = Method;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (Method)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Method, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<MethodType>> = None;
+                let mut f1: Option<Option<OffsetDateTime>> = None;
+                let mut f2: Option<Option<Sensitive<String>>> = None;
+                let mut f3: Option<Option<String>> = None;
+                let mut f4: Option<Option<String>> = None;
+                let mut f5: Option<Option<String>> = None;
+                let mut f6: Option<Option<crate::p4p::CardExpiry>> = None;
+                let mut f7: Option<Option<String>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 =
+                                Some(wire.take_option::<A, crate::wire::Spelled<MethodType>>(
+                                    &mut map, 0,
+                                )?);
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(wire.take_option::<A, crate::wire::Coded<
+                                crate::date_time::DateTimeCodec,
+                                OffsetDateTime,
+                            >>(&mut map, 1)?);
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(
+                                wire.take_option::<A, crate::wire::Exact<Sensitive<String>>>(
+                                    &mut map, 2,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 3)?,
+                            );
+                        }
+                        crate::wire::Key::Known(4, _, _) if f4.is_none() => {
+                            f4 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 4)?,
+                            );
+                        }
+                        crate::wire::Key::Known(5, _, _) if f5.is_none() => {
+                            f5 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 5)?,
+                            );
+                        }
+                        crate::wire::Key::Known(6, _, _) if f6.is_none() => {
+                            f6 = Some(
+                                wire.take_option::<A, crate::wire::Plain<crate::p4p::CardExpiry>>(
+                                    &mut map, 6,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(7, _, _) if f7.is_none() => {
+                            f7 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 7)?,
+                            );
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let r#type = f0.flatten();
+                let created = f1.flatten();
+                let token = f2.flatten();
+                let scheme = f3.flatten();
+                let iin = f4.flatten();
+                let last4 = f5.flatten();
+                let expires = f6.flatten();
+                let acquirer = f7.flatten();
+                Ok(Method {
+                    r#type,
+                    created,
+                    token,
+                    scheme,
+                    iin,
+                    last4,
+                    expires,
+                    acquirer,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for Method {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire
+            .put_option::<_, crate::wire::Spelled<MethodType>>(
+                &mut map,
+                0,
+                "type",
+                self.r#type.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::date_time::DateTimeCodec, OffsetDateTime>>(
+                &mut map,
+                1,
+                "created",
+                self.created.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Exact<Sensitive<String>>>(
+                &mut map,
+                2,
+                "token",
+                self.token.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            3,
+            "scheme",
+            self.scheme.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            4,
+            "iin",
+            self.iin.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            5,
+            "last4",
+            self.last4.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Plain<crate::p4p::CardExpiry>>(
+                &mut map,
+                6,
+                "expires",
+                self.expires.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            7,
+            "acquirer",
+            self.acquirer.as_ref(),
+            false,
+        )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 open_enum! {
@@ -562,34 +1526,27 @@ open_enum! {
 }
 
 /// The customer of an account or an order.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Customer {
     /// A person or an organisation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CustomerType>,
     /// Official identity number, 10 or 12 digits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_number: Option<Sensitive<String>>,
     /// Id within PayFunc.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Identifier in your system.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Name of the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// One address, or addresses by purpose.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<crate::p4p::CustomerAddress>,
     /// One email address, or a primary and a billing address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<Email>,
     /// One phone number, or several by kind.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<Phone>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl Customer {
@@ -604,6 +1561,7 @@ impl Customer {
             address: None,
             email: None,
             phone: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -654,6 +1612,196 @@ impl Customer {
         self.phone = Some(phone);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "type" => Some((0, "type", false)),
+            "identityNumber" => Some((1, "identityNumber", false)),
+            "id" => Some((2, "id", false)),
+            "number" => Some((3, "number", false)),
+            "name" => Some((4, "name", false)),
+            "address" => Some((5, "address", false)),
+            "email" => Some((6, "email", false)),
+            "phone" => Some((7, "phone", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Customer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = Customer;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (Customer)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Customer, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<CustomerType>> = None;
+                let mut f1: Option<Option<Sensitive<String>>> = None;
+                let mut f2: Option<Option<String>> = None;
+                let mut f3: Option<Option<String>> = None;
+                let mut f4: Option<Option<String>> = None;
+                let mut f5: Option<Option<crate::p4p::CustomerAddress>> = None;
+                let mut f6: Option<Option<Email>> = None;
+                let mut f7: Option<Option<Phone>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(wire.take_option::<A, crate::wire::Spelled<CustomerType>>(
+                                &mut map, 0,
+                            )?);
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take_option::<A, crate::wire::Exact<Sensitive<String>>>(
+                                    &mut map, 1,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 2)?,
+                            );
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 3)?,
+                            );
+                        }
+                        crate::wire::Key::Known(4, _, _) if f4.is_none() => {
+                            f4 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 4)?,
+                            );
+                        }
+                        crate::wire::Key::Known(5, _, _) if f5.is_none() => {
+                            f5 = Some(wire.take_option::<A, crate::wire::Plain<crate::p4p::CustomerAddress>>(&mut map, 5)?);
+                        }
+                        crate::wire::Key::Known(6, _, _) if f6.is_none() => {
+                            f6 = Some(
+                                wire.take_option::<A, crate::wire::Exact<Email>>(&mut map, 6)?,
+                            );
+                        }
+                        crate::wire::Key::Known(7, _, _) if f7.is_none() => {
+                            f7 = Some(
+                                wire.take_option::<A, crate::wire::Exact<Phone>>(&mut map, 7)?,
+                            );
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let r#type = f0.flatten();
+                let identity_number = f1.flatten();
+                let id = f2.flatten();
+                let number = f3.flatten();
+                let name = f4.flatten();
+                let address = f5.flatten();
+                let email = f6.flatten();
+                let phone = f7.flatten();
+                Ok(Customer {
+                    r#type,
+                    identity_number,
+                    id,
+                    number,
+                    name,
+                    address,
+                    email,
+                    phone,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for Customer {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire
+            .put_option::<_, crate::wire::Spelled<CustomerType>>(
+                &mut map,
+                0,
+                "type",
+                self.r#type.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Exact<Sensitive<String>>>(
+                &mut map,
+                1,
+                "identityNumber",
+                self.identity_number.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            2,
+            "id",
+            self.id.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            3,
+            "number",
+            self.number.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            4,
+            "name",
+            self.name.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Plain<crate::p4p::CustomerAddress>>(
+                &mut map,
+                5,
+                "address",
+                self.address.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<Email>>(
+            &mut map,
+            6,
+            "email",
+            self.email.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<Phone>>(
+            &mut map,
+            7,
+            "phone",
+            self.phone.as_ref(),
+            false,
+        )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 open_enum! {
@@ -667,22 +1815,19 @@ open_enum! {
 }
 
 /// A postal address.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Address {
     /// Street address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
     /// Postal code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip_code: Option<String>,
     /// City.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Country code, e.g. "SE".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl Address {
@@ -693,6 +1838,7 @@ impl Address {
             zip_code: None,
             city: None,
             country_code: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -719,61 +1865,133 @@ impl Address {
         self.country_code = Some(country_code);
         self
     }
-}
 
-/// Addresses by purpose.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Addresses {
-    /// The primary address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub primary: Option<Address>,
-    /// The billing address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub billing: Option<Address>,
-    /// The delivery address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delivery: Option<Address>,
-    /// The visiting address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub visit: Option<Address>,
-}
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
 
-impl Addresses {
-    /// Creates a `Addresses` from its required fields; the optional fields start as `None` and are set with the `with_` methods.
-    pub fn new() -> Self {
-        Self {
-            primary: None,
-            billing: None,
-            delivery: None,
-            visit: None,
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "street" => Some((0, "street", false)),
+            "zipCode" => Some((1, "zipCode", false)),
+            "city" => Some((2, "city", false)),
+            "countryCode" => Some((3, "countryCode", false)),
+            _ => None,
         }
     }
+}
 
-    /// Sets `primary`: The primary address.
-    pub fn with_primary(mut self, primary: Address) -> Self {
-        self.primary = Some(primary);
-        self
-    }
+impl<'de> ::serde::Deserialize<'de> for Address {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
 
-    /// Sets `billing`: The billing address.
-    pub fn with_billing(mut self, billing: Address) -> Self {
-        self.billing = Some(billing);
-        self
-    }
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = Address;
 
-    /// Sets `delivery`: The delivery address.
-    pub fn with_delivery(mut self, delivery: Address) -> Self {
-        self.delivery = Some(delivery);
-        self
-    }
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (Address)")
+            }
 
-    /// Sets `visit`: The visiting address.
-    pub fn with_visit(mut self, visit: Address) -> Self {
-        self.visit = Some(visit);
-        self
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Address, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<String>> = None;
+                let mut f1: Option<Option<String>> = None;
+                let mut f2: Option<Option<String>> = None;
+                let mut f3: Option<Option<String>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 0)?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 1)?,
+                            );
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 2)?,
+                            );
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 3)?,
+                            );
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let street = f0.flatten();
+                let zip_code = f1.flatten();
+                let city = f2.flatten();
+                let country_code = f3.flatten();
+                Ok(Address {
+                    street,
+                    zip_code,
+                    city,
+                    country_code,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
     }
 }
+
+impl ::serde::Serialize for Address {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            0,
+            "street",
+            self.street.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            1,
+            "zipCode",
+            self.zip_code.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            2,
+            "city",
+            self.city.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            3,
+            "countryCode",
+            self.country_code.as_ref(),
+            false,
+        )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
+}
+
+/// Addresses by purpose (role): `primary`, `billing`, `delivery` and `visit` appear in the documents, and any other role is kept as sent.
+pub type Addresses = BTreeMap<String, Address>;
 
 /// One email address, or a primary and a billing address.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -813,15 +2031,15 @@ impl<'de> Deserialize<'de> for Email {
 }
 
 /// A primary and a billing email address.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct EmailAddresses {
     /// Primary email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary: Option<String>,
     /// Billing email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing: Option<String>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl EmailAddresses {
@@ -830,6 +2048,7 @@ impl EmailAddresses {
         Self {
             primary: None,
             billing: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -843,6 +2062,97 @@ impl EmailAddresses {
     pub fn with_billing(mut self, billing: String) -> Self {
         self.billing = Some(billing);
         self
+    }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "primary" => Some((0, "primary", false)),
+            "billing" => Some((1, "billing", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for EmailAddresses {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = EmailAddresses;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (EmailAddresses)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EmailAddresses, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<String>> = None;
+                let mut f1: Option<Option<String>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 0)?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 1)?,
+                            );
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let primary = f0.flatten();
+                let billing = f1.flatten();
+                Ok(EmailAddresses {
+                    primary,
+                    billing,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for EmailAddresses {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            0,
+            "primary",
+            self.primary.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            1,
+            "billing",
+            self.billing.as_ref(),
+            false,
+        )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
     }
 }
 
@@ -884,18 +2194,17 @@ impl<'de> Deserialize<'de> for Phone {
 }
 
 /// Phone numbers by kind.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PhoneNumbers {
     /// Primary phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary: Option<String>,
     /// Cellphone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cellphone: Option<String>,
     /// Landline number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub landline: Option<String>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl PhoneNumbers {
@@ -905,6 +2214,7 @@ impl PhoneNumbers {
             primary: None,
             cellphone: None,
             landline: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -925,49 +2235,135 @@ impl PhoneNumbers {
         self.landline = Some(landline);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "primary" => Some((0, "primary", false)),
+            "cellphone" => Some((1, "cellphone", false)),
+            "landline" => Some((2, "landline", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PhoneNumbers {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = PhoneNumbers;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (PhoneNumbers)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumbers, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<String>> = None;
+                let mut f1: Option<Option<String>> = None;
+                let mut f2: Option<Option<String>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 0)?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 1)?,
+                            );
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 2)?,
+                            );
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let primary = f0.flatten();
+                let cellphone = f1.flatten();
+                let landline = f2.flatten();
+                Ok(PhoneNumbers {
+                    primary,
+                    cellphone,
+                    landline,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for PhoneNumbers {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            0,
+            "primary",
+            self.primary.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            1,
+            "cellphone",
+            self.cellphone.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            2,
+            "landline",
+            self.landline.as_ref(),
+            false,
+        )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// A product or charge. Every field is optional; `vat` needs `price`; `quantity` counts as 1 when left out.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Item {
     /// Product number in your system.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Name or description of the product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Price per unit, excluding VAT.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub price: Option<Decimal>,
     /// Number of units; 1 when left out.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub quantity: Option<Decimal>,
     /// Unit the product is measured in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// VAT per unit.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub vat: Option<Decimal>,
     /// Rebate per unit.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub rebate: Option<Decimal>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl Item {
@@ -981,6 +2377,7 @@ impl Item {
             unit: None,
             vat: None,
             rebate: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -1025,6 +2422,173 @@ impl Item {
         self.rebate = Some(rebate);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "number" => Some((0, "number", false)),
+            "name" => Some((1, "name", false)),
+            "price" => Some((2, "price", false)),
+            "quantity" => Some((3, "quantity", false)),
+            "unit" => Some((4, "unit", false)),
+            "vat" => Some((5, "vat", false)),
+            "rebate" => Some((6, "rebate", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Item {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = Item;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (Item)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Item, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<String>> = None;
+                let mut f1: Option<Option<String>> = None;
+                let mut f2: Option<Option<Decimal>> = None;
+                let mut f3: Option<Option<Decimal>> = None;
+                let mut f4: Option<Option<String>> = None;
+                let mut f5: Option<Option<Decimal>> = None;
+                let mut f6: Option<Option<Decimal>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 0)?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 1)?,
+                            );
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 2)?);
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 3)?);
+                        }
+                        crate::wire::Key::Known(4, _, _) if f4.is_none() => {
+                            f4 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 4)?,
+                            );
+                        }
+                        crate::wire::Key::Known(5, _, _) if f5.is_none() => {
+                            f5 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 5)?);
+                        }
+                        crate::wire::Key::Known(6, _, _) if f6.is_none() => {
+                            f6 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 6)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let number = f0.flatten();
+                let name = f1.flatten();
+                let price = f2.flatten();
+                let quantity = f3.flatten();
+                let unit = f4.flatten();
+                let vat = f5.flatten();
+                let rebate = f6.flatten();
+                Ok(Item {
+                    number,
+                    name,
+                    price,
+                    quantity,
+                    unit,
+                    vat,
+                    rebate,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for Item {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            0,
+            "number",
+            self.number.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            1,
+            "name",
+            self.name.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                2,
+                "price",
+                self.price.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                3,
+                "quantity",
+                self.quantity.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            4,
+            "unit",
+            self.unit.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                5,
+                "vat",
+                self.vat.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                6,
+                "rebate",
+                self.rebate.as_ref(),
+                false,
+            )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// Wherever items are accepted, a plain amount, one Item, or a list of Items.
@@ -1062,6 +2626,9 @@ impl<'de> Deserialize<'de> for Items {
             }
             Shape::Array => shape::decode(&raw, |de| <Vec<Item> as Deserialize>::deserialize(de))
                 .map(Self::List),
+            Shape::String => {
+                shape::decode(&raw, |de| crate::decimal::deserialize(de)).map(Self::Amount)
+            }
             found => {
                 return Err(shape::unexpected(
                     "Items",
@@ -1133,17 +2700,17 @@ impl<'de> Deserialize<'de> for Schedule {
 }
 
 /// A frequency with a divisor and an offset; `{"frequency": "quarterly", "offset": [2, -1]}` is the last day of each quarter.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ScheduleRule {
     /// How often.
     pub frequency: Frequency,
     /// Every n-th period, as a number or a pair.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub divisor: Option<ScheduleNumber>,
     /// Offset into the period, as a number or a pair; weekly offsets run 0-6, 0 being Sunday.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<ScheduleNumber>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl ScheduleRule {
@@ -1153,6 +2720,7 @@ impl ScheduleRule {
             frequency,
             divisor: None,
             offset: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -1167,6 +2735,114 @@ impl ScheduleRule {
         self.offset = Some(offset);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "frequency" => Some((0, "frequency", false)),
+            "divisor" => Some((1, "divisor", false)),
+            "offset" => Some((2, "offset", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ScheduleRule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ScheduleRule;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (ScheduleRule)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ScheduleRule, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Frequency> = None;
+                let mut f1: Option<Option<ScheduleNumber>> = None;
+                let mut f2: Option<Option<ScheduleNumber>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 =
+                                Some(wire.take::<A, crate::wire::Spelled<Frequency>>(&mut map, 0)?);
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(wire.take_option::<A, crate::wire::Plain<ScheduleNumber>>(
+                                &mut map, 1,
+                            )?);
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(wire.take_option::<A, crate::wire::Plain<ScheduleNumber>>(
+                                &mut map, 2,
+                            )?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let frequency =
+                    f0.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("frequency"))?;
+                let divisor = f1.flatten();
+                let offset = f2.flatten();
+                Ok(ScheduleRule {
+                    frequency,
+                    divisor,
+                    offset,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for ScheduleRule {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put::<_, crate::wire::Spelled<Frequency>>(
+            &mut map,
+            0,
+            "frequency",
+            &self.frequency,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Plain<ScheduleNumber>>(
+                &mut map,
+                1,
+                "divisor",
+                self.divisor.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Plain<ScheduleNumber>>(
+                &mut map,
+                2,
+                "offset",
+                self.offset.as_ref(),
+                false,
+            )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// A number or a pair of numbers (`[2, -1]`).
@@ -1174,17 +2850,17 @@ impl ScheduleRule {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)] // Decoded data, matched by users: no boxes.
 pub enum ScheduleNumber {
-    /// One number.
-    Single(i64),
+    /// One number (the document's type is number, not integer).
+    Single(Decimal),
     /// A pair of numbers.
-    Pair(Vec<i64>),
+    Pair(Vec<Decimal>),
 }
 
 impl Serialize for ScheduleNumber {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Single(value) => value.serialize(serializer),
-            Self::Pair(value) => value.serialize(serializer),
+            Self::Single(value) => crate::decimal::serialize(value, serializer),
+            Self::Pair(value) => crate::decimal::vec::serialize(value, serializer),
         }
     }
 }
@@ -1194,10 +2870,13 @@ impl<'de> Deserialize<'de> for ScheduleNumber {
         let raw = Box::<RawValue>::deserialize(deserializer)?;
         let value = match Shape::of(&raw) {
             Shape::Number => {
-                shape::decode(&raw, |de| <i64 as Deserialize>::deserialize(de)).map(Self::Single)
+                shape::decode(&raw, |de| crate::decimal::deserialize(de)).map(Self::Single)
             }
             Shape::Array => {
-                shape::decode(&raw, |de| <Vec<i64> as Deserialize>::deserialize(de)).map(Self::Pair)
+                shape::decode(&raw, |de| crate::decimal::vec::deserialize(de)).map(Self::Pair)
+            }
+            Shape::String => {
+                shape::decode(&raw, |de| crate::decimal::deserialize(de)).map(Self::Single)
             }
             found => {
                 return Err(shape::unexpected(
@@ -1212,11 +2891,10 @@ impl<'de> Deserialize<'de> for ScheduleNumber {
 }
 
 /// A subscription to add or to replace one with.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SubscriptionCreatable {
     /// Unique subscription number in your system.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// What each order of the subscription holds.
     pub items: Items,
@@ -1225,22 +2903,13 @@ pub struct SubscriptionCreatable {
     /// When orders are made.
     pub schedule: Schedule,
     /// First day; today when left out.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::date::option"
-    )]
     pub start: Option<Date>,
     /// Last day.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::date::option"
-    )]
     pub end: Option<Date>,
     /// URL called when an order is made.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback: Option<String>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl SubscriptionCreatable {
@@ -1254,6 +2923,7 @@ impl SubscriptionCreatable {
             start: None,
             end: None,
             callback: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -1280,41 +2950,189 @@ impl SubscriptionCreatable {
         self.callback = Some(callback);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "number" => Some((0, "number", false)),
+            "items" => Some((1, "items", false)),
+            "currency" => Some((2, "currency", false)),
+            "schedule" => Some((3, "schedule", false)),
+            "start" => Some((4, "start", false)),
+            "end" => Some((5, "end", false)),
+            "callback" => Some((6, "callback", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SubscriptionCreatable {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = SubscriptionCreatable;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (SubscriptionCreatable)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubscriptionCreatable, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<String>> = None;
+                let mut f1: Option<Items> = None;
+                let mut f2: Option<crate::Currency> = None;
+                let mut f3: Option<Schedule> = None;
+                let mut f4: Option<Option<Date>> = None;
+                let mut f5: Option<Option<Date>> = None;
+                let mut f6: Option<Option<String>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 0)?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(wire.take::<A, crate::wire::Plain<Items>>(&mut map, 1)?);
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(
+                                wire.take::<A, crate::wire::Spelled<crate::Currency>>(&mut map, 2)?,
+                            );
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 = Some(wire.take::<A, crate::wire::Plain<Schedule>>(&mut map, 3)?);
+                        }
+                        crate::wire::Key::Known(4, _, _) if f4.is_none() => {
+                            f4 = Some(wire.take_option::<A, crate::wire::Coded<crate::date::DateCodec, Date>>(&mut map, 4)?);
+                        }
+                        crate::wire::Key::Known(5, _, _) if f5.is_none() => {
+                            f5 = Some(wire.take_option::<A, crate::wire::Coded<crate::date::DateCodec, Date>>(&mut map, 5)?);
+                        }
+                        crate::wire::Key::Known(6, _, _) if f6.is_none() => {
+                            f6 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 6)?,
+                            );
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let number = f0.flatten();
+                let items =
+                    f1.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("items"))?;
+                let currency =
+                    f2.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("currency"))?;
+                let schedule =
+                    f3.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("schedule"))?;
+                let start = f4.flatten();
+                let end = f5.flatten();
+                let callback = f6.flatten();
+                Ok(SubscriptionCreatable {
+                    number,
+                    items,
+                    currency,
+                    schedule,
+                    start,
+                    end,
+                    callback,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for SubscriptionCreatable {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            0,
+            "number",
+            self.number.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put::<_, crate::wire::Plain<Items>>(&mut map, 1, "items", &self.items)?;
+        self.wire.put::<_, crate::wire::Spelled<crate::Currency>>(
+            &mut map,
+            2,
+            "currency",
+            &self.currency,
+        )?;
+        self.wire.put::<_, crate::wire::Plain<Schedule>>(
+            &mut map,
+            3,
+            "schedule",
+            &self.schedule,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::date::DateCodec, Date>>(
+                &mut map,
+                4,
+                "start",
+                self.start.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::date::DateCodec, Date>>(
+                &mut map,
+                5,
+                "end",
+                self.end.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            6,
+            "callback",
+            self.callback.as_ref(),
+            false,
+        )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// The fields of a subscription to change.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SubscriptionUpdate {
     /// Unique subscription number in your system.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// What each order of the subscription holds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Items>,
     /// 3-letter currency code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::Currency>,
     /// When orders are made.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<Schedule>,
     /// First day.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::date::option"
-    )]
     pub start: Option<Date>,
     /// Last day; setting it ends the subscription at that date.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::date::option"
-    )]
     pub end: Option<Date>,
     /// URL called when an order is made.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback: Option<String>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl SubscriptionUpdate {
@@ -1328,6 +3146,7 @@ impl SubscriptionUpdate {
             start: None,
             end: None,
             callback: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -1372,50 +3191,204 @@ impl SubscriptionUpdate {
         self.callback = Some(callback);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "number" => Some((0, "number", false)),
+            "items" => Some((1, "items", false)),
+            "currency" => Some((2, "currency", false)),
+            "schedule" => Some((3, "schedule", false)),
+            "start" => Some((4, "start", false)),
+            "end" => Some((5, "end", false)),
+            "callback" => Some((6, "callback", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = SubscriptionUpdate;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (SubscriptionUpdate)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubscriptionUpdate, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<String>> = None;
+                let mut f1: Option<Option<Items>> = None;
+                let mut f2: Option<Option<crate::Currency>> = None;
+                let mut f3: Option<Option<Schedule>> = None;
+                let mut f4: Option<Option<Date>> = None;
+                let mut f5: Option<Option<Date>> = None;
+                let mut f6: Option<Option<String>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 0)?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take_option::<A, crate::wire::Plain<Items>>(&mut map, 1)?,
+                            );
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(
+                                wire.take_option::<A, crate::wire::Spelled<crate::Currency>>(
+                                    &mut map, 2,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 = Some(
+                                wire.take_option::<A, crate::wire::Plain<Schedule>>(&mut map, 3)?,
+                            );
+                        }
+                        crate::wire::Key::Known(4, _, _) if f4.is_none() => {
+                            f4 = Some(wire.take_option::<A, crate::wire::Coded<crate::date::DateCodec, Date>>(&mut map, 4)?);
+                        }
+                        crate::wire::Key::Known(5, _, _) if f5.is_none() => {
+                            f5 = Some(wire.take_option::<A, crate::wire::Coded<crate::date::DateCodec, Date>>(&mut map, 5)?);
+                        }
+                        crate::wire::Key::Known(6, _, _) if f6.is_none() => {
+                            f6 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 6)?,
+                            );
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let number = f0.flatten();
+                let items = f1.flatten();
+                let currency = f2.flatten();
+                let schedule = f3.flatten();
+                let start = f4.flatten();
+                let end = f5.flatten();
+                let callback = f6.flatten();
+                Ok(SubscriptionUpdate {
+                    number,
+                    items,
+                    currency,
+                    schedule,
+                    start,
+                    end,
+                    callback,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for SubscriptionUpdate {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            0,
+            "number",
+            self.number.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Plain<Items>>(
+            &mut map,
+            1,
+            "items",
+            self.items.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Spelled<crate::Currency>>(
+                &mut map,
+                2,
+                "currency",
+                self.currency.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Plain<Schedule>>(
+            &mut map,
+            3,
+            "schedule",
+            self.schedule.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::date::DateCodec, Date>>(
+                &mut map,
+                4,
+                "start",
+                self.start.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::date::DateCodec, Date>>(
+                &mut map,
+                5,
+                "end",
+                self.end.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            6,
+            "callback",
+            self.callback.as_ref(),
+            false,
+        )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// A subscription of an account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Subscription {
     /// 4-character id, unique within the account.
     pub id: crate::p4p::SubscriptionId,
     /// Unique subscription number in your system.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// What each order of the subscription holds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Items>,
     /// 3-letter currency code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::Currency>,
     /// When orders are made.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<Schedule>,
     /// First day.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::date::option"
-    )]
     pub start: Option<Date>,
     /// Last day.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::date::option"
-    )]
     pub end: Option<Date>,
     /// URL called when an order is made.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback: Option<String>,
     /// Date of the next order; absent once the subscription has ended.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::date::option"
-    )]
     pub due: Option<Date>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl Subscription {
@@ -1431,6 +3404,7 @@ impl Subscription {
             end: None,
             callback: None,
             due: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -1481,37 +3455,234 @@ impl Subscription {
         self.due = Some(due);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "id" => Some((0, "id", false)),
+            "number" => Some((1, "number", false)),
+            "items" => Some((2, "items", false)),
+            "currency" => Some((3, "currency", false)),
+            "schedule" => Some((4, "schedule", false)),
+            "start" => Some((5, "start", false)),
+            "end" => Some((6, "end", false)),
+            "callback" => Some((7, "callback", false)),
+            "due" => Some((8, "due", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Subscription {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = Subscription;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (Subscription)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Subscription, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<crate::p4p::SubscriptionId> = None;
+                let mut f1: Option<Option<String>> = None;
+                let mut f2: Option<Option<Items>> = None;
+                let mut f3: Option<Option<crate::Currency>> = None;
+                let mut f4: Option<Option<Schedule>> = None;
+                let mut f5: Option<Option<Date>> = None;
+                let mut f6: Option<Option<Date>> = None;
+                let mut f7: Option<Option<String>> = None;
+                let mut f8: Option<Option<Date>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take::<A, crate::wire::Exact<crate::p4p::SubscriptionId>>(
+                                    &mut map, 0,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 1)?,
+                            );
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(
+                                wire.take_option::<A, crate::wire::Plain<Items>>(&mut map, 2)?,
+                            );
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 = Some(
+                                wire.take_option::<A, crate::wire::Spelled<crate::Currency>>(
+                                    &mut map, 3,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(4, _, _) if f4.is_none() => {
+                            f4 = Some(
+                                wire.take_option::<A, crate::wire::Plain<Schedule>>(&mut map, 4)?,
+                            );
+                        }
+                        crate::wire::Key::Known(5, _, _) if f5.is_none() => {
+                            f5 = Some(wire.take_option::<A, crate::wire::Coded<crate::date::DateCodec, Date>>(&mut map, 5)?);
+                        }
+                        crate::wire::Key::Known(6, _, _) if f6.is_none() => {
+                            f6 = Some(wire.take_option::<A, crate::wire::Coded<crate::date::DateCodec, Date>>(&mut map, 6)?);
+                        }
+                        crate::wire::Key::Known(7, _, _) if f7.is_none() => {
+                            f7 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 7)?,
+                            );
+                        }
+                        crate::wire::Key::Known(8, _, _) if f8.is_none() => {
+                            f8 = Some(wire.take_option::<A, crate::wire::Coded<crate::date::DateCodec, Date>>(&mut map, 8)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let id = f0.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("id"))?;
+                let number = f1.flatten();
+                let items = f2.flatten();
+                let currency = f3.flatten();
+                let schedule = f4.flatten();
+                let start = f5.flatten();
+                let end = f6.flatten();
+                let callback = f7.flatten();
+                let due = f8.flatten();
+                Ok(Subscription {
+                    id,
+                    number,
+                    items,
+                    currency,
+                    schedule,
+                    start,
+                    end,
+                    callback,
+                    due,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for Subscription {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire
+            .put::<_, crate::wire::Exact<crate::p4p::SubscriptionId>>(
+                &mut map, 0, "id", &self.id,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            1,
+            "number",
+            self.number.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Plain<Items>>(
+            &mut map,
+            2,
+            "items",
+            self.items.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Spelled<crate::Currency>>(
+                &mut map,
+                3,
+                "currency",
+                self.currency.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Plain<Schedule>>(
+            &mut map,
+            4,
+            "schedule",
+            self.schedule.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::date::DateCodec, Date>>(
+                &mut map,
+                5,
+                "start",
+                self.start.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::date::DateCodec, Date>>(
+                &mut map,
+                6,
+                "end",
+                self.end.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            7,
+            "callback",
+            self.callback.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::date::DateCodec, Date>>(
+                &mut map,
+                8,
+                "due",
+                self.due.as_ref(),
+                false,
+            )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// An order to create.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct OrderCreatable {
     /// Order number in your system.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// PayFunc's id of the computer and browser used to create the order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client: Option<String>,
     /// The customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<Customer>,
     /// A plain amount, one Item or a list of Items.
-    #[serde(alias = "item")]
     pub items: Items,
     /// 3-letter currency code.
     pub currency: crate::Currency,
     /// How the order is paid.
     pub payment: Payment,
     /// Name of the checkout colour theme.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theme: Option<String>,
     /// Any JSON value of yours, kept with the order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
     /// URL called when the order changes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback: Option<String>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl OrderCreatable {
@@ -1527,6 +3698,7 @@ impl OrderCreatable {
             theme: None,
             meta: None,
             callback: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -1565,51 +3737,236 @@ impl OrderCreatable {
         self.callback = Some(callback);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "number" => Some((0, "number", false)),
+            "client" => Some((1, "client", false)),
+            "customer" => Some((2, "customer", false)),
+            "items" => Some((3, "items", false)),
+            "item" => Some((3, "item", true)),
+            "currency" => Some((4, "currency", false)),
+            "payment" => Some((5, "payment", false)),
+            "theme" => Some((6, "theme", false)),
+            "meta" => Some((7, "meta", false)),
+            "callback" => Some((8, "callback", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OrderCreatable {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = OrderCreatable;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (OrderCreatable)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrderCreatable, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<String>> = None;
+                let mut f1: Option<Option<String>> = None;
+                let mut f2: Option<Option<Customer>> = None;
+                let mut f3: Option<Items> = None;
+                let mut f4: Option<crate::Currency> = None;
+                let mut f5: Option<Payment> = None;
+                let mut f6: Option<Option<String>> = None;
+                let mut f7: Option<Option<serde_json::Value>> = None;
+                let mut f8: Option<Option<String>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 0)?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 1)?,
+                            );
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(
+                                wire.take_option::<A, crate::wire::Exact<Customer>>(&mut map, 2)?,
+                            );
+                        }
+                        crate::wire::Key::Known(3, spelling, alias) if f3.is_none() => {
+                            if alias {
+                                wire.spelled(3, spelling);
+                            }
+                            f3 = Some(wire.take::<A, crate::wire::Plain<Items>>(&mut map, 3)?);
+                        }
+                        crate::wire::Key::Known(4, _, _) if f4.is_none() => {
+                            f4 = Some(
+                                wire.take::<A, crate::wire::Spelled<crate::Currency>>(&mut map, 4)?,
+                            );
+                        }
+                        crate::wire::Key::Known(5, _, _) if f5.is_none() => {
+                            f5 = Some(wire.take::<A, crate::wire::Exact<Payment>>(&mut map, 5)?);
+                        }
+                        crate::wire::Key::Known(6, _, _) if f6.is_none() => {
+                            f6 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 6)?,
+                            );
+                        }
+                        crate::wire::Key::Known(7, _, _) if f7.is_none() => {
+                            f7 = Some(
+                                wire.take_option::<A, crate::wire::Plain<serde_json::Value>>(
+                                    &mut map, 7,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(8, _, _) if f8.is_none() => {
+                            f8 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 8)?,
+                            );
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let number = f0.flatten();
+                let client = f1.flatten();
+                let customer = f2.flatten();
+                let items =
+                    f3.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("items"))?;
+                let currency =
+                    f4.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("currency"))?;
+                let payment =
+                    f5.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("payment"))?;
+                let theme = f6.flatten();
+                let meta = f7.flatten();
+                let callback = f8.flatten();
+                Ok(OrderCreatable {
+                    number,
+                    client,
+                    customer,
+                    items,
+                    currency,
+                    payment,
+                    theme,
+                    meta,
+                    callback,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for OrderCreatable {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            0,
+            "number",
+            self.number.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            1,
+            "client",
+            self.client.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<Customer>>(
+            &mut map,
+            2,
+            "customer",
+            self.customer.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put::<_, crate::wire::Plain<Items>>(&mut map, 3, "items", &self.items)?;
+        self.wire.put::<_, crate::wire::Spelled<crate::Currency>>(
+            &mut map,
+            4,
+            "currency",
+            &self.currency,
+        )?;
+        self.wire
+            .put::<_, crate::wire::Exact<Payment>>(&mut map, 5, "payment", &self.payment)?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            6,
+            "theme",
+            self.theme.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Plain<serde_json::Value>>(
+                &mut map,
+                7,
+                "meta",
+                self.meta.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            8,
+            "callback",
+            self.callback.as_ref(),
+            false,
+        )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// An order, as the API answers it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Order {
     /// PayFunc's 16-character id of the order.
     pub id: crate::p4p::OrderId,
     /// Order number in your system.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
-    /// PayFunc's id of the computer and browser used to create the order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client: Option<String>,
+    /// PayFunc's record of the computer and browser used to create the order. A string when created; the document gives no type for the answer (an object has been seen), so the value is kept as raw JSON.
+    pub client: Option<serde_json::Value>,
     /// When the order was created.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::date_time::option"
-    )]
     pub created: Option<OffsetDateTime>,
     /// The customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<Customer>,
     /// A plain amount, one Item or a list of Items.
-    #[serde(alias = "item", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Items>,
     /// 3-letter currency code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::Currency>,
     /// How the order is paid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment: Option<Payment>,
     /// Name of the checkout colour theme.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theme: Option<String>,
     /// Your JSON value kept with the order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
     /// URL called when the order changes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback: Option<String>,
     /// What happened to the order, oldest first.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<Vec<Event>>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl Order {
@@ -1628,6 +3985,7 @@ impl Order {
             meta: None,
             callback: None,
             event: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -1637,8 +3995,8 @@ impl Order {
         self
     }
 
-    /// Sets `client`: PayFunc's id of the computer and browser used to create the order.
-    pub fn with_client(mut self, client: String) -> Self {
+    /// Sets `client`: PayFunc's record of the computer and browser used to create the order.
+    pub fn with_client(mut self, client: serde_json::Value) -> Self {
         self.client = Some(client);
         self
     }
@@ -1696,50 +4054,295 @@ impl Order {
         self.event = Some(event);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "id" => Some((0, "id", false)),
+            "number" => Some((1, "number", false)),
+            "client" => Some((2, "client", false)),
+            "created" => Some((3, "created", false)),
+            "customer" => Some((4, "customer", false)),
+            "items" => Some((5, "items", false)),
+            "item" => Some((5, "item", true)),
+            "currency" => Some((6, "currency", false)),
+            "payment" => Some((7, "payment", false)),
+            "theme" => Some((8, "theme", false)),
+            "meta" => Some((9, "meta", false)),
+            "callback" => Some((10, "callback", false)),
+            "event" => Some((11, "event", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Order {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = Order;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (Order)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Order, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<crate::p4p::OrderId> = None;
+                let mut f1: Option<Option<String>> = None;
+                let mut f2: Option<Option<serde_json::Value>> = None;
+                let mut f3: Option<Option<OffsetDateTime>> = None;
+                let mut f4: Option<Option<Customer>> = None;
+                let mut f5: Option<Option<Items>> = None;
+                let mut f6: Option<Option<crate::Currency>> = None;
+                let mut f7: Option<Option<Payment>> = None;
+                let mut f8: Option<Option<String>> = None;
+                let mut f9: Option<Option<serde_json::Value>> = None;
+                let mut f10: Option<Option<String>> = None;
+                let mut f11: Option<Option<Vec<Event>>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 =
+                                Some(wire.take::<A, crate::wire::Exact<crate::p4p::OrderId>>(
+                                    &mut map, 0,
+                                )?);
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 1)?,
+                            );
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(
+                                wire.take_option::<A, crate::wire::Plain<serde_json::Value>>(
+                                    &mut map, 2,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 = Some(wire.take_option::<A, crate::wire::Coded<
+                                crate::date_time::DateTimeCodec,
+                                OffsetDateTime,
+                            >>(&mut map, 3)?);
+                        }
+                        crate::wire::Key::Known(4, _, _) if f4.is_none() => {
+                            f4 = Some(
+                                wire.take_option::<A, crate::wire::Exact<Customer>>(&mut map, 4)?,
+                            );
+                        }
+                        crate::wire::Key::Known(5, spelling, alias) if f5.is_none() => {
+                            if alias {
+                                wire.spelled(5, spelling);
+                            }
+                            f5 = Some(
+                                wire.take_option::<A, crate::wire::Plain<Items>>(&mut map, 5)?,
+                            );
+                        }
+                        crate::wire::Key::Known(6, _, _) if f6.is_none() => {
+                            f6 = Some(
+                                wire.take_option::<A, crate::wire::Spelled<crate::Currency>>(
+                                    &mut map, 6,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(7, _, _) if f7.is_none() => {
+                            f7 = Some(
+                                wire.take_option::<A, crate::wire::Exact<Payment>>(&mut map, 7)?,
+                            );
+                        }
+                        crate::wire::Key::Known(8, _, _) if f8.is_none() => {
+                            f8 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 8)?,
+                            );
+                        }
+                        crate::wire::Key::Known(9, _, _) if f9.is_none() => {
+                            f9 = Some(
+                                wire.take_option::<A, crate::wire::Plain<serde_json::Value>>(
+                                    &mut map, 9,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(10, _, _) if f10.is_none() => {
+                            f10 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 10)?,
+                            );
+                        }
+                        crate::wire::Key::Known(11, _, _) if f11.is_none() => {
+                            f11 = Some(wire.take_option::<A, crate::wire::VecOf<crate::wire::Exact<Event>>>(&mut map, 11)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let id = f0.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("id"))?;
+                let number = f1.flatten();
+                let client = f2.flatten();
+                let created = f3.flatten();
+                let customer = f4.flatten();
+                let items = f5.flatten();
+                let currency = f6.flatten();
+                let payment = f7.flatten();
+                let theme = f8.flatten();
+                let meta = f9.flatten();
+                let callback = f10.flatten();
+                let event = f11.flatten();
+                Ok(Order {
+                    id,
+                    number,
+                    client,
+                    created,
+                    customer,
+                    items,
+                    currency,
+                    payment,
+                    theme,
+                    meta,
+                    callback,
+                    event,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for Order {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire
+            .put::<_, crate::wire::Exact<crate::p4p::OrderId>>(&mut map, 0, "id", &self.id)?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            1,
+            "number",
+            self.number.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Plain<serde_json::Value>>(
+                &mut map,
+                2,
+                "client",
+                self.client.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::date_time::DateTimeCodec, OffsetDateTime>>(
+                &mut map,
+                3,
+                "created",
+                self.created.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<Customer>>(
+            &mut map,
+            4,
+            "customer",
+            self.customer.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Plain<Items>>(
+            &mut map,
+            5,
+            "items",
+            self.items.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Spelled<crate::Currency>>(
+                &mut map,
+                6,
+                "currency",
+                self.currency.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<Payment>>(
+            &mut map,
+            7,
+            "payment",
+            self.payment.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            8,
+            "theme",
+            self.theme.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Plain<serde_json::Value>>(
+                &mut map,
+                9,
+                "meta",
+                self.meta.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            10,
+            "callback",
+            self.callback.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::VecOf<crate::wire::Exact<Event>>>(
+                &mut map,
+                11,
+                "event",
+                self.event.as_ref(),
+                false,
+            )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// How an order is paid.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Payment {
     /// The kind of payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PaymentType>,
     /// The account to charge.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<crate::p4p::AccountId>,
     /// "auto" charges at once; "balance" credits the account balance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge: Option<PaymentCharge>,
     /// PayFunc's id of the payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The amount paid.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub amount: Option<Decimal>,
     /// 3-letter currency code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::Currency>,
     /// The payment method used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
     /// Contact information of the payer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<String>,
     /// When the payment was made.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::date_time::option"
-    )]
     pub created: Option<OffsetDateTime>,
     /// The payment service, e.g. "PayFunc".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl Payment {
@@ -1756,6 +4359,7 @@ impl Payment {
             contact: None,
             created: None,
             service: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -1818,6 +4422,234 @@ impl Payment {
         self.service = Some(service);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "type" => Some((0, "type", false)),
+            "account" => Some((1, "account", false)),
+            "charge" => Some((2, "charge", false)),
+            "id" => Some((3, "id", false)),
+            "amount" => Some((4, "amount", false)),
+            "currency" => Some((5, "currency", false)),
+            "method" => Some((6, "method", false)),
+            "contact" => Some((7, "contact", false)),
+            "created" => Some((8, "created", false)),
+            "service" => Some((9, "service", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Payment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = Payment;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (Payment)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Payment, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<PaymentType>> = None;
+                let mut f1: Option<Option<crate::p4p::AccountId>> = None;
+                let mut f2: Option<Option<PaymentCharge>> = None;
+                let mut f3: Option<Option<String>> = None;
+                let mut f4: Option<Option<Decimal>> = None;
+                let mut f5: Option<Option<crate::Currency>> = None;
+                let mut f6: Option<Option<String>> = None;
+                let mut f7: Option<Option<String>> = None;
+                let mut f8: Option<Option<OffsetDateTime>> = None;
+                let mut f9: Option<Option<String>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(wire.take_option::<A, crate::wire::Spelled<PaymentType>>(
+                                &mut map, 0,
+                            )?);
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take_option::<A, crate::wire::Exact<crate::p4p::AccountId>>(
+                                    &mut map, 1,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(wire.take_option::<A, crate::wire::Spelled<PaymentCharge>>(
+                                &mut map, 2,
+                            )?);
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 3)?,
+                            );
+                        }
+                        crate::wire::Key::Known(4, _, _) if f4.is_none() => {
+                            f4 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 4)?);
+                        }
+                        crate::wire::Key::Known(5, _, _) if f5.is_none() => {
+                            f5 = Some(
+                                wire.take_option::<A, crate::wire::Spelled<crate::Currency>>(
+                                    &mut map, 5,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(6, _, _) if f6.is_none() => {
+                            f6 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 6)?,
+                            );
+                        }
+                        crate::wire::Key::Known(7, _, _) if f7.is_none() => {
+                            f7 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 7)?,
+                            );
+                        }
+                        crate::wire::Key::Known(8, _, _) if f8.is_none() => {
+                            f8 = Some(wire.take_option::<A, crate::wire::Coded<
+                                crate::date_time::DateTimeCodec,
+                                OffsetDateTime,
+                            >>(&mut map, 8)?);
+                        }
+                        crate::wire::Key::Known(9, _, _) if f9.is_none() => {
+                            f9 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 9)?,
+                            );
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let r#type = f0.flatten();
+                let account = f1.flatten();
+                let charge = f2.flatten();
+                let id = f3.flatten();
+                let amount = f4.flatten();
+                let currency = f5.flatten();
+                let method = f6.flatten();
+                let contact = f7.flatten();
+                let created = f8.flatten();
+                let service = f9.flatten();
+                Ok(Payment {
+                    r#type,
+                    account,
+                    charge,
+                    id,
+                    amount,
+                    currency,
+                    method,
+                    contact,
+                    created,
+                    service,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for Payment {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire
+            .put_option::<_, crate::wire::Spelled<PaymentType>>(
+                &mut map,
+                0,
+                "type",
+                self.r#type.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Exact<crate::p4p::AccountId>>(
+                &mut map,
+                1,
+                "account",
+                self.account.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Spelled<PaymentCharge>>(
+                &mut map,
+                2,
+                "charge",
+                self.charge.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            3,
+            "id",
+            self.id.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                4,
+                "amount",
+                self.amount.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Spelled<crate::Currency>>(
+                &mut map,
+                5,
+                "currency",
+                self.currency.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            6,
+            "method",
+            self.method.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            7,
+            "contact",
+            self.contact.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::date_time::DateTimeCodec, OffsetDateTime>>(
+                &mut map,
+                8,
+                "created",
+                self.created.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            9,
+            "service",
+            self.service.as_ref(),
+            false,
+        )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 open_enum! {
@@ -1841,31 +4673,21 @@ open_enum! {
 }
 
 /// Something that happened to an order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Event {
     /// What happened.
     pub r#type: EventType,
     /// When it happened.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::date_time::option"
-    )]
     pub date: Option<OffsetDateTime>,
     /// The amount charged or refunded, when not the whole order.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub amount: Option<Decimal>,
     /// For a "fail" event, the event that failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original: Option<serde_json::Value>,
     /// For a "fail" event, why it failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<serde_json::Value>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl Event {
@@ -1877,6 +4699,7 @@ impl Event {
             amount: None,
             original: None,
             error: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -1903,6 +4726,147 @@ impl Event {
         self.error = Some(error);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "type" => Some((0, "type", false)),
+            "date" => Some((1, "date", false)),
+            "amount" => Some((2, "amount", false)),
+            "original" => Some((3, "original", false)),
+            "error" => Some((4, "error", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Event {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = Event;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (Event)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Event, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<EventType> = None;
+                let mut f1: Option<Option<OffsetDateTime>> = None;
+                let mut f2: Option<Option<Decimal>> = None;
+                let mut f3: Option<Option<serde_json::Value>> = None;
+                let mut f4: Option<Option<serde_json::Value>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 =
+                                Some(wire.take::<A, crate::wire::Spelled<EventType>>(&mut map, 0)?);
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(wire.take_option::<A, crate::wire::Coded<
+                                crate::date_time::DateTimeCodec,
+                                OffsetDateTime,
+                            >>(&mut map, 1)?);
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 2)?);
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 = Some(
+                                wire.take_option::<A, crate::wire::Plain<serde_json::Value>>(
+                                    &mut map, 3,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(4, _, _) if f4.is_none() => {
+                            f4 = Some(
+                                wire.take_option::<A, crate::wire::Plain<serde_json::Value>>(
+                                    &mut map, 4,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let r#type =
+                    f0.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("type"))?;
+                let date = f1.flatten();
+                let amount = f2.flatten();
+                let original = f3.flatten();
+                let error = f4.flatten();
+                Ok(Event {
+                    r#type,
+                    date,
+                    amount,
+                    original,
+                    error,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for Event {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire
+            .put::<_, crate::wire::Spelled<EventType>>(&mut map, 0, "type", &self.r#type)?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::date_time::DateTimeCodec, OffsetDateTime>>(
+                &mut map,
+                1,
+                "date",
+                self.date.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                2,
+                "amount",
+                self.amount.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Plain<serde_json::Value>>(
+                &mut map,
+                3,
+                "original",
+                self.original.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Plain<serde_json::Value>>(
+                &mut map,
+                4,
+                "error",
+                self.error.as_ref(),
+                false,
+            )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 open_enum! {
@@ -1926,18 +4890,15 @@ open_enum! {
 }
 
 /// An event to add to an order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct EventCreatable {
     /// "charge", "cancel" or "refund".
     pub r#type: EventType,
     /// Charge or refund this amount instead of the whole order.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub amount: Option<Decimal>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl EventCreatable {
@@ -1946,6 +4907,7 @@ impl EventCreatable {
         Self {
             r#type,
             amount: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -1954,61 +4916,348 @@ impl EventCreatable {
         self.amount = Some(amount);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "type" => Some((0, "type", false)),
+            "amount" => Some((1, "amount", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for EventCreatable {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = EventCreatable;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (EventCreatable)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EventCreatable, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<EventType> = None;
+                let mut f1: Option<Option<Decimal>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 =
+                                Some(wire.take::<A, crate::wire::Spelled<EventType>>(&mut map, 0)?);
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 1)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let r#type =
+                    f0.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("type"))?;
+                let amount = f1.flatten();
+                Ok(EventCreatable {
+                    r#type,
+                    amount,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for EventCreatable {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire
+            .put::<_, crate::wire::Spelled<EventType>>(&mut map, 0, "type", &self.r#type)?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                1,
+                "amount",
+                self.amount.as_ref(),
+                false,
+            )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// One order and the events to add to it, an entry of the batch `PATCH /order/`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct OrderEvents {
     /// The order.
     pub id: crate::p4p::OrderId,
     /// The events to add.
     pub event: Vec<EventCreatable>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl OrderEvents {
     /// Creates a `OrderEvents` from its required fields.
     pub fn new(id: crate::p4p::OrderId, event: Vec<EventCreatable>) -> Self {
-        Self { id, event }
+        Self {
+            id,
+            event,
+            wire: crate::wire::Wire::default(),
+        }
+    }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "id" => Some((0, "id", false)),
+            "event" => Some((1, "event", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OrderEvents {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = OrderEvents;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (OrderEvents)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrderEvents, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<crate::p4p::OrderId> = None;
+                let mut f1: Option<Vec<EventCreatable>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 =
+                                Some(wire.take::<A, crate::wire::Exact<crate::p4p::OrderId>>(
+                                    &mut map, 0,
+                                )?);
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(wire.take::<A, crate::wire::VecOf<
+                                crate::wire::Exact<EventCreatable>,
+                            >>(&mut map, 1)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let id = f0.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("id"))?;
+                let event =
+                    f1.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("event"))?;
+                Ok(OrderEvents { id, event, wire })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for OrderEvents {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire
+            .put::<_, crate::wire::Exact<crate::p4p::OrderId>>(&mut map, 0, "id", &self.id)?;
+        self.wire
+            .put::<_, crate::wire::VecOf<crate::wire::Exact<EventCreatable>>>(
+                &mut map,
+                1,
+                "event",
+                &self.event,
+            )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
     }
 }
 
 /// The answer to settling balances.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SettleResult {
-    /// How many accounts had their balance settled.
-    pub updated: i64,
-    /// How many accounts failed to settle; 0 when every account is set up correctly.
-    pub errors: i64,
+    /// What was settled: a count of accounts in the sandbox. The document names the member without a type (`null` has been seen), so the value is kept as raw JSON.
+    pub updated: Option<serde_json::Value>,
+    /// What failed to settle: a count (0 when every account is set up correctly) in the sandbox. Untyped in the document (`null` has been seen): kept as raw JSON.
+    pub errors: Option<serde_json::Value>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl SettleResult {
-    /// Creates a `SettleResult` from its required fields.
-    pub fn new(updated: i64, errors: i64) -> Self {
-        Self { updated, errors }
+    /// Creates a `SettleResult` from its required fields; the optional fields start as `None` and are set with the `with_` methods.
+    pub fn new() -> Self {
+        Self {
+            updated: None,
+            errors: None,
+            wire: crate::wire::Wire::default(),
+        }
+    }
+
+    /// Sets `updated`: What was settled: a count of accounts in the sandbox.
+    pub fn with_updated(mut self, updated: serde_json::Value) -> Self {
+        self.updated = Some(updated);
+        self
+    }
+
+    /// Sets `errors`: What failed to settle: a count (0 when every account is set up correctly) in the sandbox.
+    pub fn with_errors(mut self, errors: serde_json::Value) -> Self {
+        self.errors = Some(errors);
+        self
+    }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "updated" => Some((0, "updated", false)),
+            "errors" => Some((1, "errors", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SettleResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = SettleResult;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (SettleResult)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SettleResult, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<serde_json::Value>> = None;
+                let mut f1: Option<Option<serde_json::Value>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take_option::<A, crate::wire::Plain<serde_json::Value>>(
+                                    &mut map, 0,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take_option::<A, crate::wire::Plain<serde_json::Value>>(
+                                    &mut map, 1,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let updated = f0.flatten();
+                let errors = f1.flatten();
+                Ok(SettleResult {
+                    updated,
+                    errors,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for SettleResult {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire
+            .put_option::<_, crate::wire::Plain<serde_json::Value>>(
+                &mut map,
+                0,
+                "updated",
+                self.updated.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Plain<serde_json::Value>>(
+                &mut map,
+                1,
+                "errors",
+                self.errors.as_ref(),
+                false,
+            )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
     }
 }
 
 /// The body of an error answer.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ApiError {
     /// The HTTP status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// What kind of error, e.g. "invalid content", "not found", "not authorized".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// What was wrong with the request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<ApiErrorContent>,
     /// A further error code (later API versions), e.g. "card declined".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// A human-readable description (later API versions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl ApiError {
@@ -2020,6 +5269,7 @@ impl ApiError {
             content: None,
             error: None,
             description: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -2052,18 +5302,156 @@ impl ApiError {
         self.description = Some(description);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "status" => Some((0, "status", false)),
+            "type" => Some((1, "type", false)),
+            "content" => Some((2, "content", false)),
+            "error" => Some((3, "error", false)),
+            "description" => Some((4, "description", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ApiError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ApiError;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (ApiError)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ApiError, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<i64>> = None;
+                let mut f1: Option<Option<String>> = None;
+                let mut f2: Option<Option<ApiErrorContent>> = None;
+                let mut f3: Option<Option<String>> = None;
+                let mut f4: Option<Option<String>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(wire.take_option::<A, crate::wire::Exact<i64>>(&mut map, 0)?);
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 1)?,
+                            );
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(wire.take_option::<A, crate::wire::Exact<ApiErrorContent>>(
+                                &mut map, 2,
+                            )?);
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 3)?,
+                            );
+                        }
+                        crate::wire::Key::Known(4, _, _) if f4.is_none() => {
+                            f4 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 4)?,
+                            );
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let status = f0.flatten();
+                let r#type = f1.flatten();
+                let content = f2.flatten();
+                let error = f3.flatten();
+                let description = f4.flatten();
+                Ok(ApiError {
+                    status,
+                    r#type,
+                    content,
+                    error,
+                    description,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for ApiError {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put_option::<_, crate::wire::Exact<i64>>(
+            &mut map,
+            0,
+            "status",
+            self.status.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            1,
+            "type",
+            self.r#type.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Exact<ApiErrorContent>>(
+                &mut map,
+                2,
+                "content",
+                self.content.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            3,
+            "error",
+            self.error.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            4,
+            "description",
+            self.description.as_ref(),
+            false,
+        )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// What part of the request an error is about.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ApiErrorContent {
     /// The expected type, e.g. "model.Order.Creatable".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// What the request should have held.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl ApiErrorContent {
@@ -2072,6 +5460,7 @@ impl ApiErrorContent {
         Self {
             r#type: None,
             description: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -2085,6 +5474,97 @@ impl ApiErrorContent {
     pub fn with_description(mut self, description: String) -> Self {
         self.description = Some(description);
         self
+    }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "type" => Some((0, "type", false)),
+            "description" => Some((1, "description", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ApiErrorContent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ApiErrorContent;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (ApiErrorContent)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ApiErrorContent, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<String>> = None;
+                let mut f1: Option<Option<String>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 0)?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 1)?,
+                            );
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let r#type = f0.flatten();
+                let description = f1.flatten();
+                Ok(ApiErrorContent {
+                    r#type,
+                    description,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for ApiErrorContent {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            0,
+            "type",
+            self.r#type.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            1,
+            "description",
+            self.description.as_ref(),
+            false,
+        )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
     }
 }
 

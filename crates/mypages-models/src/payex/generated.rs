@@ -6,28 +6,25 @@
 use crate::Sensitive;
 use crate::open_enum::open_enum;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::Date;
 
 /// One page of accounts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AccountList {
     /// URI of this list.
-    #[serde(rename = "@id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The accounts on this page.
     pub items: Vec<Account>,
     /// Paging links of the accounts list (`skip`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub navigation: Option<Navigation>,
     /// Paging links in the `$top`/`$skip` form, if the server sends them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view: Option<View>,
     /// Operations on the list; `null` in the documented examples.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operations: Option<Vec<Operation>>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl AccountList {
@@ -39,6 +36,7 @@ impl AccountList {
             navigation: None,
             view: None,
             operations: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -65,24 +63,162 @@ impl AccountList {
         self.operations = Some(operations);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "@id" => Some((0, "@id", false)),
+            "items" => Some((1, "items", false)),
+            "navigation" => Some((2, "navigation", false)),
+            "view" => Some((3, "view", false)),
+            "operations" => Some((4, "operations", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AccountList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = AccountList;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (AccountList)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountList, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<String>> = None;
+                let mut f1: Option<Vec<Account>> = None;
+                let mut f2: Option<Option<Navigation>> = None;
+                let mut f3: Option<Option<View>> = None;
+                let mut f4: Option<Option<Vec<Operation>>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 0)?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take::<A, crate::wire::VecOf<crate::wire::Exact<Account>>>(
+                                    &mut map, 1,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(
+                                wire.take_option::<A, crate::wire::Exact<Navigation>>(&mut map, 2)?,
+                            );
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 =
+                                Some(wire.take_option::<A, crate::wire::Exact<View>>(&mut map, 3)?);
+                        }
+                        crate::wire::Key::Known(4, _, _) if f4.is_none() => {
+                            f4 = Some(wire.take_option::<A, crate::wire::VecOf<crate::wire::Exact<Operation>>>(&mut map, 4)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let id = f0.flatten();
+                let items =
+                    f1.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("items"))?;
+                let navigation = f2.flatten();
+                let view = f3.flatten();
+                let operations = f4.flatten();
+                Ok(AccountList {
+                    id,
+                    items,
+                    navigation,
+                    view,
+                    operations,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for AccountList {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            0,
+            "@id",
+            self.id.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put::<_, crate::wire::VecOf<crate::wire::Exact<Account>>>(
+                &mut map,
+                1,
+                "items",
+                &self.items,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<Navigation>>(
+            &mut map,
+            2,
+            "navigation",
+            self.navigation.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<View>>(
+            &mut map,
+            3,
+            "view",
+            self.view.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::VecOf<crate::wire::Exact<Operation>>>(
+                &mut map,
+                4,
+                "operations",
+                self.operations.as_ref(),
+                false,
+            )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// Paging links of the accounts list; root-relative URIs.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Navigation {
     /// URI of the list.
-    #[serde(rename = "@id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// URI of the first page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first: Option<String>,
     /// URI of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     /// URI of the next page; absent on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl Navigation {
@@ -93,6 +229,7 @@ impl Navigation {
             first: None,
             previous: None,
             next: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -119,21 +256,143 @@ impl Navigation {
         self.next = Some(next);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "@id" => Some((0, "@id", false)),
+            "first" => Some((1, "first", false)),
+            "previous" => Some((2, "previous", false)),
+            "next" => Some((3, "next", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Navigation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = Navigation;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (Navigation)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Navigation, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<String>> = None;
+                let mut f1: Option<Option<String>> = None;
+                let mut f2: Option<Option<String>> = None;
+                let mut f3: Option<Option<String>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 0)?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 1)?,
+                            );
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 2)?,
+                            );
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 3)?,
+                            );
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let id = f0.flatten();
+                let first = f1.flatten();
+                let previous = f2.flatten();
+                let next = f3.flatten();
+                Ok(Navigation {
+                    id,
+                    first,
+                    previous,
+                    next,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for Navigation {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            0,
+            "@id",
+            self.id.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            1,
+            "first",
+            self.first.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            2,
+            "previous",
+            self.previous.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            3,
+            "next",
+            self.next.as_ref(),
+            false,
+        )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// Paging links of a sub-resource list (`$top`/`$skip`); root-relative URIs.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct View {
     /// URI of this page.
-    #[serde(rename = "@id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// URI of the next page; absent on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
     /// URI of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl View {
@@ -143,6 +402,7 @@ impl View {
             id: None,
             next: None,
             previous: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -163,28 +423,132 @@ impl View {
         self.previous = Some(previous);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "@id" => Some((0, "@id", false)),
+            "next" => Some((1, "next", false)),
+            "previous" => Some((2, "previous", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for View {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = View;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (View)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<View, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<String>> = None;
+                let mut f1: Option<Option<String>> = None;
+                let mut f2: Option<Option<String>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 0)?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 1)?,
+                            );
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 2)?,
+                            );
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let id = f0.flatten();
+                let next = f1.flatten();
+                let previous = f2.flatten();
+                Ok(View {
+                    id,
+                    next,
+                    previous,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for View {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            0,
+            "@id",
+            self.id.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            1,
+            "next",
+            self.next.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            2,
+            "previous",
+            self.previous.as_ref(),
+            false,
+        )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// A hypermedia operation on a resource. Two shapes appear: `{rel, method, href}` and the
 /// older `{title, href, action}`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Operation {
     /// What the operation does, e.g. `partial-update`, `add-card-info`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rel: Option<String>,
     /// The HTTP method, in any case (`post`, `POST`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
     /// Root-relative URI to call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
     /// Name of the operation in the older shape.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// HTTP method in the older shape.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl Operation {
@@ -196,6 +560,7 @@ impl Operation {
             href: None,
             title: None,
             action: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -228,117 +593,214 @@ impl Operation {
         self.action = Some(action);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "rel" => Some((0, "rel", false)),
+            "method" => Some((1, "method", false)),
+            "href" => Some((2, "href", false)),
+            "title" => Some((3, "title", false)),
+            "action" => Some((4, "action", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Operation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = Operation;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (Operation)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Operation, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<String>> = None;
+                let mut f1: Option<Option<String>> = None;
+                let mut f2: Option<Option<String>> = None;
+                let mut f3: Option<Option<String>> = None;
+                let mut f4: Option<Option<String>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 0)?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 1)?,
+                            );
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 2)?,
+                            );
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 3)?,
+                            );
+                        }
+                        crate::wire::Key::Known(4, _, _) if f4.is_none() => {
+                            f4 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 4)?,
+                            );
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let rel = f0.flatten();
+                let method = f1.flatten();
+                let href = f2.flatten();
+                let title = f3.flatten();
+                let action = f4.flatten();
+                Ok(Operation {
+                    rel,
+                    method,
+                    href,
+                    title,
+                    action,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for Operation {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            0,
+            "rel",
+            self.rel.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            1,
+            "method",
+            self.method.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            2,
+            "href",
+            self.href.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            3,
+            "title",
+            self.title.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            4,
+            "action",
+            self.action.as_ref(),
+            false,
+        )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// An end customer's account: balances, credit limit, how to pay, and links to the
 /// sub-resources (bills, cards, transactions, recurring payments).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Account {
     /// URI of the account.
-    #[serde(rename = "@id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The identifier of the account (max 50 characters).
     pub account_no: String,
     /// Date when the account was started.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::date::option"
-    )]
     pub start_date: Option<Date>,
     /// A description of the type of account (max 200 characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The defined code of the account type, e.g. `kontodebet`, `kontokredit`, `kontofaktura`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_profile_type: Option<String>,
     /// A descriptive name for the account type, e.g. `kontokredit1`, `matkonto1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_alias: Option<String>,
     /// Identifier of the customer (account owner).
-    pub customer_no: String,
+    pub customer_no: Option<String>,
     /// Status of the account.
-    pub status: AccountStatus,
+    pub status: Option<AccountStatus>,
     /// The credit limit; never negative. Can only be lowered through the API.
-    #[serde(with = "crate::decimal")]
-    pub credit_limit: Decimal,
+    pub credit_limit: Option<Decimal>,
     /// Total of all balances (capital, interest, fees, ...). Positive is a debt, negative
     /// a surplus.
-    #[serde(with = "crate::decimal")]
-    pub total_balance: Decimal,
+    pub total_balance: Option<Decimal>,
     /// Sum of all outstanding (valid, not captured) reservations.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub reserved_amount: Option<Decimal>,
     /// Available credit.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub available_amount: Option<Decimal>,
     /// The largest amount that can be deposited on the account right now.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub max_payment_amount: Option<Decimal>,
     /// URI of the open bill, if there is one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open_bill: Option<String>,
     /// Whether donations are made from the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charity_donation: Option<bool>,
     /// Yearly interest rates of the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interest_rate: Option<InterestRate>,
     /// How to make a bank payment to the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_payment: Option<BankPayment>,
     /// URI of the account's active payment orders.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_payment_orders: Option<String>,
     /// URI of the account's recurring-payment configuration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurring_payment_configuration: Option<String>,
     /// URI of the recurring-payment consent (named in the property table).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurring_payment_consent: Option<String>,
     /// URI of the account's cards.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cards: Option<String>,
     /// URI of the account's transactions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transactions: Option<String>,
     /// ISO 4217 currency code, in any case (`sek`).
-    pub currency: crate::Currency,
+    pub currency: Option<crate::Currency>,
     /// URI of the account's bills.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bills: Option<String>,
     /// URI of the customer in the Ledger Customer API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<String>,
+    /// The payment order that will debit the customer next, if one is scheduled (the property table's `activePaymentOrder.paymentMethod`, `.executionDate`, `.amount`).
+    pub active_payment_order: Option<ActivePaymentOrder>,
     /// Operations available on the account.
-    #[serde(alias = "operations", default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<Vec<Operation>>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl Account {
     /// Creates a `Account` from its required fields; the optional fields start as `None` and are set with the `with_` methods.
-    pub fn new(
-        account_no: String,
-        customer_no: String,
-        status: AccountStatus,
-        credit_limit: Decimal,
-        total_balance: Decimal,
-        currency: crate::Currency,
-    ) -> Self {
+    pub fn new(account_no: String) -> Self {
         Self {
             id: None,
             account_no,
@@ -346,10 +808,10 @@ impl Account {
             description: None,
             account_profile_type: None,
             account_alias: None,
-            customer_no,
-            status,
-            credit_limit,
-            total_balance,
+            customer_no: None,
+            status: None,
+            credit_limit: None,
+            total_balance: None,
             reserved_amount: None,
             available_amount: None,
             max_payment_amount: None,
@@ -362,10 +824,12 @@ impl Account {
             recurring_payment_consent: None,
             cards: None,
             transactions: None,
-            currency,
+            currency: None,
             bills: None,
             customer: None,
+            active_payment_order: None,
             operation: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -396,6 +860,30 @@ impl Account {
     /// Sets `accountAlias`: A descriptive name for the account type, e.g.
     pub fn with_account_alias(mut self, account_alias: String) -> Self {
         self.account_alias = Some(account_alias);
+        self
+    }
+
+    /// Sets `customerNo`: Identifier of the customer (account owner).
+    pub fn with_customer_no(mut self, customer_no: String) -> Self {
+        self.customer_no = Some(customer_no);
+        self
+    }
+
+    /// Sets `status`: Status of the account.
+    pub fn with_status(mut self, status: AccountStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// Sets `creditLimit`: The credit limit; never negative.
+    pub fn with_credit_limit(mut self, credit_limit: Decimal) -> Self {
+        self.credit_limit = Some(credit_limit);
+        self
+    }
+
+    /// Sets `totalBalance`: Total of all balances (capital, interest, fees, ...).
+    pub fn with_total_balance(mut self, total_balance: Decimal) -> Self {
+        self.total_balance = Some(total_balance);
         self
     }
 
@@ -474,6 +962,12 @@ impl Account {
         self
     }
 
+    /// Sets `currency`: ISO 4217 currency code, in any case (`sek`).
+    pub fn with_currency(mut self, currency: crate::Currency) -> Self {
+        self.currency = Some(currency);
+        self
+    }
+
     /// Sets `bills`: URI of the account's bills.
     pub fn with_bills(mut self, bills: String) -> Self {
         self.bills = Some(bills);
@@ -486,10 +980,511 @@ impl Account {
         self
     }
 
+    /// Sets `activePaymentOrder`: The payment order that will debit the customer next, if one is scheduled (the property table's `activePaymentOrder.paymentMethod`, `.executionDate`, `.amount`).
+    pub fn with_active_payment_order(mut self, active_payment_order: ActivePaymentOrder) -> Self {
+        self.active_payment_order = Some(active_payment_order);
+        self
+    }
+
     /// Sets `operation`: Operations available on the account.
     pub fn with_operation(mut self, operation: Vec<Operation>) -> Self {
         self.operation = Some(operation);
         self
+    }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "@id" => Some((0, "@id", false)),
+            "accountNo" => Some((1, "accountNo", false)),
+            "startDate" => Some((2, "startDate", false)),
+            "description" => Some((3, "description", false)),
+            "accountProfileType" => Some((4, "accountProfileType", false)),
+            "accountAlias" => Some((5, "accountAlias", false)),
+            "customerNo" => Some((6, "customerNo", false)),
+            "status" => Some((7, "status", false)),
+            "creditLimit" => Some((8, "creditLimit", false)),
+            "totalBalance" => Some((9, "totalBalance", false)),
+            "reservedAmount" => Some((10, "reservedAmount", false)),
+            "availableAmount" => Some((11, "availableAmount", false)),
+            "maxPaymentAmount" => Some((12, "maxPaymentAmount", false)),
+            "openBill" => Some((13, "openBill", false)),
+            "charityDonation" => Some((14, "charityDonation", false)),
+            "interestRate" => Some((15, "interestRate", false)),
+            "bankPayment" => Some((16, "bankPayment", false)),
+            "activePaymentOrders" => Some((17, "activePaymentOrders", false)),
+            "recurringPaymentConfiguration" => Some((18, "recurringPaymentConfiguration", false)),
+            "recurringPaymentConsent" => Some((19, "recurringPaymentConsent", false)),
+            "cards" => Some((20, "cards", false)),
+            "transactions" => Some((21, "transactions", false)),
+            "currency" => Some((22, "currency", false)),
+            "bills" => Some((23, "bills", false)),
+            "customer" => Some((24, "customer", false)),
+            "activePaymentOrder" => Some((25, "activePaymentOrder", false)),
+            "operation" => Some((26, "operation", false)),
+            "operations" => Some((26, "operations", true)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Account {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = Account;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (Account)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Account, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<String>> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<Option<Date>> = None;
+                let mut f3: Option<Option<String>> = None;
+                let mut f4: Option<Option<String>> = None;
+                let mut f5: Option<Option<String>> = None;
+                let mut f6: Option<Option<String>> = None;
+                let mut f7: Option<Option<AccountStatus>> = None;
+                let mut f8: Option<Option<Decimal>> = None;
+                let mut f9: Option<Option<Decimal>> = None;
+                let mut f10: Option<Option<Decimal>> = None;
+                let mut f11: Option<Option<Decimal>> = None;
+                let mut f12: Option<Option<Decimal>> = None;
+                let mut f13: Option<Option<String>> = None;
+                let mut f14: Option<Option<bool>> = None;
+                let mut f15: Option<Option<InterestRate>> = None;
+                let mut f16: Option<Option<BankPayment>> = None;
+                let mut f17: Option<Option<String>> = None;
+                let mut f18: Option<Option<String>> = None;
+                let mut f19: Option<Option<String>> = None;
+                let mut f20: Option<Option<String>> = None;
+                let mut f21: Option<Option<String>> = None;
+                let mut f22: Option<Option<crate::Currency>> = None;
+                let mut f23: Option<Option<String>> = None;
+                let mut f24: Option<Option<String>> = None;
+                let mut f25: Option<Option<ActivePaymentOrder>> = None;
+                let mut f26: Option<Option<Vec<Operation>>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 0)?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(wire.take::<A, crate::wire::Exact<String>>(&mut map, 1)?);
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(wire.take_option::<A, crate::wire::Coded<crate::date::DateCodec, Date>>(&mut map, 2)?);
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 3)?,
+                            );
+                        }
+                        crate::wire::Key::Known(4, _, _) if f4.is_none() => {
+                            f4 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 4)?,
+                            );
+                        }
+                        crate::wire::Key::Known(5, _, _) if f5.is_none() => {
+                            f5 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 5)?,
+                            );
+                        }
+                        crate::wire::Key::Known(6, _, _) if f6.is_none() => {
+                            f6 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 6)?,
+                            );
+                        }
+                        crate::wire::Key::Known(7, _, _) if f7.is_none() => {
+                            f7 = Some(wire.take_option::<A, crate::wire::Spelled<AccountStatus>>(
+                                &mut map, 7,
+                            )?);
+                        }
+                        crate::wire::Key::Known(8, _, _) if f8.is_none() => {
+                            f8 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 8)?);
+                        }
+                        crate::wire::Key::Known(9, _, _) if f9.is_none() => {
+                            f9 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 9)?);
+                        }
+                        crate::wire::Key::Known(10, _, _) if f10.is_none() => {
+                            f10 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 10)?);
+                        }
+                        crate::wire::Key::Known(11, _, _) if f11.is_none() => {
+                            f11 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 11)?);
+                        }
+                        crate::wire::Key::Known(12, _, _) if f12.is_none() => {
+                            f12 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 12)?);
+                        }
+                        crate::wire::Key::Known(13, _, _) if f13.is_none() => {
+                            f13 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 13)?,
+                            );
+                        }
+                        crate::wire::Key::Known(14, _, _) if f14.is_none() => {
+                            f14 = Some(
+                                wire.take_option::<A, crate::wire::Exact<bool>>(&mut map, 14)?,
+                            );
+                        }
+                        crate::wire::Key::Known(15, _, _) if f15.is_none() => {
+                            f15 = Some(wire.take_option::<A, crate::wire::Exact<InterestRate>>(
+                                &mut map, 15,
+                            )?);
+                        }
+                        crate::wire::Key::Known(16, _, _) if f16.is_none() => {
+                            f16 =
+                                Some(wire.take_option::<A, crate::wire::Exact<BankPayment>>(
+                                    &mut map, 16,
+                                )?);
+                        }
+                        crate::wire::Key::Known(17, _, _) if f17.is_none() => {
+                            f17 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 17)?,
+                            );
+                        }
+                        crate::wire::Key::Known(18, _, _) if f18.is_none() => {
+                            f18 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 18)?,
+                            );
+                        }
+                        crate::wire::Key::Known(19, _, _) if f19.is_none() => {
+                            f19 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 19)?,
+                            );
+                        }
+                        crate::wire::Key::Known(20, _, _) if f20.is_none() => {
+                            f20 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 20)?,
+                            );
+                        }
+                        crate::wire::Key::Known(21, _, _) if f21.is_none() => {
+                            f21 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 21)?,
+                            );
+                        }
+                        crate::wire::Key::Known(22, _, _) if f22.is_none() => {
+                            f22 = Some(
+                                wire.take_option::<A, crate::wire::Spelled<crate::Currency>>(
+                                    &mut map, 22,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(23, _, _) if f23.is_none() => {
+                            f23 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 23)?,
+                            );
+                        }
+                        crate::wire::Key::Known(24, _, _) if f24.is_none() => {
+                            f24 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 24)?,
+                            );
+                        }
+                        crate::wire::Key::Known(25, _, _) if f25.is_none() => {
+                            f25 = Some(
+                                wire.take_option::<A, crate::wire::Exact<ActivePaymentOrder>>(
+                                    &mut map, 25,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(26, spelling, alias) if f26.is_none() => {
+                            if alias {
+                                wire.spelled(26, spelling);
+                            }
+                            f26 = Some(wire.take_option::<A, crate::wire::VecOf<crate::wire::Exact<Operation>>>(&mut map, 26)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let id = f0.flatten();
+                let account_no =
+                    f1.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("accountNo"))?;
+                let start_date = f2.flatten();
+                let description = f3.flatten();
+                let account_profile_type = f4.flatten();
+                let account_alias = f5.flatten();
+                let customer_no = f6.flatten();
+                let status = f7.flatten();
+                let credit_limit = f8.flatten();
+                let total_balance = f9.flatten();
+                let reserved_amount = f10.flatten();
+                let available_amount = f11.flatten();
+                let max_payment_amount = f12.flatten();
+                let open_bill = f13.flatten();
+                let charity_donation = f14.flatten();
+                let interest_rate = f15.flatten();
+                let bank_payment = f16.flatten();
+                let active_payment_orders = f17.flatten();
+                let recurring_payment_configuration = f18.flatten();
+                let recurring_payment_consent = f19.flatten();
+                let cards = f20.flatten();
+                let transactions = f21.flatten();
+                let currency = f22.flatten();
+                let bills = f23.flatten();
+                let customer = f24.flatten();
+                let active_payment_order = f25.flatten();
+                let operation = f26.flatten();
+                Ok(Account {
+                    id,
+                    account_no,
+                    start_date,
+                    description,
+                    account_profile_type,
+                    account_alias,
+                    customer_no,
+                    status,
+                    credit_limit,
+                    total_balance,
+                    reserved_amount,
+                    available_amount,
+                    max_payment_amount,
+                    open_bill,
+                    charity_donation,
+                    interest_rate,
+                    bank_payment,
+                    active_payment_orders,
+                    recurring_payment_configuration,
+                    recurring_payment_consent,
+                    cards,
+                    transactions,
+                    currency,
+                    bills,
+                    customer,
+                    active_payment_order,
+                    operation,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for Account {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            0,
+            "@id",
+            self.id.as_ref(),
+            false,
+        )?;
+        self.wire.put::<_, crate::wire::Exact<String>>(
+            &mut map,
+            1,
+            "accountNo",
+            &self.account_no,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::date::DateCodec, Date>>(
+                &mut map,
+                2,
+                "startDate",
+                self.start_date.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            3,
+            "description",
+            self.description.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            4,
+            "accountProfileType",
+            self.account_profile_type.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            5,
+            "accountAlias",
+            self.account_alias.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            6,
+            "customerNo",
+            self.customer_no.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Spelled<AccountStatus>>(
+                &mut map,
+                7,
+                "status",
+                self.status.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                8,
+                "creditLimit",
+                self.credit_limit.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                9,
+                "totalBalance",
+                self.total_balance.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                10,
+                "reservedAmount",
+                self.reserved_amount.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                11,
+                "availableAmount",
+                self.available_amount.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                12,
+                "maxPaymentAmount",
+                self.max_payment_amount.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            13,
+            "openBill",
+            self.open_bill.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<bool>>(
+            &mut map,
+            14,
+            "charityDonation",
+            self.charity_donation.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Exact<InterestRate>>(
+                &mut map,
+                15,
+                "interestRate",
+                self.interest_rate.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<BankPayment>>(
+            &mut map,
+            16,
+            "bankPayment",
+            self.bank_payment.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            17,
+            "activePaymentOrders",
+            self.active_payment_orders.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            18,
+            "recurringPaymentConfiguration",
+            self.recurring_payment_configuration.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            19,
+            "recurringPaymentConsent",
+            self.recurring_payment_consent.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            20,
+            "cards",
+            self.cards.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            21,
+            "transactions",
+            self.transactions.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Spelled<crate::Currency>>(
+                &mut map,
+                22,
+                "currency",
+                self.currency.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            23,
+            "bills",
+            self.bills.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            24,
+            "customer",
+            self.customer.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Exact<ActivePaymentOrder>>(
+                &mut map,
+                25,
+                "activePaymentOrder",
+                self.active_payment_order.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::VecOf<crate::wire::Exact<Operation>>>(
+                &mut map,
+                26,
+                "operation",
+                self.operation.as_ref(),
+                false,
+            )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
     }
 }
 
@@ -506,24 +1501,15 @@ open_enum! {
 }
 
 /// Yearly interest rates, in percent.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct InterestRate {
     /// Yearly debt interest rate, in percent.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub debt_interest: Option<Decimal>,
     /// Yearly penalty interest rate, in percent.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub penalty_interest: Option<Decimal>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl InterestRate {
@@ -532,6 +1518,7 @@ impl InterestRate {
         Self {
             debt_interest: None,
             penalty_interest: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -546,28 +1533,113 @@ impl InterestRate {
         self.penalty_interest = Some(penalty_interest);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "debtInterest" => Some((0, "debtInterest", false)),
+            "penaltyInterest" => Some((1, "penaltyInterest", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for InterestRate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = InterestRate;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (InterestRate)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InterestRate, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<Decimal>> = None;
+                let mut f1: Option<Option<Decimal>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 0)?);
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 1)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let debt_interest = f0.flatten();
+                let penalty_interest = f1.flatten();
+                Ok(InterestRate {
+                    debt_interest,
+                    penalty_interest,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for InterestRate {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                0,
+                "debtInterest",
+                self.debt_interest.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                1,
+                "penaltyInterest",
+                self.penalty_interest.as_ref(),
+                false,
+            )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// How to make a bank payment to the account.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct BankPayment {
     /// Bank account number for payments to the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account_no: Option<String>,
     /// Type of bank account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account_type: Option<BankAccountType>,
     /// BIC/SWIFT (Business Identifier Code).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bic: Option<String>,
     /// IBAN (International Bank Account Number).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iban: Option<String>,
     /// Payment reference of the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_reference: Option<String>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl BankPayment {
@@ -579,6 +1651,7 @@ impl BankPayment {
             bic: None,
             iban: None,
             payment_reference: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -611,6 +1684,148 @@ impl BankPayment {
         self.payment_reference = Some(payment_reference);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "bankAccountNo" => Some((0, "bankAccountNo", false)),
+            "bankAccountType" => Some((1, "bankAccountType", false)),
+            "bic" => Some((2, "bic", false)),
+            "iban" => Some((3, "iban", false)),
+            "paymentReference" => Some((4, "paymentReference", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BankPayment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = BankPayment;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (BankPayment)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BankPayment, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<String>> = None;
+                let mut f1: Option<Option<BankAccountType>> = None;
+                let mut f2: Option<Option<String>> = None;
+                let mut f3: Option<Option<String>> = None;
+                let mut f4: Option<Option<String>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 0)?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take_option::<A, crate::wire::Spelled<BankAccountType>>(
+                                    &mut map, 1,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 2)?,
+                            );
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 3)?,
+                            );
+                        }
+                        crate::wire::Key::Known(4, _, _) if f4.is_none() => {
+                            f4 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 4)?,
+                            );
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let bank_account_no = f0.flatten();
+                let bank_account_type = f1.flatten();
+                let bic = f2.flatten();
+                let iban = f3.flatten();
+                let payment_reference = f4.flatten();
+                Ok(BankPayment {
+                    bank_account_no,
+                    bank_account_type,
+                    bic,
+                    iban,
+                    payment_reference,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for BankPayment {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            0,
+            "bankAccountNo",
+            self.bank_account_no.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Spelled<BankAccountType>>(
+                &mut map,
+                1,
+                "bankAccountType",
+                self.bank_account_type.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            2,
+            "bic",
+            self.bic.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            3,
+            "iban",
+            self.iban.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            4,
+            "paymentReference",
+            self.payment_reference.as_ref(),
+            false,
+        )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 open_enum! {
@@ -632,20 +1847,15 @@ open_enum! {
 
 /// A partial update of an account: only the fields that are set are sent. The credit
 /// limit can only be lowered and is never negative.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AccountUpdate {
     /// Turn charity donation on or off.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charity_donation: Option<bool>,
     /// The new, lower credit limit (0 or more).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub credit_limit: Option<Decimal>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl AccountUpdate {
@@ -654,6 +1864,7 @@ impl AccountUpdate {
         Self {
             charity_donation: None,
             credit_limit: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -668,22 +1879,109 @@ impl AccountUpdate {
         self.credit_limit = Some(credit_limit);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "charityDonation" => Some((0, "charityDonation", false)),
+            "creditLimit" => Some((1, "creditLimit", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AccountUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = AccountUpdate;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (AccountUpdate)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountUpdate, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<bool>> = None;
+                let mut f1: Option<Option<Decimal>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 =
+                                Some(wire.take_option::<A, crate::wire::Exact<bool>>(&mut map, 0)?);
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 1)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let charity_donation = f0.flatten();
+                let credit_limit = f1.flatten();
+                Ok(AccountUpdate {
+                    charity_donation,
+                    credit_limit,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for AccountUpdate {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put_option::<_, crate::wire::Exact<bool>>(
+            &mut map,
+            0,
+            "charityDonation",
+            self.charity_donation.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                1,
+                "creditLimit",
+                self.credit_limit.as_ref(),
+                false,
+            )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// A payment taken by a payment service provider, to deposit on the account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PspPayment {
     /// Amount to deposit; more than 0 and at most the account's `maxPaymentAmount`.
-    #[serde(rename = "Amount", alias = "amount", with = "crate::decimal")]
     pub amount: Decimal,
     /// Date of the actual payment.
-    #[serde(rename = "PaymentDate", alias = "paymentDate", with = "crate::date")]
     pub payment_date: Date,
     /// Unique identifier of the payment at the PSP (max 50 characters).
-    #[serde(alias = "SourcePspPaymentTransactionId")]
     pub source_psp_payment_transaction_id: String,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl PspPayment {
@@ -697,25 +1995,146 @@ impl PspPayment {
             amount,
             payment_date,
             source_psp_payment_transaction_id,
+            wire: crate::wire::Wire::default(),
+        }
+    }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "Amount" => Some((0, "Amount", false)),
+            "amount" => Some((0, "amount", true)),
+            "PaymentDate" => Some((1, "PaymentDate", false)),
+            "paymentDate" => Some((1, "paymentDate", true)),
+            "sourcePspPaymentTransactionId" => Some((2, "sourcePspPaymentTransactionId", false)),
+            "SourcePspPaymentTransactionId" => Some((2, "SourcePspPaymentTransactionId", true)),
+            _ => None,
         }
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PspPayment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = PspPayment;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (PspPayment)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PspPayment, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Decimal> = None;
+                let mut f1: Option<Date> = None;
+                let mut f2: Option<String> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, spelling, alias) if f0.is_none() => {
+                            if alias {
+                                wire.spelled(0, spelling);
+                            }
+                            f0 = Some(wire.take::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 0)?);
+                        }
+                        crate::wire::Key::Known(1, spelling, alias) if f1.is_none() => {
+                            if alias {
+                                wire.spelled(1, spelling);
+                            }
+                            f1 = Some(
+                                wire.take::<A, crate::wire::Coded<crate::date::DateCodec, Date>>(
+                                    &mut map, 1,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(2, spelling, alias) if f2.is_none() => {
+                            if alias {
+                                wire.spelled(2, spelling);
+                            }
+                            f2 = Some(wire.take::<A, crate::wire::Exact<String>>(&mut map, 2)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let amount =
+                    f0.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("Amount"))?;
+                let payment_date = f1.ok_or_else(|| {
+                    <A::Error as ::serde::de::Error>::missing_field("PaymentDate")
+                })?;
+                let source_psp_payment_transaction_id = f2.ok_or_else(|| {
+                    <A::Error as ::serde::de::Error>::missing_field("sourcePspPaymentTransactionId")
+                })?;
+                Ok(PspPayment {
+                    amount,
+                    payment_date,
+                    source_psp_payment_transaction_id,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for PspPayment {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire
+            .put::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                0,
+                "Amount",
+                &self.amount,
+            )?;
+        self.wire
+            .put::<_, crate::wire::Coded<crate::date::DateCodec, Date>>(
+                &mut map,
+                1,
+                "PaymentDate",
+                &self.payment_date,
+            )?;
+        self.wire.put::<_, crate::wire::Exact<String>>(
+            &mut map,
+            2,
+            "sourcePspPaymentTransactionId",
+            &self.source_psp_payment_transaction_id,
+        )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
+}
+
 /// One page of bills.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct BillList {
     /// URI of this list.
-    #[serde(rename = "@id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The bills on this page.
     pub items: Vec<Bill>,
     /// Paging links, if the list has more than one page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view: Option<View>,
     /// Operations on the list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operations: Option<Vec<Operation>>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl BillList {
@@ -726,6 +2145,7 @@ impl BillList {
             items,
             view: None,
             operations: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -746,62 +2166,172 @@ impl BillList {
         self.operations = Some(operations);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "@id" => Some((0, "@id", false)),
+            "items" => Some((1, "items", false)),
+            "view" => Some((2, "view", false)),
+            "operations" => Some((3, "operations", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BillList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = BillList;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (BillList)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BillList, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<String>> = None;
+                let mut f1: Option<Vec<Bill>> = None;
+                let mut f2: Option<Option<View>> = None;
+                let mut f3: Option<Option<Vec<Operation>>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 0)?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take::<A, crate::wire::VecOf<crate::wire::Exact<Bill>>>(
+                                    &mut map, 1,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 =
+                                Some(wire.take_option::<A, crate::wire::Exact<View>>(&mut map, 2)?);
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 = Some(wire.take_option::<A, crate::wire::VecOf<crate::wire::Exact<Operation>>>(&mut map, 3)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let id = f0.flatten();
+                let items =
+                    f1.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("items"))?;
+                let view = f2.flatten();
+                let operations = f3.flatten();
+                Ok(BillList {
+                    id,
+                    items,
+                    view,
+                    operations,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for BillList {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            0,
+            "@id",
+            self.id.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put::<_, crate::wire::VecOf<crate::wire::Exact<Bill>>>(
+                &mut map,
+                1,
+                "items",
+                &self.items,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<View>>(
+            &mut map,
+            2,
+            "view",
+            self.view.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::VecOf<crate::wire::Exact<Operation>>>(
+                &mut map,
+                3,
+                "operations",
+                self.operations.as_ref(),
+                false,
+            )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// A bill or reminder produced in the account's billing cycle.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Bill {
     /// URI of the bill.
-    #[serde(rename = "@id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Due date.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::date::option"
-    )]
     pub due_date: Option<Date>,
     /// Date when the bill was created.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::date::option"
-    )]
     pub bill_date: Option<Date>,
     /// The identifier of the bill (max 50 characters).
-    pub bill_no: String,
+    pub bill_no: Option<String>,
     /// The amount stated on the bill document.
-    #[serde(with = "crate::decimal")]
-    pub bill_amount: Decimal,
+    pub bill_amount: Option<Decimal>,
     /// The kind of bill.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bill_type: Option<BillType>,
     /// Whether the bill is open or closed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<BillStatus>,
     /// How to pay the bill; only set while the bill is open.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_payment_details: Option<ActivePaymentDetails>,
     /// URI to download the bill as a PDF.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document: Option<String>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl Bill {
     /// Creates a `Bill` from its required fields; the optional fields start as `None` and are set with the `with_` methods.
-    pub fn new(bill_no: String, bill_amount: Decimal) -> Self {
+    pub fn new() -> Self {
         Self {
             id: None,
             due_date: None,
             bill_date: None,
-            bill_no,
-            bill_amount,
+            bill_no: None,
+            bill_amount: None,
             bill_type: None,
             status: None,
             active_payment_details: None,
             document: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -820,6 +2350,18 @@ impl Bill {
     /// Sets `billDate`: Date when the bill was created.
     pub fn with_bill_date(mut self, bill_date: Date) -> Self {
         self.bill_date = Some(bill_date);
+        self
+    }
+
+    /// Sets `billNo`: The identifier of the bill (max 50 characters).
+    pub fn with_bill_no(mut self, bill_no: String) -> Self {
+        self.bill_no = Some(bill_no);
+        self
+    }
+
+    /// Sets `billAmount`: The amount stated on the bill document.
+    pub fn with_bill_amount(mut self, bill_amount: Decimal) -> Self {
+        self.bill_amount = Some(bill_amount);
         self
     }
 
@@ -849,6 +2391,211 @@ impl Bill {
         self.document = Some(document);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "@id" => Some((0, "@id", false)),
+            "dueDate" => Some((1, "dueDate", false)),
+            "billDate" => Some((2, "billDate", false)),
+            "billNo" => Some((3, "billNo", false)),
+            "billAmount" => Some((4, "billAmount", false)),
+            "billType" => Some((5, "billType", false)),
+            "status" => Some((6, "status", false)),
+            "activePaymentDetails" => Some((7, "activePaymentDetails", false)),
+            "document" => Some((8, "document", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Bill {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = Bill;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (Bill)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Bill, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<String>> = None;
+                let mut f1: Option<Option<Date>> = None;
+                let mut f2: Option<Option<Date>> = None;
+                let mut f3: Option<Option<String>> = None;
+                let mut f4: Option<Option<Decimal>> = None;
+                let mut f5: Option<Option<BillType>> = None;
+                let mut f6: Option<Option<BillStatus>> = None;
+                let mut f7: Option<Option<ActivePaymentDetails>> = None;
+                let mut f8: Option<Option<String>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 0)?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(wire.take_option::<A, crate::wire::Coded<crate::date::DateCodec, Date>>(&mut map, 1)?);
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(wire.take_option::<A, crate::wire::Coded<crate::date::DateCodec, Date>>(&mut map, 2)?);
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 3)?,
+                            );
+                        }
+                        crate::wire::Key::Known(4, _, _) if f4.is_none() => {
+                            f4 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 4)?);
+                        }
+                        crate::wire::Key::Known(5, _, _) if f5.is_none() => {
+                            f5 = Some(
+                                wire.take_option::<A, crate::wire::Spelled<BillType>>(&mut map, 5)?,
+                            );
+                        }
+                        crate::wire::Key::Known(6, _, _) if f6.is_none() => {
+                            f6 =
+                                Some(wire.take_option::<A, crate::wire::Spelled<BillStatus>>(
+                                    &mut map, 6,
+                                )?);
+                        }
+                        crate::wire::Key::Known(7, _, _) if f7.is_none() => {
+                            f7 = Some(
+                                wire.take_option::<A, crate::wire::Exact<ActivePaymentDetails>>(
+                                    &mut map, 7,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(8, _, _) if f8.is_none() => {
+                            f8 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 8)?,
+                            );
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let id = f0.flatten();
+                let due_date = f1.flatten();
+                let bill_date = f2.flatten();
+                let bill_no = f3.flatten();
+                let bill_amount = f4.flatten();
+                let bill_type = f5.flatten();
+                let status = f6.flatten();
+                let active_payment_details = f7.flatten();
+                let document = f8.flatten();
+                Ok(Bill {
+                    id,
+                    due_date,
+                    bill_date,
+                    bill_no,
+                    bill_amount,
+                    bill_type,
+                    status,
+                    active_payment_details,
+                    document,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for Bill {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            0,
+            "@id",
+            self.id.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::date::DateCodec, Date>>(
+                &mut map,
+                1,
+                "dueDate",
+                self.due_date.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::date::DateCodec, Date>>(
+                &mut map,
+                2,
+                "billDate",
+                self.bill_date.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            3,
+            "billNo",
+            self.bill_no.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                4,
+                "billAmount",
+                self.bill_amount.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Spelled<BillType>>(
+            &mut map,
+            5,
+            "billType",
+            self.bill_type.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Spelled<BillStatus>>(
+                &mut map,
+                6,
+                "status",
+                self.status.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Exact<ActivePaymentDetails>>(
+                &mut map,
+                7,
+                "activePaymentDetails",
+                self.active_payment_details.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            8,
+            "document",
+            self.document.as_ref(),
+            false,
+        )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 open_enum! {
@@ -876,35 +2623,25 @@ open_enum! {
 }
 
 /// How to pay an open bill.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ActivePaymentDetails {
     /// The least amount to pay on the bill.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub minimum_amount_to_be_payed: Option<Decimal>,
     /// Bank account for the payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account_no: Option<String>,
     /// Type of the bank account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account_type: Option<BankAccountType>,
     /// Bank Identifier Code (BIC).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bic: Option<String>,
     /// International Bank Account Number (IBAN).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iban: Option<String>,
     /// Reference to give with the payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_reference: Option<String>,
     /// Whether an active recurring payment order will pay this bill.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_orders_exists: Option<bool>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl ActivePaymentDetails {
@@ -918,6 +2655,7 @@ impl ActivePaymentDetails {
             iban: None,
             payment_reference: None,
             payment_orders_exists: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -962,23 +2700,194 @@ impl ActivePaymentDetails {
         self.payment_orders_exists = Some(payment_orders_exists);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "minimumAmountToBePayed" => Some((0, "minimumAmountToBePayed", false)),
+            "bankAccountNo" => Some((1, "bankAccountNo", false)),
+            "bankAccountType" => Some((2, "bankAccountType", false)),
+            "bic" => Some((3, "bic", false)),
+            "iban" => Some((4, "iban", false)),
+            "paymentReference" => Some((5, "paymentReference", false)),
+            "paymentOrdersExists" => Some((6, "paymentOrdersExists", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ActivePaymentDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ActivePaymentDetails;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (ActivePaymentDetails)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ActivePaymentDetails, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<Decimal>> = None;
+                let mut f1: Option<Option<String>> = None;
+                let mut f2: Option<Option<BankAccountType>> = None;
+                let mut f3: Option<Option<String>> = None;
+                let mut f4: Option<Option<String>> = None;
+                let mut f5: Option<Option<String>> = None;
+                let mut f6: Option<Option<bool>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 0)?);
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 1)?,
+                            );
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(
+                                wire.take_option::<A, crate::wire::Spelled<BankAccountType>>(
+                                    &mut map, 2,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 3)?,
+                            );
+                        }
+                        crate::wire::Key::Known(4, _, _) if f4.is_none() => {
+                            f4 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 4)?,
+                            );
+                        }
+                        crate::wire::Key::Known(5, _, _) if f5.is_none() => {
+                            f5 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 5)?,
+                            );
+                        }
+                        crate::wire::Key::Known(6, _, _) if f6.is_none() => {
+                            f6 =
+                                Some(wire.take_option::<A, crate::wire::Exact<bool>>(&mut map, 6)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let minimum_amount_to_be_payed = f0.flatten();
+                let bank_account_no = f1.flatten();
+                let bank_account_type = f2.flatten();
+                let bic = f3.flatten();
+                let iban = f4.flatten();
+                let payment_reference = f5.flatten();
+                let payment_orders_exists = f6.flatten();
+                Ok(ActivePaymentDetails {
+                    minimum_amount_to_be_payed,
+                    bank_account_no,
+                    bank_account_type,
+                    bic,
+                    iban,
+                    payment_reference,
+                    payment_orders_exists,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for ActivePaymentDetails {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                0,
+                "minimumAmountToBePayed",
+                self.minimum_amount_to_be_payed.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            1,
+            "bankAccountNo",
+            self.bank_account_no.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Spelled<BankAccountType>>(
+                &mut map,
+                2,
+                "bankAccountType",
+                self.bank_account_type.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            3,
+            "bic",
+            self.bic.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            4,
+            "iban",
+            self.iban.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            5,
+            "paymentReference",
+            self.payment_reference.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<bool>>(
+            &mut map,
+            6,
+            "paymentOrdersExists",
+            self.payment_orders_exists.as_ref(),
+            false,
+        )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// One page of cards.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CardList {
     /// URI of this list.
-    #[serde(rename = "@id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The cards on this page.
     pub items: Vec<Card>,
     /// Paging links.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view: Option<View>,
     /// Operations on the list; `null` in the examples.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operations: Option<Vec<Operation>>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl CardList {
@@ -989,6 +2898,7 @@ impl CardList {
             items,
             view: None,
             operations: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -1009,52 +2919,161 @@ impl CardList {
         self.operations = Some(operations);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "@id" => Some((0, "@id", false)),
+            "items" => Some((1, "items", false)),
+            "view" => Some((2, "view", false)),
+            "operations" => Some((3, "operations", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CardList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = CardList;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (CardList)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CardList, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<String>> = None;
+                let mut f1: Option<Vec<Card>> = None;
+                let mut f2: Option<Option<View>> = None;
+                let mut f3: Option<Option<Vec<Operation>>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 0)?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take::<A, crate::wire::VecOf<crate::wire::Exact<Card>>>(
+                                    &mut map, 1,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 =
+                                Some(wire.take_option::<A, crate::wire::Exact<View>>(&mut map, 2)?);
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 = Some(wire.take_option::<A, crate::wire::VecOf<crate::wire::Exact<Operation>>>(&mut map, 3)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let id = f0.flatten();
+                let items =
+                    f1.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("items"))?;
+                let view = f2.flatten();
+                let operations = f3.flatten();
+                Ok(CardList {
+                    id,
+                    items,
+                    view,
+                    operations,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for CardList {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            0,
+            "@id",
+            self.id.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put::<_, crate::wire::VecOf<crate::wire::Exact<Card>>>(
+                &mut map,
+                1,
+                "items",
+                &self.items,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<View>>(
+            &mut map,
+            2,
+            "view",
+            self.view.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::VecOf<crate::wire::Exact<Operation>>>(
+                &mut map,
+                3,
+                "operations",
+                self.operations.as_ref(),
+                false,
+            )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// A card connected to an account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Card {
     /// Token identifier of the card (a secret; redacted in `Debug`).
-    pub token: Sensitive<String>,
+    pub token: Option<Sensitive<String>>,
     /// Truncated PAN.
-    #[serde(
-        rename = "PanTrunc",
-        alias = "panTrunc",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub pan_trunc: Option<String>,
     /// Whether the card has been deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Whether this is the account's main card (its holder owns the account).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub main_card: Option<bool>,
     /// Who holds the card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_holder: Option<CardHolder>,
     /// URI of the card.
-    #[serde(rename = "@id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// URI of the account the card belongs to.
-    #[serde(
-        rename = "parentHREF",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub parent_href: Option<String>,
     /// Operations on the card (`partial-update`, `add-replacement-card`).
-    #[serde(alias = "operations", default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<Vec<Operation>>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl Card {
     /// Creates a `Card` from its required fields; the optional fields start as `None` and are set with the `with_` methods.
-    pub fn new(token: Sensitive<String>) -> Self {
+    pub fn new() -> Self {
         Self {
-            token,
+            token: None,
             pan_trunc: None,
             deleted: None,
             main_card: None,
@@ -1062,7 +3081,14 @@ impl Card {
             id: None,
             parent_href: None,
             operation: None,
+            wire: crate::wire::Wire::default(),
         }
+    }
+
+    /// Sets `token`: Token identifier of the card (a secret; redacted in `Debug`).
+    pub fn with_token(mut self, token: Sensitive<String>) -> Self {
+        self.token = Some(token);
+        self
     }
 
     /// Sets `PanTrunc`: Truncated PAN.
@@ -1106,22 +3132,215 @@ impl Card {
         self.operation = Some(operation);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "token" => Some((0, "token", false)),
+            "PanTrunc" => Some((1, "PanTrunc", false)),
+            "panTrunc" => Some((1, "panTrunc", true)),
+            "deleted" => Some((2, "deleted", false)),
+            "mainCard" => Some((3, "mainCard", false)),
+            "cardHolder" => Some((4, "cardHolder", false)),
+            "@id" => Some((5, "@id", false)),
+            "parentHREF" => Some((6, "parentHREF", false)),
+            "operation" => Some((7, "operation", false)),
+            "operations" => Some((7, "operations", true)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Card {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = Card;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (Card)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Card, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<Sensitive<String>>> = None;
+                let mut f1: Option<Option<String>> = None;
+                let mut f2: Option<Option<bool>> = None;
+                let mut f3: Option<Option<bool>> = None;
+                let mut f4: Option<Option<CardHolder>> = None;
+                let mut f5: Option<Option<String>> = None;
+                let mut f6: Option<Option<String>> = None;
+                let mut f7: Option<Option<Vec<Operation>>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take_option::<A, crate::wire::Exact<Sensitive<String>>>(
+                                    &mut map, 0,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, spelling, alias) if f1.is_none() => {
+                            if alias {
+                                wire.spelled(1, spelling);
+                            }
+                            f1 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 1)?,
+                            );
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 =
+                                Some(wire.take_option::<A, crate::wire::Exact<bool>>(&mut map, 2)?);
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 =
+                                Some(wire.take_option::<A, crate::wire::Exact<bool>>(&mut map, 3)?);
+                        }
+                        crate::wire::Key::Known(4, _, _) if f4.is_none() => {
+                            f4 = Some(
+                                wire.take_option::<A, crate::wire::Exact<CardHolder>>(&mut map, 4)?,
+                            );
+                        }
+                        crate::wire::Key::Known(5, _, _) if f5.is_none() => {
+                            f5 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 5)?,
+                            );
+                        }
+                        crate::wire::Key::Known(6, _, _) if f6.is_none() => {
+                            f6 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 6)?,
+                            );
+                        }
+                        crate::wire::Key::Known(7, spelling, alias) if f7.is_none() => {
+                            if alias {
+                                wire.spelled(7, spelling);
+                            }
+                            f7 = Some(wire.take_option::<A, crate::wire::VecOf<crate::wire::Exact<Operation>>>(&mut map, 7)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let token = f0.flatten();
+                let pan_trunc = f1.flatten();
+                let deleted = f2.flatten();
+                let main_card = f3.flatten();
+                let card_holder = f4.flatten();
+                let id = f5.flatten();
+                let parent_href = f6.flatten();
+                let operation = f7.flatten();
+                Ok(Card {
+                    token,
+                    pan_trunc,
+                    deleted,
+                    main_card,
+                    card_holder,
+                    id,
+                    parent_href,
+                    operation,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for Card {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire
+            .put_option::<_, crate::wire::Exact<Sensitive<String>>>(
+                &mut map,
+                0,
+                "token",
+                self.token.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            1,
+            "PanTrunc",
+            self.pan_trunc.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<bool>>(
+            &mut map,
+            2,
+            "deleted",
+            self.deleted.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<bool>>(
+            &mut map,
+            3,
+            "mainCard",
+            self.main_card.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<CardHolder>>(
+            &mut map,
+            4,
+            "cardHolder",
+            self.card_holder.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            5,
+            "@id",
+            self.id.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            6,
+            "parentHREF",
+            self.parent_href.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::VecOf<crate::wire::Exact<Operation>>>(
+                &mut map,
+                7,
+                "operation",
+                self.operation.as_ref(),
+                false,
+            )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// The holder of a card.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CardHolder {
     /// The card holder's customer number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// The card holder's full name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The card holder's national identity number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub national_consumer_identifier: Option<NationalConsumerIdentifier>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl CardHolder {
@@ -1131,6 +3350,7 @@ impl CardHolder {
             number: None,
             name: None,
             national_consumer_identifier: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -1154,18 +3374,124 @@ impl CardHolder {
         self.national_consumer_identifier = Some(national_consumer_identifier);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "number" => Some((0, "number", false)),
+            "name" => Some((1, "name", false)),
+            "nationalConsumerIdentifier" => Some((2, "nationalConsumerIdentifier", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CardHolder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = CardHolder;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (CardHolder)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CardHolder, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<String>> = None;
+                let mut f1: Option<Option<String>> = None;
+                let mut f2: Option<Option<NationalConsumerIdentifier>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 0)?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 1)?,
+                            );
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(wire.take_option::<A, crate::wire::Exact<NationalConsumerIdentifier>>(&mut map, 2)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let number = f0.flatten();
+                let name = f1.flatten();
+                let national_consumer_identifier = f2.flatten();
+                Ok(CardHolder {
+                    number,
+                    name,
+                    national_consumer_identifier,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for CardHolder {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            0,
+            "number",
+            self.number.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            1,
+            "name",
+            self.name.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Exact<NationalConsumerIdentifier>>(
+                &mut map,
+                2,
+                "nationalConsumerIdentifier",
+                self.national_consumer_identifier.as_ref(),
+                false,
+            )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// A national identity number with its country.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct NationalConsumerIdentifier {
     /// The identity number, `YYYYMMDD-NNNC` (a secret; redacted in `Debug`).
     pub value: Sensitive<String>,
     /// ISO 3166-1 alpha-2 country code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl NationalConsumerIdentifier {
@@ -1174,6 +3500,7 @@ impl NationalConsumerIdentifier {
         Self {
             value,
             country_code: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -1182,32 +3509,115 @@ impl NationalConsumerIdentifier {
         self.country_code = Some(country_code);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "value" => Some((0, "value", false)),
+            "countryCode" => Some((1, "countryCode", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for NationalConsumerIdentifier {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = NationalConsumerIdentifier;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (NationalConsumerIdentifier)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NationalConsumerIdentifier, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Sensitive<String>> = None;
+                let mut f1: Option<Option<String>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take::<A, crate::wire::Exact<Sensitive<String>>>(&mut map, 0)?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 1)?,
+                            );
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let value =
+                    f0.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("value"))?;
+                let country_code = f1.flatten();
+                Ok(NationalConsumerIdentifier {
+                    value,
+                    country_code,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for NationalConsumerIdentifier {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put::<_, crate::wire::Exact<Sensitive<String>>>(
+            &mut map,
+            0,
+            "value",
+            &self.value,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            1,
+            "countryCode",
+            self.country_code.as_ref(),
+            false,
+        )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// A card to add to an account, or to put in place of an existing card.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CardRegistration {
     /// Token identifier of the card (a secret; redacted in `Debug`).
     pub token: Sensitive<String>,
     /// Truncated PAN.
-    #[serde(
-        rename = "PanTrunc",
-        alias = "panTrunc",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub pan_trunc: Option<String>,
     /// Whether the card is deleted (normally `false`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Whether this is the account's main card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub main_card: Option<bool>,
     /// Who holds the card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_holder: Option<CardHolder>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl CardRegistration {
@@ -1219,6 +3629,7 @@ impl CardRegistration {
             deleted: None,
             main_card: None,
             card_holder: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -1245,23 +3656,162 @@ impl CardRegistration {
         self.card_holder = Some(card_holder);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "token" => Some((0, "token", false)),
+            "PanTrunc" => Some((1, "PanTrunc", false)),
+            "panTrunc" => Some((1, "panTrunc", true)),
+            "deleted" => Some((2, "deleted", false)),
+            "mainCard" => Some((3, "mainCard", false)),
+            "cardHolder" => Some((4, "cardHolder", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CardRegistration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = CardRegistration;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (CardRegistration)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CardRegistration, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Sensitive<String>> = None;
+                let mut f1: Option<Option<String>> = None;
+                let mut f2: Option<Option<bool>> = None;
+                let mut f3: Option<Option<bool>> = None;
+                let mut f4: Option<Option<CardHolder>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take::<A, crate::wire::Exact<Sensitive<String>>>(&mut map, 0)?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, spelling, alias) if f1.is_none() => {
+                            if alias {
+                                wire.spelled(1, spelling);
+                            }
+                            f1 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 1)?,
+                            );
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 =
+                                Some(wire.take_option::<A, crate::wire::Exact<bool>>(&mut map, 2)?);
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 =
+                                Some(wire.take_option::<A, crate::wire::Exact<bool>>(&mut map, 3)?);
+                        }
+                        crate::wire::Key::Known(4, _, _) if f4.is_none() => {
+                            f4 = Some(
+                                wire.take_option::<A, crate::wire::Exact<CardHolder>>(&mut map, 4)?,
+                            );
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let token =
+                    f0.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("token"))?;
+                let pan_trunc = f1.flatten();
+                let deleted = f2.flatten();
+                let main_card = f3.flatten();
+                let card_holder = f4.flatten();
+                Ok(CardRegistration {
+                    token,
+                    pan_trunc,
+                    deleted,
+                    main_card,
+                    card_holder,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for CardRegistration {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put::<_, crate::wire::Exact<Sensitive<String>>>(
+            &mut map,
+            0,
+            "token",
+            &self.token,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            1,
+            "PanTrunc",
+            self.pan_trunc.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<bool>>(
+            &mut map,
+            2,
+            "deleted",
+            self.deleted.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<bool>>(
+            &mut map,
+            3,
+            "mainCard",
+            self.main_card.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<CardHolder>>(
+            &mut map,
+            4,
+            "cardHolder",
+            self.card_holder.as_ref(),
+            false,
+        )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// A partial update of a card: only the fields that are set are sent. The document does
 /// not list the writable fields; these are the card's own fields.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CardUpdate {
     /// Mark the card deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Make this the account's main card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub main_card: Option<bool>,
     /// New card holder details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_holder: Option<CardHolder>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl CardUpdate {
@@ -1271,6 +3821,7 @@ impl CardUpdate {
             deleted: None,
             main_card: None,
             card_holder: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -1291,23 +3842,127 @@ impl CardUpdate {
         self.card_holder = Some(card_holder);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "deleted" => Some((0, "deleted", false)),
+            "mainCard" => Some((1, "mainCard", false)),
+            "cardHolder" => Some((2, "cardHolder", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CardUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = CardUpdate;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (CardUpdate)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CardUpdate, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<bool>> = None;
+                let mut f1: Option<Option<bool>> = None;
+                let mut f2: Option<Option<CardHolder>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 =
+                                Some(wire.take_option::<A, crate::wire::Exact<bool>>(&mut map, 0)?);
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 =
+                                Some(wire.take_option::<A, crate::wire::Exact<bool>>(&mut map, 1)?);
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(
+                                wire.take_option::<A, crate::wire::Exact<CardHolder>>(&mut map, 2)?,
+                            );
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let deleted = f0.flatten();
+                let main_card = f1.flatten();
+                let card_holder = f2.flatten();
+                Ok(CardUpdate {
+                    deleted,
+                    main_card,
+                    card_holder,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for CardUpdate {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put_option::<_, crate::wire::Exact<bool>>(
+            &mut map,
+            0,
+            "deleted",
+            self.deleted.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<bool>>(
+            &mut map,
+            1,
+            "mainCard",
+            self.main_card.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<CardHolder>>(
+            &mut map,
+            2,
+            "cardHolder",
+            self.card_holder.as_ref(),
+            false,
+        )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// One page of transactions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct TransactionList {
     /// URI of this list.
-    #[serde(rename = "@id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The transactions on this page.
     pub items: Vec<Transaction>,
     /// Paging links, if the list has more than one page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view: Option<View>,
     /// Operations on the list; `null` in the examples.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operations: Option<Vec<Operation>>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl TransactionList {
@@ -1318,6 +3973,7 @@ impl TransactionList {
             items,
             view: None,
             operations: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -1338,43 +3994,156 @@ impl TransactionList {
         self.operations = Some(operations);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "@id" => Some((0, "@id", false)),
+            "items" => Some((1, "items", false)),
+            "view" => Some((2, "view", false)),
+            "operations" => Some((3, "operations", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TransactionList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = TransactionList;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (TransactionList)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TransactionList, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<String>> = None;
+                let mut f1: Option<Vec<Transaction>> = None;
+                let mut f2: Option<Option<View>> = None;
+                let mut f3: Option<Option<Vec<Operation>>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 0)?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(wire.take::<A, crate::wire::VecOf<crate::wire::Exact<Transaction>>>(&mut map, 1)?);
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 =
+                                Some(wire.take_option::<A, crate::wire::Exact<View>>(&mut map, 2)?);
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 = Some(wire.take_option::<A, crate::wire::VecOf<crate::wire::Exact<Operation>>>(&mut map, 3)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let id = f0.flatten();
+                let items =
+                    f1.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("items"))?;
+                let view = f2.flatten();
+                let operations = f3.flatten();
+                Ok(TransactionList {
+                    id,
+                    items,
+                    view,
+                    operations,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for TransactionList {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            0,
+            "@id",
+            self.id.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put::<_, crate::wire::VecOf<crate::wire::Exact<Transaction>>>(
+                &mut map,
+                1,
+                "items",
+                &self.items,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<View>>(
+            &mut map,
+            2,
+            "view",
+            self.view.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::VecOf<crate::wire::Exact<Operation>>>(
+                &mut map,
+                3,
+                "operations",
+                self.operations.as_ref(),
+                false,
+            )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// A booked transaction on an account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Transaction {
     /// Type of transaction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<TransactionType>,
     /// Description; for purchases usually the point of sale and receipt reference.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Positive increases debt (or decreases surplus); negative decreases debt.
-    #[serde(with = "crate::decimal")]
-    pub amount: Decimal,
+    pub amount: Option<Decimal>,
     /// Whether the transaction came from a point of sale rather than the ledger itself.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initiated_from_point_of_sale: Option<bool>,
     /// Date when the transaction was initiated (authorisation date).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::date::option"
-    )]
     pub date: Option<Date>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl Transaction {
     /// Creates a `Transaction` from its required fields; the optional fields start as `None` and are set with the `with_` methods.
-    pub fn new(amount: Decimal) -> Self {
+    pub fn new() -> Self {
         Self {
             r#type: None,
             description: None,
-            amount,
+            amount: None,
             initiated_from_point_of_sale: None,
             date: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -1390,6 +4159,12 @@ impl Transaction {
         self
     }
 
+    /// Sets `amount`: Positive increases debt (or decreases surplus); negative decreases debt.
+    pub fn with_amount(mut self, amount: Decimal) -> Self {
+        self.amount = Some(amount);
+        self
+    }
+
     /// Sets `initiatedFromPointOfSale`: Whether the transaction came from a point of sale rather than the ledger itself.
     pub fn with_initiated_from_point_of_sale(mut self, initiated_from_point_of_sale: bool) -> Self {
         self.initiated_from_point_of_sale = Some(initiated_from_point_of_sale);
@@ -1400,6 +4175,145 @@ impl Transaction {
     pub fn with_date(mut self, date: Date) -> Self {
         self.date = Some(date);
         self
+    }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "type" => Some((0, "type", false)),
+            "description" => Some((1, "description", false)),
+            "amount" => Some((2, "amount", false)),
+            "initiatedFromPointOfSale" => Some((3, "initiatedFromPointOfSale", false)),
+            "date" => Some((4, "date", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Transaction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = Transaction;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (Transaction)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Transaction, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<TransactionType>> = None;
+                let mut f1: Option<Option<String>> = None;
+                let mut f2: Option<Option<Decimal>> = None;
+                let mut f3: Option<Option<bool>> = None;
+                let mut f4: Option<Option<Date>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take_option::<A, crate::wire::Spelled<TransactionType>>(
+                                    &mut map, 0,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 1)?,
+                            );
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 2)?);
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 =
+                                Some(wire.take_option::<A, crate::wire::Exact<bool>>(&mut map, 3)?);
+                        }
+                        crate::wire::Key::Known(4, _, _) if f4.is_none() => {
+                            f4 = Some(wire.take_option::<A, crate::wire::Coded<crate::date::DateCodec, Date>>(&mut map, 4)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let r#type = f0.flatten();
+                let description = f1.flatten();
+                let amount = f2.flatten();
+                let initiated_from_point_of_sale = f3.flatten();
+                let date = f4.flatten();
+                Ok(Transaction {
+                    r#type,
+                    description,
+                    amount,
+                    initiated_from_point_of_sale,
+                    date,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for Transaction {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire
+            .put_option::<_, crate::wire::Spelled<TransactionType>>(
+                &mut map,
+                0,
+                "type",
+                self.r#type.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            1,
+            "description",
+            self.description.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                2,
+                "amount",
+                self.amount.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<bool>>(
+            &mut map,
+            3,
+            "initiatedFromPointOfSale",
+            self.initiated_from_point_of_sale.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::date::DateCodec, Date>>(
+                &mut map,
+                4,
+                "date",
+                self.date.as_ref(),
+                false,
+            )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
     }
 }
 
@@ -1437,20 +4351,19 @@ open_enum! {
 }
 
 /// One page of reservations.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ReservationList {
     /// URI of this list.
-    #[serde(rename = "@id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The reservations on this page.
     pub items: Vec<Reservation>,
     /// Paging links, if the list has more than one page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view: Option<View>,
     /// Operations on the list; `null` in the examples.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operations: Option<Vec<Operation>>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl ReservationList {
@@ -1461,6 +4374,7 @@ impl ReservationList {
             items,
             view: None,
             operations: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -1481,35 +4395,157 @@ impl ReservationList {
         self.operations = Some(operations);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "@id" => Some((0, "@id", false)),
+            "items" => Some((1, "items", false)),
+            "view" => Some((2, "view", false)),
+            "operations" => Some((3, "operations", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ReservationList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ReservationList;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (ReservationList)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReservationList, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<String>> = None;
+                let mut f1: Option<Vec<Reservation>> = None;
+                let mut f2: Option<Option<View>> = None;
+                let mut f3: Option<Option<Vec<Operation>>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 0)?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(wire.take::<A, crate::wire::VecOf<crate::wire::Exact<Reservation>>>(&mut map, 1)?);
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 =
+                                Some(wire.take_option::<A, crate::wire::Exact<View>>(&mut map, 2)?);
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 = Some(wire.take_option::<A, crate::wire::VecOf<crate::wire::Exact<Operation>>>(&mut map, 3)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let id = f0.flatten();
+                let items =
+                    f1.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("items"))?;
+                let view = f2.flatten();
+                let operations = f3.flatten();
+                Ok(ReservationList {
+                    id,
+                    items,
+                    view,
+                    operations,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for ReservationList {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            0,
+            "@id",
+            self.id.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put::<_, crate::wire::VecOf<crate::wire::Exact<Reservation>>>(
+                &mut map,
+                1,
+                "items",
+                &self.items,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<View>>(
+            &mut map,
+            2,
+            "view",
+            self.view.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::VecOf<crate::wire::Exact<Operation>>>(
+                &mut map,
+                3,
+                "operations",
+                self.operations.as_ref(),
+                false,
+            )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// An outstanding reservation (authorised, not yet captured).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Reservation {
     /// The reserved amount.
-    #[serde(with = "crate::decimal")]
-    pub amount: Decimal,
+    pub amount: Option<Decimal>,
     /// Description, normally the point of sale.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Date of the reservation.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::date::option"
-    )]
     pub date: Option<Date>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl Reservation {
     /// Creates a `Reservation` from its required fields; the optional fields start as `None` and are set with the `with_` methods.
-    pub fn new(amount: Decimal) -> Self {
+    pub fn new() -> Self {
         Self {
-            amount,
+            amount: None,
             description: None,
             date: None,
+            wire: crate::wire::Wire::default(),
         }
+    }
+
+    /// Sets `amount`: The reserved amount.
+    pub fn with_amount(mut self, amount: Decimal) -> Self {
+        self.amount = Some(amount);
+        self
     }
 
     /// Sets `description`: Description, normally the point of sale.
@@ -1523,39 +4559,131 @@ impl Reservation {
         self.date = Some(date);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "amount" => Some((0, "amount", false)),
+            "description" => Some((1, "description", false)),
+            "date" => Some((2, "date", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Reservation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = Reservation;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (Reservation)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Reservation, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<Decimal>> = None;
+                let mut f1: Option<Option<String>> = None;
+                let mut f2: Option<Option<Date>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 0)?);
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 1)?,
+                            );
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(wire.take_option::<A, crate::wire::Coded<crate::date::DateCodec, Date>>(&mut map, 2)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let amount = f0.flatten();
+                let description = f1.flatten();
+                let date = f2.flatten();
+                Ok(Reservation {
+                    amount,
+                    description,
+                    date,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for Reservation {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                0,
+                "amount",
+                self.amount.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            1,
+            "description",
+            self.description.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::date::DateCodec, Date>>(
+                &mut map,
+                2,
+                "date",
+                self.date.as_ref(),
+                false,
+            )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// How recurring payments behave on an account.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RecurringPaymentConfiguration {
     /// URI of the configuration.
-    #[serde(rename = "@id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// How the customer pays.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<PaymentMethod>,
     /// What is debited each month.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_scope: Option<PaymentScope>,
     /// Amount debited monthly; only used with `fixedRecurring`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub fixed_amount: Option<Decimal>,
     /// URI of the account.
-    #[serde(
-        rename = "parentHREF",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub parent_href: Option<String>,
     /// Operations on the configuration.
-    #[serde(alias = "operations", default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<Vec<Operation>>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl RecurringPaymentConfiguration {
@@ -1568,6 +4696,7 @@ impl RecurringPaymentConfiguration {
             fixed_amount: None,
             parent_href: None,
             operation: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -1606,11 +4735,169 @@ impl RecurringPaymentConfiguration {
         self.operation = Some(operation);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "@id" => Some((0, "@id", false)),
+            "paymentMethod" => Some((1, "paymentMethod", false)),
+            "paymentScope" => Some((2, "paymentScope", false)),
+            "fixedAmount" => Some((3, "fixedAmount", false)),
+            "parentHREF" => Some((4, "parentHREF", false)),
+            "operation" => Some((5, "operation", false)),
+            "operations" => Some((5, "operations", true)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RecurringPaymentConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = RecurringPaymentConfiguration;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (RecurringPaymentConfiguration)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecurringPaymentConfiguration, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<String>> = None;
+                let mut f1: Option<Option<PaymentMethod>> = None;
+                let mut f2: Option<Option<PaymentScope>> = None;
+                let mut f3: Option<Option<Decimal>> = None;
+                let mut f4: Option<Option<String>> = None;
+                let mut f5: Option<Option<Vec<Operation>>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 0)?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(wire.take_option::<A, crate::wire::Spelled<PaymentMethod>>(
+                                &mut map, 1,
+                            )?);
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(wire.take_option::<A, crate::wire::Spelled<PaymentScope>>(
+                                &mut map, 2,
+                            )?);
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 3)?);
+                        }
+                        crate::wire::Key::Known(4, _, _) if f4.is_none() => {
+                            f4 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 4)?,
+                            );
+                        }
+                        crate::wire::Key::Known(5, spelling, alias) if f5.is_none() => {
+                            if alias {
+                                wire.spelled(5, spelling);
+                            }
+                            f5 = Some(wire.take_option::<A, crate::wire::VecOf<crate::wire::Exact<Operation>>>(&mut map, 5)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let id = f0.flatten();
+                let payment_method = f1.flatten();
+                let payment_scope = f2.flatten();
+                let fixed_amount = f3.flatten();
+                let parent_href = f4.flatten();
+                let operation = f5.flatten();
+                Ok(RecurringPaymentConfiguration {
+                    id,
+                    payment_method,
+                    payment_scope,
+                    fixed_amount,
+                    parent_href,
+                    operation,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for RecurringPaymentConfiguration {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            0,
+            "@id",
+            self.id.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Spelled<PaymentMethod>>(
+                &mut map,
+                1,
+                "paymentMethod",
+                self.payment_method.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Spelled<PaymentScope>>(
+                &mut map,
+                2,
+                "paymentScope",
+                self.payment_scope.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                3,
+                "fixedAmount",
+                self.fixed_amount.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            4,
+            "parentHREF",
+            self.parent_href.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::VecOf<crate::wire::Exact<Operation>>>(
+                &mut map,
+                5,
+                "operation",
+                self.operation.as_ref(),
+                false,
+            )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// A new recurring-payment configuration.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RecurringPaymentConfigurationCreate {
     /// How the customer pays.
@@ -1618,12 +4905,9 @@ pub struct RecurringPaymentConfigurationCreate {
     /// What is debited each month.
     pub payment_scope: PaymentScope,
     /// Amount debited monthly; only used with `fixedRecurring`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub fixed_amount: Option<Decimal>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl RecurringPaymentConfigurationCreate {
@@ -1633,6 +4917,7 @@ impl RecurringPaymentConfigurationCreate {
             payment_method,
             payment_scope,
             fixed_amount: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -1641,26 +4926,128 @@ impl RecurringPaymentConfigurationCreate {
         self.fixed_amount = Some(fixed_amount);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "paymentMethod" => Some((0, "paymentMethod", false)),
+            "paymentScope" => Some((1, "paymentScope", false)),
+            "fixedAmount" => Some((2, "fixedAmount", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RecurringPaymentConfigurationCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = RecurringPaymentConfigurationCreate;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (RecurringPaymentConfigurationCreate)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecurringPaymentConfigurationCreate, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<PaymentMethod> = None;
+                let mut f1: Option<PaymentScope> = None;
+                let mut f2: Option<Option<Decimal>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take::<A, crate::wire::Spelled<PaymentMethod>>(&mut map, 0)?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take::<A, crate::wire::Spelled<PaymentScope>>(&mut map, 1)?,
+                            );
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 2)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let payment_method = f0.ok_or_else(|| {
+                    <A::Error as ::serde::de::Error>::missing_field("paymentMethod")
+                })?;
+                let payment_scope = f1.ok_or_else(|| {
+                    <A::Error as ::serde::de::Error>::missing_field("paymentScope")
+                })?;
+                let fixed_amount = f2.flatten();
+                Ok(RecurringPaymentConfigurationCreate {
+                    payment_method,
+                    payment_scope,
+                    fixed_amount,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for RecurringPaymentConfigurationCreate {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put::<_, crate::wire::Spelled<PaymentMethod>>(
+            &mut map,
+            0,
+            "paymentMethod",
+            &self.payment_method,
+        )?;
+        self.wire.put::<_, crate::wire::Spelled<PaymentScope>>(
+            &mut map,
+            1,
+            "paymentScope",
+            &self.payment_scope,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                2,
+                "fixedAmount",
+                self.fixed_amount.as_ref(),
+                false,
+            )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// A partial update of the recurring-payment configuration.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RecurringPaymentConfigurationUpdate {
     /// How the customer pays.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<PaymentMethod>,
     /// What is debited each month.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_scope: Option<PaymentScope>,
     /// Amount debited monthly; only used with `fixedRecurring`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::decimal::option"
-    )]
     pub fixed_amount: Option<Decimal>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl RecurringPaymentConfigurationUpdate {
@@ -1670,6 +5057,7 @@ impl RecurringPaymentConfigurationUpdate {
             payment_method: None,
             payment_scope: None,
             fixed_amount: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -1689,6 +5077,114 @@ impl RecurringPaymentConfigurationUpdate {
     pub fn with_fixed_amount(mut self, fixed_amount: Decimal) -> Self {
         self.fixed_amount = Some(fixed_amount);
         self
+    }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "paymentMethod" => Some((0, "paymentMethod", false)),
+            "paymentScope" => Some((1, "paymentScope", false)),
+            "fixedAmount" => Some((2, "fixedAmount", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RecurringPaymentConfigurationUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = RecurringPaymentConfigurationUpdate;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (RecurringPaymentConfigurationUpdate)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecurringPaymentConfigurationUpdate, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<PaymentMethod>> = None;
+                let mut f1: Option<Option<PaymentScope>> = None;
+                let mut f2: Option<Option<Decimal>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(wire.take_option::<A, crate::wire::Spelled<PaymentMethod>>(
+                                &mut map, 0,
+                            )?);
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(wire.take_option::<A, crate::wire::Spelled<PaymentScope>>(
+                                &mut map, 1,
+                            )?);
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 2)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let payment_method = f0.flatten();
+                let payment_scope = f1.flatten();
+                let fixed_amount = f2.flatten();
+                Ok(RecurringPaymentConfigurationUpdate {
+                    payment_method,
+                    payment_scope,
+                    fixed_amount,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for RecurringPaymentConfigurationUpdate {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire
+            .put_option::<_, crate::wire::Spelled<PaymentMethod>>(
+                &mut map,
+                0,
+                "paymentMethod",
+                self.payment_method.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Spelled<PaymentScope>>(
+                &mut map,
+                1,
+                "paymentScope",
+                self.payment_scope.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                2,
+                "fixedAmount",
+                self.fixed_amount.as_ref(),
+                false,
+            )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
     }
 }
 
@@ -1714,20 +5210,19 @@ open_enum! {
 }
 
 /// One page of active payment orders.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ActivePaymentOrderList {
     /// URI of this list.
-    #[serde(rename = "@id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The payment orders on this page.
     pub items: Vec<ActivePaymentOrder>,
     /// Paging links.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view: Option<View>,
     /// Operations on the list; `null` in the examples.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operations: Option<Vec<Operation>>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl ActivePaymentOrderList {
@@ -1738,6 +5233,7 @@ impl ActivePaymentOrderList {
             items,
             view: None,
             operations: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -1758,37 +5254,153 @@ impl ActivePaymentOrderList {
         self.operations = Some(operations);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "@id" => Some((0, "@id", false)),
+            "items" => Some((1, "items", false)),
+            "view" => Some((2, "view", false)),
+            "operations" => Some((3, "operations", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ActivePaymentOrderList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ActivePaymentOrderList;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (ActivePaymentOrderList)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ActivePaymentOrderList, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<String>> = None;
+                let mut f1: Option<Vec<ActivePaymentOrder>> = None;
+                let mut f2: Option<Option<View>> = None;
+                let mut f3: Option<Option<Vec<Operation>>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 0)?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(wire.take::<A, crate::wire::VecOf<
+                                crate::wire::Exact<ActivePaymentOrder>,
+                            >>(&mut map, 1)?);
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 =
+                                Some(wire.take_option::<A, crate::wire::Exact<View>>(&mut map, 2)?);
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 = Some(wire.take_option::<A, crate::wire::VecOf<crate::wire::Exact<Operation>>>(&mut map, 3)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let id = f0.flatten();
+                let items =
+                    f1.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field("items"))?;
+                let view = f2.flatten();
+                let operations = f3.flatten();
+                Ok(ActivePaymentOrderList {
+                    id,
+                    items,
+                    view,
+                    operations,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for ActivePaymentOrderList {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            0,
+            "@id",
+            self.id.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put::<_, crate::wire::VecOf<crate::wire::Exact<ActivePaymentOrder>>>(
+                &mut map,
+                1,
+                "items",
+                &self.items,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<View>>(
+            &mut map,
+            2,
+            "view",
+            self.view.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::VecOf<crate::wire::Exact<Operation>>>(
+                &mut map,
+                3,
+                "operations",
+                self.operations.as_ref(),
+                false,
+            )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// A scheduled payment order; the customer is debited on `executeDate`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ActivePaymentOrder {
     /// How the customer is debited.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<PaymentMethod>,
     /// When the payment order is executed (`executionDate` in the account table).
-    #[serde(
-        alias = "executionDate",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::date::option"
-    )]
     pub execute_date: Option<Date>,
     /// The amount to debit; it may be lowered at execution if the bill's amount to pay
     /// has decreased.
-    #[serde(with = "crate::decimal")]
-    pub amount: Decimal,
+    pub amount: Option<Decimal>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl ActivePaymentOrder {
     /// Creates a `ActivePaymentOrder` from its required fields; the optional fields start as `None` and are set with the `with_` methods.
-    pub fn new(amount: Decimal) -> Self {
+    pub fn new() -> Self {
         Self {
             payment_method: None,
             execute_date: None,
-            amount,
+            amount: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -1803,44 +5415,151 @@ impl ActivePaymentOrder {
         self.execute_date = Some(execute_date);
         self
     }
+
+    /// Sets `amount`: The amount to debit; it may be lowered at execution if the bill's amount to pay has decreased.
+    pub fn with_amount(mut self, amount: Decimal) -> Self {
+        self.amount = Some(amount);
+        self
+    }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "paymentMethod" => Some((0, "paymentMethod", false)),
+            "executeDate" => Some((1, "executeDate", false)),
+            "executionDate" => Some((1, "executionDate", true)),
+            "amount" => Some((2, "amount", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ActivePaymentOrder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ActivePaymentOrder;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (ActivePaymentOrder)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ActivePaymentOrder, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<PaymentMethod>> = None;
+                let mut f1: Option<Option<Date>> = None;
+                let mut f2: Option<Option<Decimal>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(wire.take_option::<A, crate::wire::Spelled<PaymentMethod>>(
+                                &mut map, 0,
+                            )?);
+                        }
+                        crate::wire::Key::Known(1, spelling, alias) if f1.is_none() => {
+                            if alias {
+                                wire.spelled(1, spelling);
+                            }
+                            f1 = Some(wire.take_option::<A, crate::wire::Coded<crate::date::DateCodec, Date>>(&mut map, 1)?);
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 2)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let payment_method = f0.flatten();
+                let execute_date = f1.flatten();
+                let amount = f2.flatten();
+                Ok(ActivePaymentOrder {
+                    payment_method,
+                    execute_date,
+                    amount,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for ActivePaymentOrder {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire
+            .put_option::<_, crate::wire::Spelled<PaymentMethod>>(
+                &mut map,
+                0,
+                "paymentMethod",
+                self.payment_method.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::date::DateCodec, Date>>(
+                &mut map,
+                1,
+                "executeDate",
+                self.execute_date.as_ref(),
+                false,
+            )?;
+        self.wire
+            .put_option::<_, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(
+                &mut map,
+                2,
+                "amount",
+                self.amount.as_ref(),
+                false,
+            )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// The owner of accounts, from PayEx's Ledger Customer API (the resource an account's
 /// `customer` link names).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Customer {
     /// URI of the customer.
-    #[serde(rename = "@id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The customer number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_no: Option<String>,
     /// The customer's national identity number or organisation number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub national_identifier: Option<NationalIdentifier>,
     /// VAT number (businesses).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_no: Option<String>,
     /// Whether the customer is a consumer or a business.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_entity: Option<LegalEntity>,
     /// Full name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// E-mail address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
     /// Mobile phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msisdn: Option<String>,
     /// URI of the legal address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_address: Option<String>,
     /// URI of the billing address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<String>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl Customer {
@@ -1857,6 +5576,7 @@ impl Customer {
             msisdn: None,
             legal_address: None,
             billing_address: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -1919,19 +5639,241 @@ impl Customer {
         self.billing_address = Some(billing_address);
         self
     }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "@id" => Some((0, "@id", false)),
+            "customerNo" => Some((1, "customerNo", false)),
+            "nationalIdentifier" => Some((2, "nationalIdentifier", false)),
+            "vatNo" => Some((3, "vatNo", false)),
+            "legalEntity" => Some((4, "legalEntity", false)),
+            "name" => Some((5, "name", false)),
+            "emailAddress" => Some((6, "emailAddress", false)),
+            "msisdn" => Some((7, "msisdn", false)),
+            "legalAddress" => Some((8, "legalAddress", false)),
+            "billingAddress" => Some((9, "billingAddress", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Customer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = Customer;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (Customer)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Customer, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<String>> = None;
+                let mut f1: Option<Option<String>> = None;
+                let mut f2: Option<Option<NationalIdentifier>> = None;
+                let mut f3: Option<Option<String>> = None;
+                let mut f4: Option<Option<LegalEntity>> = None;
+                let mut f5: Option<Option<String>> = None;
+                let mut f6: Option<Option<String>> = None;
+                let mut f7: Option<Option<String>> = None;
+                let mut f8: Option<Option<String>> = None;
+                let mut f9: Option<Option<String>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 0)?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 1)?,
+                            );
+                        }
+                        crate::wire::Key::Known(2, _, _) if f2.is_none() => {
+                            f2 = Some(
+                                wire.take_option::<A, crate::wire::Exact<NationalIdentifier>>(
+                                    &mut map, 2,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(3, _, _) if f3.is_none() => {
+                            f3 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 3)?,
+                            );
+                        }
+                        crate::wire::Key::Known(4, _, _) if f4.is_none() => {
+                            f4 = Some(wire.take_option::<A, crate::wire::Spelled<LegalEntity>>(
+                                &mut map, 4,
+                            )?);
+                        }
+                        crate::wire::Key::Known(5, _, _) if f5.is_none() => {
+                            f5 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 5)?,
+                            );
+                        }
+                        crate::wire::Key::Known(6, _, _) if f6.is_none() => {
+                            f6 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 6)?,
+                            );
+                        }
+                        crate::wire::Key::Known(7, _, _) if f7.is_none() => {
+                            f7 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 7)?,
+                            );
+                        }
+                        crate::wire::Key::Known(8, _, _) if f8.is_none() => {
+                            f8 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 8)?,
+                            );
+                        }
+                        crate::wire::Key::Known(9, _, _) if f9.is_none() => {
+                            f9 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 9)?,
+                            );
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let id = f0.flatten();
+                let customer_no = f1.flatten();
+                let national_identifier = f2.flatten();
+                let vat_no = f3.flatten();
+                let legal_entity = f4.flatten();
+                let name = f5.flatten();
+                let email_address = f6.flatten();
+                let msisdn = f7.flatten();
+                let legal_address = f8.flatten();
+                let billing_address = f9.flatten();
+                Ok(Customer {
+                    id,
+                    customer_no,
+                    national_identifier,
+                    vat_no,
+                    legal_entity,
+                    name,
+                    email_address,
+                    msisdn,
+                    legal_address,
+                    billing_address,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for Customer {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            0,
+            "@id",
+            self.id.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            1,
+            "customerNo",
+            self.customer_no.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Exact<NationalIdentifier>>(
+                &mut map,
+                2,
+                "nationalIdentifier",
+                self.national_identifier.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            3,
+            "vatNo",
+            self.vat_no.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::Spelled<LegalEntity>>(
+                &mut map,
+                4,
+                "legalEntity",
+                self.legal_entity.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            5,
+            "name",
+            self.name.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            6,
+            "emailAddress",
+            self.email_address.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            7,
+            "msisdn",
+            self.msisdn.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            8,
+            "legalAddress",
+            self.legal_address.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            9,
+            "billingAddress",
+            self.billing_address.as_ref(),
+            false,
+        )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
+    }
 }
 
 /// A national identity (or organisation) number with its country.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct NationalIdentifier {
     /// The number (a secret; redacted in `Debug`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reg_no: Option<Sensitive<String>>,
     /// ISO 3166-1 alpha-2 country code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl NationalIdentifier {
@@ -1940,6 +5882,7 @@ impl NationalIdentifier {
         Self {
             reg_no: None,
             country_code: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -1953,6 +5896,100 @@ impl NationalIdentifier {
     pub fn with_country_code(mut self, country_code: String) -> Self {
         self.country_code = Some(country_code);
         self
+    }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "regNo" => Some((0, "regNo", false)),
+            "countryCode" => Some((1, "countryCode", false)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for NationalIdentifier {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = NationalIdentifier;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (NationalIdentifier)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NationalIdentifier, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<Sensitive<String>>> = None;
+                let mut f1: Option<Option<String>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, _, _) if f0.is_none() => {
+                            f0 = Some(
+                                wire.take_option::<A, crate::wire::Exact<Sensitive<String>>>(
+                                    &mut map, 0,
+                                )?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, _, _) if f1.is_none() => {
+                            f1 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 1)?,
+                            );
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let reg_no = f0.flatten();
+                let country_code = f1.flatten();
+                Ok(NationalIdentifier {
+                    reg_no,
+                    country_code,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for NationalIdentifier {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire
+            .put_option::<_, crate::wire::Exact<Sensitive<String>>>(
+                &mut map,
+                0,
+                "regNo",
+                self.reg_no.as_ref(),
+                false,
+            )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            1,
+            "countryCode",
+            self.country_code.as_ref(),
+            false,
+        )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
     }
 }
 
@@ -1968,27 +6005,23 @@ open_enum! {
 
 /// An RFC 7807 problem. Keys arrive in PascalCase (`Type`, `Title`, ...) or lowercase;
 /// `type` is `ledger.account.<code>` or a URL/path ending in `/problems/<code>`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Problem {
     /// The problem type code, e.g. `ledger.account.validation`.
-    #[serde(alias = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Short summary of the problem.
-    #[serde(alias = "Title", default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The HTTP status code.
-    #[serde(alias = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// Identifier of this occurrence; quote it to PayEx support.
-    #[serde(alias = "Instance", default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<String>,
     /// Explanation of this occurrence.
-    #[serde(alias = "Detail", default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// For `validation`, one object per failed parameter mapping its name to the message.
-    #[serde(alias = "Problems", default, skip_serializing_if = "Option::is_none")]
     pub problems: Option<Vec<BTreeMap<String, String>>>,
+    /// Members not modelled, spellings and `null`s as received: written back on encoding.
+    wire: crate::wire::Wire,
 }
 
 impl Problem {
@@ -2001,6 +6034,7 @@ impl Problem {
             instance: None,
             detail: None,
             problems: None,
+            wire: crate::wire::Wire::default(),
         }
     }
 
@@ -2038,6 +6072,184 @@ impl Problem {
     pub fn with_problems(mut self, problems: Vec<BTreeMap<String, String>>) -> Self {
         self.problems = Some(problems);
         self
+    }
+
+    /// The members of the received object that this type does not model, with their JSON
+    /// text, in the order received. Encoding the value writes them back.
+    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
+        self.wire.unknown_members()
+    }
+
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
+        match name {
+            "type" => Some((0, "type", false)),
+            "Type" => Some((0, "Type", true)),
+            "title" => Some((1, "title", false)),
+            "Title" => Some((1, "Title", true)),
+            "status" => Some((2, "status", false)),
+            "Status" => Some((2, "Status", true)),
+            "instance" => Some((3, "instance", false)),
+            "Instance" => Some((3, "Instance", true)),
+            "detail" => Some((4, "detail", false)),
+            "Detail" => Some((4, "Detail", true)),
+            "problems" => Some((5, "problems", false)),
+            "Problems" => Some((5, "Problems", true)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Problem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = Problem;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("an object (Problem)")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Problem, A::Error> {
+                let mut wire = crate::wire::Wire::default();
+                let mut f0: Option<Option<String>> = None;
+                let mut f1: Option<Option<String>> = None;
+                let mut f2: Option<Option<i64>> = None;
+                let mut f3: Option<Option<String>> = None;
+                let mut f4: Option<Option<String>> = None;
+                let mut f5: Option<Option<Vec<BTreeMap<String, String>>>> = None;
+                while let Some(key) =
+                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
+                {
+                    match key {
+                        crate::wire::Key::Known(0, spelling, alias) if f0.is_none() => {
+                            if alias {
+                                wire.spelled(0, spelling);
+                            }
+                            f0 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 0)?,
+                            );
+                        }
+                        crate::wire::Key::Known(1, spelling, alias) if f1.is_none() => {
+                            if alias {
+                                wire.spelled(1, spelling);
+                            }
+                            f1 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 1)?,
+                            );
+                        }
+                        crate::wire::Key::Known(2, spelling, alias) if f2.is_none() => {
+                            if alias {
+                                wire.spelled(2, spelling);
+                            }
+                            f2 = Some(wire.take_option::<A, crate::wire::Exact<i64>>(&mut map, 2)?);
+                        }
+                        crate::wire::Key::Known(3, spelling, alias) if f3.is_none() => {
+                            if alias {
+                                wire.spelled(3, spelling);
+                            }
+                            f3 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 3)?,
+                            );
+                        }
+                        crate::wire::Key::Known(4, spelling, alias) if f4.is_none() => {
+                            if alias {
+                                wire.spelled(4, spelling);
+                            }
+                            f4 = Some(
+                                wire.take_option::<A, crate::wire::Exact<String>>(&mut map, 4)?,
+                            );
+                        }
+                        crate::wire::Key::Known(5, spelling, alias) if f5.is_none() => {
+                            if alias {
+                                wire.spelled(5, spelling);
+                            }
+                            f5 = Some(wire.take_option::<A, crate::wire::VecOf<
+                                crate::wire::MapOf<crate::wire::Exact<String>>,
+                            >>(&mut map, 5)?);
+                        }
+                        crate::wire::Key::Known(_, spelling, _) => {
+                            wire.unknown(spelling.to_owned(), map.next_value()?)
+                        }
+                        crate::wire::Key::Unknown(member) => {
+                            wire.unknown(member, map.next_value()?)
+                        }
+                    }
+                }
+                let r#type = f0.flatten();
+                let title = f1.flatten();
+                let status = f2.flatten();
+                let instance = f3.flatten();
+                let detail = f4.flatten();
+                let problems = f5.flatten();
+                Ok(Problem {
+                    r#type,
+                    title,
+                    status,
+                    instance,
+                    detail,
+                    problems,
+                    wire,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+impl ::serde::Serialize for Problem {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            0,
+            "type",
+            self.r#type.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            1,
+            "title",
+            self.title.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<i64>>(
+            &mut map,
+            2,
+            "status",
+            self.status.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            3,
+            "instance",
+            self.instance.as_ref(),
+            false,
+        )?;
+        self.wire.put_option::<_, crate::wire::Exact<String>>(
+            &mut map,
+            4,
+            "detail",
+            self.detail.as_ref(),
+            false,
+        )?;
+        self.wire
+            .put_option::<_, crate::wire::VecOf<crate::wire::MapOf<crate::wire::Exact<String>>>>(
+                &mut map,
+                5,
+                "problems",
+                self.problems.as_ref(),
+                false,
+            )?;
+        self.wire.put_unknown(&mut map)?;
+        map.end()
     }
 }
 

@@ -14,7 +14,7 @@ impl From<&Account> for AccountSummary {
             kind: Some(account.r#type.to_string()),
             state: Some(account.state.to_string()),
             currency: Some(Currency::from(account.currency.as_str())),
-            balance: account.balance,
+            balance: Some(account.balance),
             amount_due: Some(account.minimum_amount_to_pay),
             due_date: Some(account.due_date.date()),
             pay_link: account.my_pages_live_url.clone(),
@@ -29,10 +29,13 @@ impl From<&InvoiceSummary> for AccountSummary {
             provider: Provider::Avarda,
             id: invoice.id.clone(),
             kind: invoice.r#type.as_ref().map(ToString::to_string),
-            state: Some(invoice.state.to_string()),
-            currency: Some(Currency::from(invoice.currency.as_str())),
+            state: invoice.state.as_ref().map(ToString::to_string),
+            currency: invoice
+                .currency
+                .as_ref()
+                .map(|currency| Currency::from(currency.as_str())),
             balance: invoice.balance,
-            amount_due: Some(invoice.balance),
+            amount_due: invoice.balance,
             due_date: invoice.due_date.map(|due| due.date()),
             pay_link: invoice.my_pages_live_url.clone(),
         }

@@ -18,7 +18,7 @@ impl From<&Account> for AccountSummary {
             kind: None,
             state: account.status.as_ref().map(ToString::to_string),
             currency: account.currency.clone(),
-            balance: total,
+            balance: Some(total),
             amount_due: Some(total),
             due_date: account.due,
             pay_link: None,

@@ -17,10 +17,10 @@ impl AccountSummary {
             provider: Provider::Payex,
             id: account.account_no.clone(),
             kind,
-            state: Some(account.status.to_string()),
-            currency: Some(account.currency.clone()),
+            state: account.status.as_ref().map(ToString::to_string),
+            currency: account.currency.clone(),
             balance: account.total_balance,
-            amount_due: open_bill.map(|bill| bill.bill_amount),
+            amount_due: open_bill.and_then(|bill| bill.bill_amount),
             due_date: open_bill.and_then(|bill| bill.due_date),
             pay_link: None,
         }

@@ -31,22 +31,20 @@ fn apr(a: &AprData) -> model::AprData {
 
 /// One invoice of the invoices list.
 pub(crate) fn summary(l: &Ledger) -> model::InvoiceSummary {
-    let mut view = model::InvoiceSummary::new(
-        l.id.clone(),
-        model::CurrencyCode::from_wire(l.currency),
-        l.balance,
-        model::PaymentStatusType::from_wire(l.state),
-    )
-    .with_due_date(l.due_date)
-    .with_type(model::AccountType::from_wire(l.kind))
-    .with_payment_reference(l.payment_reference.clone())
-    .with_purchase_id(l.purchase_id.clone())
-    .with_my_pages_live_url(l.my_pages_live_url.clone());
+    let mut view = model::InvoiceSummary::new(l.id.clone())
+        .with_currency(model::CurrencyCode::from_wire(l.currency))
+        .with_balance(l.balance)
+        .with_state(model::PaymentStatusType::from_wire(l.state))
+        .with_due_date(l.due_date)
+        .with_type(model::AccountType::from_wire(l.kind))
+        .with_payment_reference(l.payment_reference.clone())
+        .with_purchase_id(l.purchase_id.clone())
+        .with_my_pages_live_url(l.my_pages_live_url.clone());
     if let Some(date) = l.invoice_date {
         view = view.with_invoice_date(date);
     }
     if let Some(postponed) = l.postponed {
-        view = view.with_postponed(postponed);
+        view = view.with_postponed(serde_json::Value::Bool(postponed));
     }
     if let (Some(amount), Some(date)) =
         (l.scheduled_payment_amount, l.scheduled_payment_charge_date)
@@ -60,28 +58,26 @@ pub(crate) fn summary(l: &Ledger) -> model::InvoiceSummary {
 
 /// One invoice in detail.
 pub(crate) fn details(l: &Ledger) -> model::InvoiceDetails {
-    let mut view = model::InvoiceDetails::new(
-        l.id.clone(),
-        model::CurrencyCode::from_wire(l.currency),
-        l.balance,
-        model::PaymentStatusType::from_wire(l.state),
-    )
-    .with_due_date(l.due_date)
-    .with_type(model::AccountType::from_wire(l.kind))
-    .with_payment_reference(l.payment_reference.clone())
-    .with_purchase_id(l.purchase_id.clone())
-    .with_my_pages_live_url(l.my_pages_live_url.clone())
-    .with_transactions(l.transactions.iter().map(transaction).collect())
-    .with_minimum_amount_to_pay(l.minimum_amount_to_pay)
-    .with_original_amount(l.original_amount)
-    .with_receiver(l.receiver.clone())
-    .with_bank_account(l.bank_account.clone())
-    .with_order_reference(l.order_reference.clone());
+    let mut view = model::InvoiceDetails::new(l.id.clone())
+        .with_currency(model::CurrencyCode::from_wire(l.currency))
+        .with_balance(l.balance)
+        .with_state(model::PaymentStatusType::from_wire(l.state))
+        .with_due_date(l.due_date)
+        .with_type(model::AccountType::from_wire(l.kind))
+        .with_payment_reference(l.payment_reference.clone())
+        .with_purchase_id(l.purchase_id.clone())
+        .with_my_pages_live_url(l.my_pages_live_url.clone())
+        .with_transactions(l.transactions.iter().map(transaction).collect())
+        .with_minimum_amount_to_pay(l.minimum_amount_to_pay)
+        .with_original_amount(l.original_amount)
+        .with_receiver(l.receiver.clone())
+        .with_bank_account(l.bank_account.clone())
+        .with_order_reference(l.order_reference.clone());
     if let Some(date) = l.invoice_date {
         view = view.with_invoice_date(date);
     }
     if let Some(postponed) = l.postponed {
-        view = view.with_postponed(postponed);
+        view = view.with_postponed(serde_json::Value::Bool(postponed));
     }
     if let (Some(amount), Some(date)) =
         (l.scheduled_payment_amount, l.scheduled_payment_charge_date)

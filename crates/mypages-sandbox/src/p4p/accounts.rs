@@ -335,7 +335,9 @@ pub(super) async fn settle_balance(
         }
         Ok(wire::json(
             StatusCode::OK,
-            &model::SettleResult::new(i64::from(updated), i64::from(errors)),
+            &model::SettleResult::new()
+                .with_updated(serde_json::Value::from(updated))
+                .with_errors(serde_json::Value::from(errors)),
         ))
     })())
 }

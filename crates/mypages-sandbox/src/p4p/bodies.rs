@@ -160,6 +160,13 @@ pub(super) fn read_address(raw: &RawValue, path: &str) -> Result<serde_json::Val
 pub(super) fn read_customer(raw: &RawValue, path: &str) -> Result<serde_json::Value, BodyError> {
     let object = JsonObject::from_raw(raw, path, false)?;
     let mut out = string_fields(&object, &["type", "identityNumber", "id", "number", "name"])?;
+    // `type` is the one member the documents do not mark optional (RESEARCH.md#3 Customer).
+    if !out.contains_key("type") {
+        return Err(BodyError::field(
+            object.name("type"),
+            "is required (person or organisation)",
+        ));
+    }
     if let Some(serde_json::Value::String(kind)) = out.get("type") {
         if !["person", "organisation", "organization"].contains(&kind.to_ascii_lowercase().as_str())
         {

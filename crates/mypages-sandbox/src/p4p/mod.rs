@@ -161,7 +161,9 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
                 .patch(update_subscription)
                 .delete(end_subscription),
         )
-        .route("/order", post(create_order))
+        // The batch of events is documented at `PATCH /order/`; PayFunc's router serves
+        // `/order` too, so both are answered.
+        .route("/order", post(create_order).patch(order_events))
         .route("/order/", axum::routing::patch(order_events))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

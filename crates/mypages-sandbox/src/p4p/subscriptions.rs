@@ -68,8 +68,13 @@ pub(super) fn frequency_of(schedule: &RawValue) -> String {
     read_schedule(schedule, "schedule").unwrap_or_else(|_| "monthly".into())
 }
 
-/// Recomputes `due`: the next date on or after today, never past `end`.
+/// Recomputes `due`: the next date on or after today, never past `end`; an ended
+/// subscription (`end` today or earlier) has none.
 pub(super) fn recompute_due(subscription: &mut Subscription, today: time::Date) {
+    if subscription.end.is_some_and(|end| end <= today) {
+        subscription.due = None;
+        return;
+    }
     let due = next_due(
         &frequency_of(&subscription.schedule),
         subscription.start,

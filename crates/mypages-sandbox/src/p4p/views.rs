@@ -57,7 +57,8 @@ fn items(i: &Items) -> model::Items {
 fn method(m: &Method) -> Result<model::Method, ApiError> {
     let expires = model::CardExpiry::new(m.expires[0], u16::from(m.expires[1]))
         .map_err(|err| broken("card expiry", err))?;
-    Ok(model::Method::new(model::MethodType::from_wire(m.kind))
+    Ok(model::Method::new()
+        .with_type(model::MethodType::from_wire(m.kind))
         .with_created(m.created)
         .with_token(Sensitive::new(m.token.clone()))
         .with_scheme(m.scheme.to_owned())
@@ -189,7 +190,7 @@ pub(crate) fn order(o: &Order) -> Result<model::Order, ApiError> {
         view = view.with_number(number.clone());
     }
     if let Some(client) = &o.client {
-        view = view.with_client(client.clone());
+        view = view.with_client(serde_json::Value::String(client.clone()));
     }
     if let Some(value) = &o.customer {
         view = view.with_customer(customer(value)?);

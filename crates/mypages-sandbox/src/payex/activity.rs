@@ -10,7 +10,7 @@ use super::views::{self, account_href};
 use super::{Ctx, Problem};
 use crate::wire;
 
-/// `GET /accounts/{account}/transactions?fromDate=&toDate=|month=`.
+/// `GET /accounts/{account}/transactions?fromDate=&todate=|month=` (names in any case).
 pub(super) async fn list_transactions(
     axum::extract::State(shared): Ctx,
     params: Params,

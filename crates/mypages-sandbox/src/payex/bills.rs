@@ -9,7 +9,7 @@ use super::views::{self, account_href};
 use super::{Ctx, Problem};
 use crate::wire;
 
-/// `GET /accounts/{account}/bills`.
+/// `GET /accounts/{account}/bills[?status=open|closed]`.
 pub(super) async fn list_bills(
     axum::extract::State(shared): Ctx,
     params: Params,
@@ -17,14 +17,28 @@ pub(super) async fn list_bills(
 ) -> Response {
     finish((|| {
         let paging = paging(uri.query(), &["$top"], &["$skip"])?;
+        let status = wire::query_get(&paging.keep, "status")
+            .map(|text| match model::BillStatus::from_wire(text) {
+                model::BillStatus::Unknown(_) => {
+                    Err(Problem::validation("status", "must be open or closed"))
+                }
+                known => Ok(known),
+            })
+            .transpose()?;
         with_account(&shared, &params, |account| {
             let mut bills: Vec<_> = account.bills.iter().collect();
             bills.sort_by_key(|b| std::cmp::Reverse(b.bill_date));
+            // Filtered on the view's status, so built for every bill (an account has few).
+            let items: Vec<model::Bill> = bills
+                .into_iter()
+                .map(|b| views::bill(account, b))
+                .filter(|bill| status.is_none() || bill.status == status)
+                .collect();
             page::<model::BillList, _>(
                 &format!("{}/bills", account_href(&account.account_no)),
-                &bills,
+                &items,
                 &paging,
-                |b| views::bill(account, b),
+                Clone::clone,
             )
         })
     })())

@@ -181,7 +181,11 @@ fn created_card(account: &Account, token: &str) -> Response {
         return wire::no_content();
     };
     let view = views::card(account, card, true);
-    let location = format!("{}/cards/{token}", account_href(&account.account_no));
+    let location = format!(
+        "{}/cards/{}",
+        account_href(&account.account_no),
+        super::routes::encode(token)
+    );
     let mut response = wire::json(StatusCode::CREATED, &view);
     if let Ok(value) = HeaderValue::from_str(&location) {
         response.headers_mut().insert(header::LOCATION, value);

@@ -121,7 +121,7 @@ pub(super) fn page<L: List, T>(
             &[("$top", *top), ("$skip", skip.saturating_sub(*top))],
         ));
     }
-    if skip + top < total {
+    if skip.saturating_add(*top) < total {
         links = links.with_next(link(path, keep, &[("$top", *top), ("$skip", skip + top)]));
     }
     let on_page = all.get(*skip..).unwrap_or_default();
@@ -129,12 +129,29 @@ pub(super) fn page<L: List, T>(
     wire::json(StatusCode::OK, &L::build(items, path.to_owned(), links))
 }
 
+/// An account number as PayEx checks it: at most 50 characters (the property table's
+/// `accountNo stringMaxlength: 50`).
+fn account_no(text: String) -> Result<String, Problem> {
+    account_no_checked(&text)?;
+    Ok(text)
+}
+
+fn account_no_checked(text: &str) -> Result<(), Problem> {
+    if text.chars().count() > 50 {
+        return Err(Problem::validation(
+            "accountNo",
+            "must be at most 50 characters",
+        ));
+    }
+    Ok(())
+}
+
 pub(super) fn with_account<R>(
     shared: &crate::server::Shared,
     params: &Params,
     f: impl FnOnce(&Account) -> R,
 ) -> Result<R, Problem> {
-    let account_no = param(params, "account")?;
+    let account_no = account_no(param(params, "account")?)?;
     let state = lock(&shared.payex);
     let account = state
         .account(&account_no)
@@ -147,7 +164,7 @@ pub(super) fn with_account_mut<R>(
     params: &Params,
     f: impl FnOnce(&mut Account) -> Result<R, Problem>,
 ) -> Result<R, Problem> {
-    let account_no = param(params, "account")?;
+    let account_no = account_no(param(params, "account")?)?;
     let mut state = lock(&shared.payex);
     let account = state
         .account_mut(&account_no)
@@ -160,6 +177,9 @@ pub(super) async fn list_accounts(axum::extract::State(shared): Ctx, uri: Uri) -
     finish((|| {
         let paging = paging(uri.query(), &["$top", "top"], &["$skip", "skip"])?;
         let account_no = wire::query_get(&paging.keep, "accountNo").filter(|v| !v.is_empty());
+        if let Some(text) = account_no {
+            account_no_checked(text)?;
+        }
         let customer_no = wire::query_get(&paging.keep, "customerNo").filter(|v| !v.is_empty());
         let state = lock(&shared.payex);
         if let Some(customer_no) = customer_no {
@@ -190,7 +210,7 @@ pub(super) async fn list_accounts(axum::extract::State(shared): Ctx, uri: Uri) -
                 &[("skip", skip.saturating_sub(top))],
             ));
         }
-        if skip + top < total {
+        if skip.saturating_add(top) < total {
             navigation = navigation.with_next(link(&path, &paging.keep, &[("skip", skip + top)]));
         }
         let items = matching
@@ -348,7 +368,7 @@ mod tests {
             let response =
                 page::<model::ReservationList, _>("/r", &all, &paging_of(top, skip), |_| {
                     made.set(made.get() + 1);
-                    model::Reservation::new(Decimal::ONE)
+                    model::Reservation::new()
                 });
             assert_eq!(response.status(), StatusCode::OK);
             skip += top;
@@ -370,7 +390,7 @@ mod tests {
         let made = Cell::new(0);
         let response = page::<model::ReservationList, _>("/r", &all, &paging_of(2, 10), |_| {
             made.set(made.get() + 1);
-            model::Reservation::new(Decimal::ONE)
+            model::Reservation::new()
         });
         assert_eq!(response.status(), StatusCode::OK);
         assert_eq!(made.get(), 0);

@@ -30,58 +30,56 @@ fn iban(account: &Account) -> String {
 /// An account with its balances and links.
 pub(crate) fn account(account: &Account) -> model::Account {
     let href = account_href(&account.account_no);
-    let mut view = model::Account::new(
-        account.account_no.clone(),
-        account.customer_no.clone(),
-        model::AccountStatus::from_wire(account.status),
-        account.credit_limit,
-        account.total_balance,
-        Currency::from_wire(account.currency),
-    )
-    .with_id(href.clone())
-    .with_start_date(account.start_date)
-    .with_account_profile_type(account.profile_type.clone())
-    .with_account_alias(account.alias.clone())
-    .with_reserved_amount(account.reserved())
-    .with_available_amount(account.available())
-    .with_max_payment_amount(account.max_payment())
-    .with_charity_donation(account.charity_donation)
-    .with_interest_rate(
-        model::InterestRate::new()
-            .with_debt_interest(account.debt_interest)
-            .with_penalty_interest(account.penalty_interest),
-    )
-    .with_bank_payment(
-        model::BankPayment::new()
-            .with_bank_account_no(account.bankgiro.clone())
-            .with_bank_account_type(model::BankAccountType::from_wire("BGSE"))
-            .with_bic("SWEDSESS".to_owned())
-            .with_iban(iban(account))
-            .with_payment_reference(account.payment_reference.clone()),
-    )
-    .with_active_payment_orders(format!("{href}/active-payment-orders"))
-    .with_recurring_payment_configuration(format!("{href}/recurring-payment-configuration"))
-    .with_cards(format!("{href}/cards"))
-    .with_transactions(format!("{href}/transactions"))
-    .with_bills(format!("{href}/bills"))
-    .with_customer(format!(
-        "/ledger/customer/v1/{PAYEX_LEDGER}/customers/{}",
-        account.customer_no
-    ))
-    .with_operation(vec![
-        op("add-card-info", "post", format!("{href}/cards")),
-        op(
-            "register-psp-payment",
-            "post",
-            format!("{href}/register-psp-payment"),
-        ),
-        op(
-            "request-close-account",
-            "post",
-            format!("{href}/request-close-account"),
-        ),
-        op("partial-update", "patch", href.clone()),
-    ]);
+    let mut view = model::Account::new(account.account_no.clone())
+        .with_customer_no(account.customer_no.clone())
+        .with_status(model::AccountStatus::from_wire(account.status))
+        .with_credit_limit(account.credit_limit)
+        .with_total_balance(account.total_balance)
+        .with_currency(Currency::from_wire(account.currency))
+        .with_id(href.clone())
+        .with_start_date(account.start_date)
+        .with_account_profile_type(account.profile_type.clone())
+        .with_account_alias(account.alias.clone())
+        .with_reserved_amount(account.reserved())
+        .with_available_amount(account.available())
+        .with_max_payment_amount(account.max_payment())
+        .with_charity_donation(account.charity_donation)
+        .with_interest_rate(
+            model::InterestRate::new()
+                .with_debt_interest(account.debt_interest)
+                .with_penalty_interest(account.penalty_interest),
+        )
+        .with_bank_payment(
+            model::BankPayment::new()
+                .with_bank_account_no(account.bankgiro.clone())
+                .with_bank_account_type(model::BankAccountType::from_wire("BGSE"))
+                .with_bic("SWEDSESS".to_owned())
+                .with_iban(iban(account))
+                .with_payment_reference(account.payment_reference.clone()),
+        )
+        .with_active_payment_orders(format!("{href}/active-payment-orders"))
+        .with_recurring_payment_configuration(format!("{href}/recurring-payment-configuration"))
+        .with_cards(format!("{href}/cards"))
+        .with_transactions(format!("{href}/transactions"))
+        .with_bills(format!("{href}/bills"))
+        .with_customer(format!(
+            "/ledger/customer/v1/{PAYEX_LEDGER}/customers/{}",
+            account.customer_no
+        ))
+        .with_operation(vec![
+            op("add-card-info", "post", format!("{href}/cards")),
+            op(
+                "register-psp-payment",
+                "post",
+                format!("{href}/register-psp-payment"),
+            ),
+            op(
+                "request-close-account",
+                "post",
+                format!("{href}/request-close-account"),
+            ),
+            op("partial-update", "patch", href.clone()),
+        ]);
     if let Some(description) = &account.description {
         view = view.with_description(description.clone());
     }
@@ -95,7 +93,9 @@ pub(crate) fn account(account: &Account) -> model::Account {
 /// ones, the spec's schema leaves the field out).
 pub(crate) fn bill(account: &Account, bill: &Bill) -> model::Bill {
     let href = format!("{}/bills/{}", account_href(&account.account_no), bill.id());
-    let mut view = model::Bill::new(bill.bill_no.clone(), bill.amount)
+    let mut view = model::Bill::new()
+        .with_bill_no(bill.bill_no.clone())
+        .with_bill_amount(bill.amount)
         .with_id(href.clone())
         .with_due_date(bill.due_date)
         .with_bill_date(bill.bill_date)
@@ -124,7 +124,7 @@ pub(crate) fn bill(account: &Account, bill: &Bill) -> model::Bill {
 /// A card as in a list (`detail` false) or on its own, with its parent and operations.
 pub(crate) fn card(account: &Account, card: &Card, detail: bool) -> model::Card {
     let parent = account_href(&account.account_no);
-    let href = format!("{parent}/cards/{}", card.token);
+    let href = format!("{parent}/cards/{}", super::routes::encode(&card.token));
     let mut holder = model::CardHolder::new();
     if let Some(number) = &card.holder_number {
         holder = holder.with_number(number.clone());
@@ -139,7 +139,8 @@ pub(crate) fn card(account: &Account, card: &Card, detail: bool) -> model::Card 
         }
         holder = holder.with_national_consumer_identifier(id);
     }
-    let mut view = model::Card::new(Sensitive::new(card.token.clone()))
+    let mut view = model::Card::new()
+        .with_token(Sensitive::new(card.token.clone()))
         .with_deleted(card.deleted)
         .with_main_card(card.main_card)
         .with_card_holder(holder)
@@ -162,7 +163,8 @@ pub(crate) fn card(account: &Account, card: &Card, detail: bool) -> model::Card 
 
 /// A booked transaction.
 pub(crate) fn transaction(t: &Transaction) -> model::Transaction {
-    model::Transaction::new(t.amount)
+    model::Transaction::new()
+        .with_amount(t.amount)
         .with_type(model::TransactionType::from_wire(t.kind))
         .with_description(t.description.clone())
         .with_initiated_from_point_of_sale(t.point_of_sale)
@@ -171,7 +173,8 @@ pub(crate) fn transaction(t: &Transaction) -> model::Transaction {
 
 /// An outstanding reservation.
 pub(crate) fn reservation(r: &Reservation) -> model::Reservation {
-    model::Reservation::new(r.amount)
+    model::Reservation::new()
+        .with_amount(r.amount)
         .with_description(r.description.clone())
         .with_date(r.date)
 }
@@ -227,7 +230,8 @@ pub(crate) fn payment_orders(account: &Account, today: Date) -> Vec<model::Activ
         next.replace_day(27).unwrap_or(next)
     });
     vec![
-        model::ActivePaymentOrder::new(amount)
+        model::ActivePaymentOrder::new()
+            .with_amount(amount)
             .with_payment_method(model::PaymentMethod::from_wire("autogiro"))
             .with_execute_date(execute_date),
     ]
