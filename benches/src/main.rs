@@ -4,7 +4,9 @@
 //! amounts against `f64`), `e2e` (calls through the clients to the sandbox on loopback),
 //! `paging` (`items()` through a volume customer, with the client's peak memory), `token`
 //! (cached against static bearer tokens), `overview` (the server time of the reference web
-//! app's overview page, three providers at once). Each group runs in a fresh process of this
+//! app's overview page, three providers at once), `overhead` (the SDK against raw hyper and
+//! reqwest on the same minimal server, instructions per call, build cost). Each group runs
+//! in a fresh process of this
 //! binary, so one group's memory and warm caches do not colour another's figures; the
 //! sandbox runs in a child process too. Figures are printed as Markdown tables.
 //!
@@ -14,12 +16,15 @@
 //!
 //! A benchmark harness, not a test: it asserts nothing about speed.
 
+mod account_server;
 mod decode;
 mod e2e;
 mod exactness;
 mod fixtures;
 mod harness;
 mod machine;
+mod overhead;
+mod overhead_clients;
 mod overview;
 mod paging;
 mod report;
@@ -32,7 +37,7 @@ use harness::Budget;
 use report::Row;
 
 /// The groups, in the order they run.
-const GROUPS: [(&str, &str); 6] = [
+const GROUPS: [(&str, &str); 7] = [
     ("decode", "decoding provider answers from JSON bytes"),
     ("decimals", "what exact decimals cost against f64"),
     (
@@ -48,12 +53,18 @@ const GROUPS: [(&str, &str); 6] = [
         "overview",
         "the web app's overview page, three providers at once",
     ),
+    (
+        "overhead",
+        "the SDK against raw hyper and reqwest on the same minimal server",
+    ),
 ];
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("serve-sandbox") => serve_sandbox(&args[1..]),
+        Some("serve-account") => account_server::serve(),
+        Some("overhead-calls") => overhead::calls(&args[1..]),
         Some("--group") => run_group(&args[1..]),
         _ => run_all(&args),
     };
@@ -129,6 +140,7 @@ fn run_group(args: &[String]) -> Result<(), String> {
         .map(|(_, what)| format!("{name}: {what} (load average at start: {load})"))
         .ok_or_else(|| format!("unknown group {name:?}; {}", usage()))?;
     let rows: Vec<Row> = match name {
+        "overhead" => return overhead::run(quick, &title),
         "decode" => decode::run(budget),
         "decimals" => exactness::run(budget),
         _ => {

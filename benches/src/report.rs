@@ -52,39 +52,46 @@ impl Row {
 
 /// Prints a section: a heading, then the rows as a Markdown table.
 pub(crate) fn print_section(title: &str, rows: &[Row]) {
-    let headers = ["case", "median", "p90", "throughput", "notes"];
-    let cells: Vec<[&str; 5]> = rows
+    let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
-            [
-                r.case.as_str(),
-                r.median.as_str(),
-                r.p90.as_str(),
-                r.throughput.as_str(),
-                r.notes.as_str(),
+            vec![
+                r.case.clone(),
+                r.median.clone(),
+                r.p90.clone(),
+                r.throughput.clone(),
+                r.notes.clone(),
             ]
         })
         .collect();
-    let mut widths = headers.map(|h| h.chars().count());
-    for row in &cells {
+    print_table(
+        title,
+        &["case", "median", "p90", "throughput", "notes"],
+        &cells,
+    );
+}
+
+/// Prints a heading, then `rows` under `headers` as a Markdown table with aligned columns.
+pub(crate) fn print_table(title: &str, headers: &[&str], rows: &[Vec<String>]) {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());
         }
     }
-    let line = |cells: [&str; 5]| {
+    let line = |cells: &mut dyn Iterator<Item = &str>| {
         let padded: Vec<String> = cells
-            .iter()
-            .zip(widths)
+            .zip(&widths)
             .map(|(cell, width)| format!("{cell:<width$}"))
             .collect();
         format!("| {} |", padded.join(" | "))
     };
     println!("\n### {title}\n");
-    println!("{}", line(headers));
+    println!("{}", line(&mut headers.iter().copied()));
     let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
     println!("|-{}-|", rule.join("-|-"));
-    for row in cells {
-        println!("{}", line(row));
+    for row in rows {
+        println!("{}", line(&mut row.iter().map(String::as_str)));
     }
 }
 

@@ -9,7 +9,9 @@ use std::path::PathBuf;
 use std::process::Command;
 
 /// The groups `mypages-bench` knows; checked here so a typo fails before a release build.
-const GROUPS: [&str; 6] = ["decode", "decimals", "e2e", "paging", "token", "overview"];
+const GROUPS: [&str; 7] = [
+    "decode", "decimals", "e2e", "paging", "token", "overview", "overhead",
+];
 
 /// Builds and runs the benchmarks with `args` (`--quick`, group names).
 pub(crate) fn run(args: &[String]) -> Result<(), String> {

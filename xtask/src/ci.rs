@@ -72,6 +72,9 @@ pub(crate) fn run() -> Result<(), String> {
     }
     eprintln!("xtask ci: fuzz smoke: the proptest twins of fuzz/ with 512 cases");
     crate::quality::fuzz_smoke(&root)?;
+    // Benchmarks are not tests: this only checks that the harness still runs (seconds of
+    // measuring after a release build); no figure is compared with anything.
+    step(&root, "benchmarks run", &["xtask", "bench", "--quick"], &[])?;
     eprintln!("xtask ci: all checks passed");
     Ok(())
 }

@@ -57,17 +57,13 @@ pub(super) async fn list_transactions(
             return Err(Problem::validation("fromDate", "must not be after toDate"));
         }
         with_account(&shared, &params, |account| {
-            let mut list: Vec<_> = account
-                .transactions
-                .iter()
-                .filter(|t| t.date >= start && t.date <= end)
-                .collect();
-            list.sort_by_key(|t| std::cmp::Reverse(t.date));
-            let items = list.into_iter().map(views::transaction).collect();
-            page::<model::TransactionList>(
+            // Newest first already: two binary searches find the range, and only the
+            // page is turned into views.
+            page::<model::TransactionList, _>(
                 &format!("{}/transactions", account_href(&account.account_no)),
-                items,
+                account.transactions.between(start, end),
                 &paging,
+                views::transaction,
             )
         })
     })())
@@ -82,15 +78,11 @@ pub(super) async fn list_reservations(
     finish((|| {
         let paging = paging(uri.query(), &["$top"], &["$skip"])?;
         with_account(&shared, &params, |account| {
-            let items = account
-                .reservations
-                .iter()
-                .map(views::reservation)
-                .collect();
-            page::<model::ReservationList>(
+            page::<model::ReservationList, _>(
                 &format!("{}/reservations", account_href(&account.account_no)),
-                items,
+                &account.reservations,
                 &paging,
+                views::reservation,
             )
         })
     })())

@@ -28,15 +28,17 @@ pub(super) async fn list_bills(
         with_account(&shared, &params, |account| {
             let mut bills: Vec<_> = account.bills.iter().collect();
             bills.sort_by_key(|b| std::cmp::Reverse(b.bill_date));
-            let items = bills
+            // Filtered on the view's status, so built for every bill (an account has few).
+            let items: Vec<model::Bill> = bills
                 .into_iter()
                 .map(|b| views::bill(account, b))
                 .filter(|bill| status.is_none() || bill.status == status)
                 .collect();
-            page::<model::BillList>(
+            page::<model::BillList, _>(
                 &format!("{}/bills", account_href(&account.account_no)),
-                items,
+                &items,
                 &paging,
+                Clone::clone,
             )
         })
     })())

@@ -22,15 +22,11 @@ pub(super) async fn list_cards(
     finish((|| {
         let paging = paging(uri.query(), &["$top"], &["$skip"])?;
         with_account(&shared, &params, |account| {
-            let items = account
-                .cards
-                .iter()
-                .map(|c| views::card(account, c, false))
-                .collect();
-            page::<model::CardList>(
+            page::<model::CardList, _>(
                 &format!("{}/cards", account_href(&account.account_no)),
-                items,
+                &account.cards,
                 &paging,
+                |c| views::card(account, c, false),
             )
         })
     })())

@@ -23,13 +23,14 @@ pub(super) async fn list_payment_orders(
         let paging = paging(uri.query(), &["$top"], &["$skip"])?;
         with_account(&shared, &params, |account| {
             let items = views::payment_orders(account, today);
-            page::<model::ActivePaymentOrderList>(
+            page::<model::ActivePaymentOrderList, _>(
                 &format!(
                     "{}/active-payment-orders",
                     account_href(&account.account_no)
                 ),
-                items,
+                &items,
                 &paging,
+                Clone::clone,
             )
         })
     })())

@@ -76,6 +76,41 @@ pub(crate) struct Transaction {
     pub(crate) date: Date,
 }
 
+/// An account's transactions, newest first (those of one day in the order they were
+/// booked), so a date range is two binary searches and a page is a slice of it: listing
+/// costs O(log n + page size), not a filter and sort of the whole list per page.
+#[derive(Clone, Default)]
+pub(crate) struct Transactions(Vec<Transaction>);
+
+impl Transactions {
+    /// Books `transaction`: after those of its day and later days, before older ones.
+    pub(crate) fn push(&mut self, transaction: Transaction) {
+        let at = self.0.partition_point(|t| t.date >= transaction.date);
+        self.0.insert(at, transaction);
+    }
+
+    /// The transactions dated `start` to `end` (both included), newest first.
+    pub(crate) fn between(&self, start: Date, end: Date) -> &[Transaction] {
+        let first = self.0.partition_point(|t| t.date > end);
+        let past = self.0.partition_point(|t| t.date >= start);
+        self.0.get(first..past).unwrap_or_default()
+    }
+
+    /// How many there are.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+impl From<Vec<Transaction>> for Transactions {
+    /// Orders `transactions` (in booking order) newest first; a day's keep their order.
+    fn from(mut transactions: Vec<Transaction>) -> Transactions {
+        transactions.sort_by_key(|t| std::cmp::Reverse(t.date));
+        Transactions(transactions)
+    }
+}
+
 /// An outstanding reservation.
 #[derive(Clone)]
 pub(crate) struct Reservation {
@@ -115,7 +150,7 @@ pub(crate) struct Account {
     pub(crate) currency: &'static str,
     pub(crate) bills: Vec<Bill>,
     pub(crate) cards: Vec<Card>,
-    pub(crate) transactions: Vec<Transaction>,
+    pub(crate) transactions: Transactions,
     pub(crate) reservations: Vec<Reservation>,
     pub(crate) recurring: Option<Recurring>,
     /// `sourcePspPaymentTransactionId`s already booked (a repeat is not booked twice).
@@ -260,7 +295,7 @@ fn account(no: &str, customer: &str, start: Date) -> Account {
         currency: "sek",
         bills: Vec::new(),
         cards: Vec::new(),
-        transactions: Vec::new(),
+        transactions: Transactions::default(),
         reservations: Vec::new(),
         recurring: None,
         psp_payments: HashSet::new(),
@@ -350,7 +385,7 @@ impl State {
                 holder,
             ),
         ];
-        main.transactions = vec![
+        main.transactions = Transactions::from(vec![
             tx(
                 "Purchase",
                 "ICA Maxi Lindhagen, köpref. 88120",
@@ -418,7 +453,7 @@ impl State {
                 false,
                 today - d(900),
             ),
-        ];
+        ]);
         main.reservations = vec![
             Reservation {
                 amount: amount("200.00"),
@@ -451,7 +486,7 @@ impl State {
             false,
             holder,
         )];
-        food.transactions = vec![
+        food.transactions = Transactions::from(vec![
             tx("Payment", "Insättning", "-500.00", false, today - d(3)),
             tx(
                 "Purchase",
@@ -460,7 +495,7 @@ impl State {
                 true,
                 today - d(2),
             ),
-        ];
+        ]);
 
         let mut closed = account("5000003", PAYEX_CUSTOMER_NO, today - d(2000));
         closed.description = Some("Avslutad kontofaktura".into());
@@ -484,12 +519,13 @@ impl State {
             let mut generated =
                 account(&format!("{}", 6_000_001 + n), &customer_no, today - d(500));
             let mut balance = Decimal::new(0, 2);
+            let mut booked = Vec::with_capacity(seed.transactions_per_customer);
             for t in 0..seed.transactions_per_customer {
                 let value = Decimal::new(i64::from(rng.u32(500..250_000)), 2);
                 let payment = t % 5 == 4;
                 let signed = if payment { -value } else { value };
                 balance += signed;
-                generated.transactions.push(Transaction {
+                booked.push(Transaction {
                     kind: if payment { "Payment" } else { "Purchase" },
                     description: if payment {
                         "Inbetalning".into()
@@ -501,6 +537,7 @@ impl State {
                     date: today - d(i64::from(rng.u16(0..90))),
                 });
             }
+            generated.transactions = Transactions::from(booked);
             generated.total_balance = balance;
             generated.credit_limit = Decimal::new(i64::from(rng.u32(5..50)) * 100_000, 2);
             generated.cards.push(Card {
@@ -552,6 +589,77 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn booked(day: Date, n: usize) -> Transaction {
+        Transaction {
+            kind: "Purchase",
+            description: format!("purchase {n}"),
+            amount: Decimal::new(100, 2),
+            point_of_sale: true,
+            date: day,
+        }
+    }
+
+    /// What listing did before: filter the whole list, then a stable sort, newest first.
+    fn filtered(all: &[Transaction], start: Date, end: Date) -> Vec<String> {
+        let mut list: Vec<&Transaction> = all
+            .iter()
+            .filter(|t| t.date >= start && t.date <= end)
+            .collect();
+        list.sort_by_key(|t| std::cmp::Reverse(t.date));
+        list.into_iter().map(|t| t.description.clone()).collect()
+    }
+
+    #[test]
+    fn a_date_range_is_what_filtering_and_sorting_the_whole_list_gave() {
+        let day0 = time::macros::date!(2026 - 01 - 01);
+        let mut rng = fastrand::Rng::with_seed(7);
+        let in_order: Vec<Transaction> = (0..500)
+            .map(|n| booked(day0 + time::Duration::days(i64::from(rng.u8(0..40))), n))
+            .collect();
+        // Half seeded at once, half booked one by one: both keep a day's booking order.
+        let mut ledger = Transactions::from(in_order[..250].to_vec());
+        for t in &in_order[250..] {
+            ledger.push(t.clone());
+        }
+        assert_eq!(ledger.len(), 500);
+        for (from, to) in [
+            (0, 39),
+            (3, 3),
+            (10, 20),
+            (39, 39),
+            (-5, 2),
+            (38, 60),
+            (20, 10),
+        ] {
+            let start = day0 + time::Duration::days(from);
+            let end = day0 + time::Duration::days(to);
+            let got: Vec<String> = ledger
+                .between(start, end)
+                .iter()
+                .map(|t| t.description.clone())
+                .collect();
+            assert_eq!(got, filtered(&in_order, start, end), "{from}..={to}");
+        }
+    }
+
+    #[test]
+    fn a_payment_booked_today_lists_first() {
+        let today = time::macros::date!(2026 - 01 - 15);
+        let mut account = account("6000001", "100002", today);
+        account.transactions = Transactions::from(vec![
+            booked(today - time::Duration::days(1), 1),
+            booked(today, 2),
+        ]);
+        account.book_payment(Decimal::new(5_000, 2), today);
+        let kinds: Vec<&str> = account
+            .transactions
+            .between(Date::MIN, Date::MAX)
+            .iter()
+            .map(|t| t.kind)
+            .collect();
+        assert_eq!(kinds, ["Purchase", "Payment", "Purchase"]);
+    }
 
     #[test]
     fn seed_is_consistent() {
