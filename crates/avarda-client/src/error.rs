@@ -14,7 +14,7 @@
 //! use avarda_client::{Category, ErrorKind};
 //!
 //! match avarda.invoices().get(customer, "purchase-id", "invoice-id").await {
-//!     Ok(invoice) => println!("{}", invoice.balance),
+//!     Ok(invoice) => println!("{:?}", invoice.balance),
 //!     Err(err) if err.category() == Category::NotFound => println!("no such invoice"),
 //!     Err(err) if err.kind() == ErrorKind::Refused => {
 //!         println!("Avarda said {:?}", avarda_client::error_code(&err))

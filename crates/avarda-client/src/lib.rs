@@ -35,7 +35,7 @@
 //! let customer = Customer::new("4f1c0a7d9e", TokenProvider::Own)
 //!     .with_return_url("https://shop.example/my-pages/accounts");
 //! for invoice in avarda.invoices().list(&customer, "purchase-id").await? {
-//!     println!("{} {} {}", invoice.id, invoice.balance, invoice.currency);
+//!     println!("{} {:?} {:?}", invoice.id, invoice.balance, invoice.currency);
 //! }
 //! match avarda.accounts().list(&customer, "purchase-id").await? {
 //!     StrongAuth::Authenticated(accounts) => println!("{} accounts", accounts.len()),
