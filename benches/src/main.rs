@@ -3,7 +3,8 @@
 //! Groups: `decode` (provider answers from JSON bytes), `decimals` (exact `Decimal`
 //! amounts against `f64`), `e2e` (calls through the clients to the sandbox on loopback),
 //! `paging` (`items()` through a volume customer, with the client's peak memory), `token`
-//! (cached against static bearer tokens). Each group runs in a fresh process of this
+//! (cached against static bearer tokens), `overview` (the server time of the reference web
+//! app's overview page, three providers at once). Each group runs in a fresh process of this
 //! binary, so one group's memory and warm caches do not colour another's figures; the
 //! sandbox runs in a child process too. Figures are printed as Markdown tables.
 //!
@@ -19,6 +20,7 @@ mod exactness;
 mod fixtures;
 mod harness;
 mod machine;
+mod overview;
 mod paging;
 mod report;
 mod sandbox_process;
@@ -30,7 +32,7 @@ use harness::Budget;
 use report::Row;
 
 /// The groups, in the order they run.
-const GROUPS: [(&str, &str); 5] = [
+const GROUPS: [(&str, &str); 6] = [
     ("decode", "decoding provider answers from JSON bytes"),
     ("decimals", "what exact decimals cost against f64"),
     (
@@ -42,6 +44,10 @@ const GROUPS: [(&str, &str); 5] = [
         "items() through a volume customer, and the client's memory",
     ),
     ("token", "cached against static bearer tokens"),
+    (
+        "overview",
+        "the web app's overview page, three providers at once",
+    ),
 ];
 
 fn main() -> ExitCode {
@@ -134,6 +140,7 @@ fn run_group(args: &[String]) -> Result<(), String> {
                 match name {
                     "e2e" => e2e::run(quick).await,
                     "paging" => paging::run(quick).await,
+                    "overview" => overview::run(quick).await,
                     _ => token::run(budget, quick).await,
                 }
             })?

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 /// The groups `mypages-bench` knows; checked here so a typo fails before a release build.
-const GROUPS: [&str; 5] = ["decode", "decimals", "e2e", "paging", "token"];
+const GROUPS: [&str; 6] = ["decode", "decimals", "e2e", "paging", "token", "overview"];
 
 /// Builds and runs the benchmarks with `args` (`--quick`, group names).
 pub(crate) fn run(args: &[String]) -> Result<(), String> {

@@ -27,12 +27,6 @@ pub static ADD_METHOD: Operation =
 pub static ADD_ORDER_EVENTS: Operation =
     Operation::new("addOrderEvents", Method::PATCH, "/order/").with_retry(RetryClass::Never);
 
-/// `PATCH /order`: Charge, cancel or refund orders, several at once (private key).
-///
-/// Never sent twice once it may have reached the provider (`x-retry: never`).
-pub static ADD_ORDER_EVENTS_AT_ORDER: Operation =
-    Operation::new("addOrderEventsAtOrder", Method::PATCH, "/order").with_retry(RetryClass::Never);
-
 /// `POST /account`: Create an account.
 ///
 /// Never sent twice once it may have reached the provider (`x-retry: never`).
@@ -127,11 +121,10 @@ pub static UPDATE_SUBSCRIPTION: Operation = Operation::new(
 .with_retry(RetryClass::Idempotent);
 
 /// Every operation of the spec, in `operationId` order.
-pub static ALL: [&Operation; 17] = [
+pub static ALL: [&Operation; 16] = [
     &ADD_BALANCE,
     &ADD_METHOD,
     &ADD_ORDER_EVENTS,
-    &ADD_ORDER_EVENTS_AT_ORDER,
     &CREATE_ACCOUNT,
     &CREATE_ACCOUNT_KEY,
     &CREATE_LOGIN_LINK,

@@ -3,7 +3,10 @@
 //!
 //! A descriptor holds what the spec says about the call: method, path template, documented
 //! query parameters, retry class (`x-retry`), what a success answer holds, and whether that
-//! answer is a secret (`x-secret-answer`). Every operation whose method is not GET must say
+//! answer is a secret (`x-secret-answer`). An operation marked `x-alias-of: <operationId>`
+//! (PayFunc's `PATCH /order` beside the documented `PATCH /order/`) is another spelling the
+//! sandbox serves; the client sends the documented one, so it gets no descriptor. Every
+//! operation whose method is not GET must say
 //! `x-retry: idempotent` or `x-retry: never`: whether a call may be sent twice is decided in
 //! the spec, once, never by hand in a client.
 
@@ -52,6 +55,11 @@ pub(super) fn parse(spec_path: &str, text: &str) -> Result<Vec<Op>, String> {
                 .as_str()
                 .ok_or_else(|| format!("{at}: has no operationId"))?
                 .to_owned();
+            if op["x-alias-of"].as_str().is_some() {
+                // Another spelling of an operation the client sends in its documented
+                // form: the sandbox serves it, the client has no descriptor for it.
+                continue;
+            }
             let retry = op["x-retry"].as_str().map(str::to_owned);
             match retry.as_deref() {
                 None if method != "get" && method != "head" => {
@@ -261,6 +269,10 @@ paths:
       x-secret-answer: true
       responses:
         '200': { content: { application/pdf: {} } }
+    patch:
+      operationId: makeAAgain
+      x-retry: never
+      x-alias-of: makeA
 components:
   parameters:
     Id: { name: id, in: path }
