@@ -7,6 +7,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod concurrency;
 mod exactly_once;
 mod failures;
 mod journeys_avarda;
@@ -15,6 +16,7 @@ mod journeys_p4p;
 mod journeys_payex;
 mod operations;
 mod paging;
+mod redaction;
 mod retries;
 mod support;
 mod vocabulary;

@@ -67,6 +67,8 @@ pub(crate) fn run() -> Result<(), String> {
             &test_env,
         )?;
     }
+    eprintln!("xtask ci: fuzz smoke: the proptest twins of fuzz/ with 512 cases");
+    crate::quality::fuzz_smoke(&root)?;
     eprintln!("xtask ci: all checks passed");
     Ok(())
 }
@@ -102,7 +104,7 @@ fn cargo() -> String {
 }
 
 /// The workspace root: the parent of this crate's manifest directory.
-fn workspace_root() -> PathBuf {
+pub(crate) fn workspace_root() -> PathBuf {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     manifest.parent().map_or(manifest.clone(), PathBuf::from)
 }

@@ -3,10 +3,13 @@
 //! - `cargo xtask ci`: everything CI checks, in the order a failure is cheapest to find.
 //! - `cargo xtask codegen [--check]`: the models of `crates/mypages-models` from `specs/`.
 //! - `cargo xtask bench [--quick] [GROUP...]`: the benchmarks, in release mode (never in CI).
+//! - `cargo xtask mutants [ARGS...]`: cargo-mutants over the transport (minutes, not in CI).
+//! - `cargo xtask fuzz [SECONDS]`: every cargo-fuzz target of `fuzz/` (nightly, not in CI).
 
 mod bench;
 mod ci;
 mod codegen;
+mod quality;
 
 use std::process::ExitCode;
 
@@ -16,8 +19,12 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&args[1..]),
         Some("ci") => ci::run(),
         Some("codegen") => codegen::run(&args[1..]),
+        Some("mutants") => quality::mutants(&ci::workspace_root(), &args[1..]),
+        Some("fuzz") => quality::fuzz(&ci::workspace_root(), &args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <ci | codegen [--check] | bench [--quick] [GROUP...]>");
+            eprintln!(
+                "usage: cargo xtask <ci | codegen [--check] | bench [--quick] [GROUP...] | mutants [ARGS...] | fuzz [SECONDS]>"
+            );
             return ExitCode::from(2);
         }
     };

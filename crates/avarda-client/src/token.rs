@@ -36,13 +36,22 @@ pub(crate) fn partner_token_source(
                     .call(&[])?
                     .json_body(&request)?
                     .decode_with(json_or_text);
-                let answer = client.execute(&call).await?;
+                let (answer, server_now) = client.execute(&call).await?;
+                // `Date` has whole seconds: Avarda's true time is up to 1 s later.
+                let now = server_now
+                    .map(|date| date + time::Duration::SECOND)
+                    .unwrap_or_else(OffsetDateTime::now_utc);
                 let expires_at = answer
                     .token_expiration_utc
                     .or_else(|| jwt_expiry(answer.token.expose()))
-                    .unwrap_or_else(|| OffsetDateTime::now_utc() + DOCUMENTED_LIFETIME);
+                    .unwrap_or_else(|| now + DOCUMENTED_LIFETIME);
                 let token = SecretString::from(answer.token.into_inner());
-                Ok(ExpiringToken::expiring_at(token, expires_at))
+                // Judged by Avarda's clock, so a skewed local clock changes nothing.
+                Ok(ExpiringToken::expiring_at_server_time(
+                    token,
+                    expires_at,
+                    Some(now),
+                ))
             }
         },
         refresh_ahead,
@@ -50,14 +59,16 @@ pub(crate) fn partner_token_source(
 }
 
 /// The JSON answer, or the token alone as `text/plain` (Avarda's own client asks for
-/// `Accept: text/plain`), bare or as a JSON string.
-fn json_or_text(response: Response) -> Result<PartnerAccessToken, Error> {
+/// `Accept: text/plain`), bare or as a JSON string; with the server's clock when it
+/// answered (its `Date` header).
+fn json_or_text(response: Response) -> Result<(PartnerAccessToken, Option<OffsetDateTime>), Error> {
+    let server_now = response.server_date();
     let text = std::str::from_utf8(response.body()).map_or("", str::trim);
     if text.is_empty() || text.starts_with('{') {
-        return response.json();
+        return Ok((response.json()?, server_now));
     }
     let token = serde_json::from_str::<String>(text).unwrap_or_else(|_| text.to_owned());
-    Ok(PartnerAccessToken::new(token.into()))
+    Ok((PartnerAccessToken::new(token.into()), server_now))
 }
 
 /// The `exp` claim of a JWT (its payload is base64url JSON), if it has a readable one. The

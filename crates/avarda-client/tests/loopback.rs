@@ -83,10 +83,28 @@ async fn token_is_refreshed_ahead_of_its_expiry() {
     assert_eq!(server.token_fetches(), 1);
     // 2 s tokens refreshed at most half their life ahead: a new one after 1 s.
     tokio::time::sleep(Duration::from_millis(1100)).await;
+    // Refreshed in the background: this call still uses the valid token, the next the new.
+    avarda.invoices().list(&me, "p").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
     avarda.invoices().list(&me, "p").await.unwrap();
     assert_eq!(server.token_fetches(), 2);
     let seen = server.seen();
-    assert_eq!(seen[2].header("authorization"), Some("Bearer tok-2"));
+    assert_eq!(seen[3].header("authorization"), Some("Bearer tok-2"));
+}
+
+#[tokio::test]
+async fn a_skewed_local_clock_does_not_fetch_a_token_per_call() {
+    // Avarda's clock is two hours behind ours: its one-hour token "expired" an hour ago by
+    // our clock, but by its own it has an hour left.
+    let mut config = Config::answering(|_, _| (200, invoices_json()));
+    config.clock_skew = -time::Duration::hours(2);
+    let server = Server::start(config).await;
+    let avarda = client(&server);
+    let me = customer("customer-1");
+    for _ in 0..3 {
+        avarda.invoices().list(&me, "p").await.unwrap();
+    }
+    assert_eq!(server.token_fetches(), 1);
 }
 
 #[tokio::test]
@@ -103,6 +121,7 @@ async fn without_token_expiration_utc_the_jwt_exp_claim_decides_the_refresh() {
     // `exp` is in whole seconds: the token lives 1 to 2 s, refreshed half its life ahead.
     tokio::time::sleep(Duration::from_millis(1100)).await;
     avarda.invoices().list(&me, "p").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(server.token_fetches(), 2);
 }
 
@@ -668,6 +687,31 @@ fn the_builder_says_what_is_missing() {
         .unwrap();
     assert!(!format!("{ok:?}").contains("very-secret"));
     assert!(format!("{ok:?}").contains("stage.avarda360-api.avarda.com"));
+}
+
+#[tokio::test]
+async fn avardas_text_is_bounded_and_escaped_in_messages() {
+    let message = format!("No such\ninvoice\u{1b}[2J {}", "x".repeat(30_000));
+    let body =
+        serde_json::json!({"errorCode": "E\n1", "message": message, "error": "e".repeat(5_000)})
+            .to_string();
+    let server = Server::start(Config::answering(move |_, _| (404, body.clone()))).await;
+    let avarda = client(&server);
+    let error = avarda
+        .invoices()
+        .get(&customer("customer-1"), "p", "missing")
+        .await
+        .unwrap_err();
+    for text in [error.to_string(), format!("{error:?}")] {
+        assert!(text.len() < 4_096, "{} bytes", text.len());
+        assert!(
+            !text.contains(['\n', '\u{1b}']),
+            "control characters in {text:?}"
+        );
+    }
+    assert!(error.to_string().contains("No such\\ninvoice"), "{error}");
+    // The whole text stays available through the accessor.
+    assert_eq!(error.problem().unwrap().title.as_deref(), Some(&*message));
 }
 
 #[tokio::test]

@@ -18,7 +18,7 @@
 
 use std::borrow::Cow;
 
-use serde::de::Error as _;
+use serde::de::{Error as _, Unexpected};
 use serde::ser::Error as _;
 use serde::{Deserialize, Deserializer, Serializer};
 use time::Date;
@@ -64,9 +64,9 @@ impl Codec<Date> for DateCodec {
 
     fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
         let text = Cow::<'de, str>::deserialize(deserializer)?;
-        parse(&text).ok_or_else(|| {
-            D::Error::custom(format!("expected a date as YYYY-MM-DD, found {text:?}"))
-        })
+        // `invalid_value` keeps the value in serde's form, which the transport redacts.
+        parse(&text)
+            .ok_or_else(|| D::Error::invalid_value(Unexpected::Str(&text), &"a date as YYYY-MM-DD"))
     }
 }
 

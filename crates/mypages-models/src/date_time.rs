@@ -18,7 +18,7 @@
 
 use std::borrow::Cow;
 
-use serde::de::Error as _;
+use serde::de::{Error as _, Unexpected};
 use serde::ser::Error as _;
 use serde::{Deserialize, Deserializer, Serializer};
 use time::format_description::BorrowedFormatItem;
@@ -74,10 +74,12 @@ impl Codec<OffsetDateTime> for DateTimeCodec {
 
     fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<OffsetDateTime, D::Error> {
         let text = Cow::<'de, str>::deserialize(deserializer)?;
+        // `invalid_value` keeps the value in serde's form, which the transport redacts.
         parse(&text).ok_or_else(|| {
-            D::Error::custom(format!(
-                "expected an RFC 3339 date-time such as 2021-11-27T16:30:11Z, found {text:?}"
-            ))
+            D::Error::invalid_value(
+                Unexpected::Str(&text),
+                &"an RFC 3339 date-time such as 2021-11-27T16:30:11Z",
+            )
         })
     }
 }

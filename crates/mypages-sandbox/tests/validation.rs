@@ -359,6 +359,26 @@ async fn p4p_rejects_bad_content_in_its_format() {
             "invalid content",
         ),
         ("PATCH", "/p4p/order/", r#"{"id":"x"}"#, "malformed content"),
+        // Amounts no ledger holds: refused, never a panic on overflow (schemathesis found
+        // `(price + vat - rebate) * quantity` overflowing).
+        (
+            "POST",
+            "/p4p/account/sandboxdemoaccnt/balance",
+            r#"{"price":79228162514264337593543950335,"quantity":2}"#,
+            "invalid content",
+        ),
+        (
+            "POST",
+            "/p4p/account/sandboxdemoaccnt/balance",
+            r#"[{"price":70000000000000000000000000000},{"price":70000000000000000000000000000}]"#,
+            "invalid content",
+        ),
+        (
+            "POST",
+            "/p4p/order",
+            r#"{"items":{"price":2,"quantity":79228162514264337593543950335},"currency":"SEK","payment":{"type":"card"}}"#,
+            "invalid content",
+        ),
     ];
     for (method, path, body, kind) in cases {
         let reply = call(addr, method, path, P4P_KEY, Some(body)).await;

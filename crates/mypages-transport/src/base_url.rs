@@ -77,6 +77,11 @@ impl BaseUrl {
         })
     }
 
+    /// The scheme, `https` (or `http` for a loopback host).
+    pub fn scheme(&self) -> &Scheme {
+        &self.scheme
+    }
+
     /// The authority (`host[:port]`) requests go to; the only one that receives credentials.
     pub fn authority(&self) -> &Authority {
         &self.authority

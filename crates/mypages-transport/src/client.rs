@@ -1,6 +1,6 @@
 //! The [`Client`] and its builder.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -11,22 +11,23 @@ use secrecy::SecretString;
 use serde::de::DeserializeOwned;
 use tokio::io::AsyncWrite;
 use tower::util::BoxCloneSyncService;
-use tower::{Layer, Service, ServiceExt};
+use tower::{Layer, Service, ServiceBuilder, ServiceExt};
 
 use crate::base_url::BaseUrl;
-use crate::connector::{Connector, Identity, TlsSettings, authority_of, classify_boxed};
+use crate::connector::{
+    Connector, Identity, TlsSettings, authority_of, classify_boxed, refuse_plain_http,
+};
 use crate::download::Download;
 use crate::endpoint::{Endpoint, Response, encode_query_component};
 use crate::error::{BoxError, Error, ProblemReader};
 use crate::paging::{Link, Pages};
 use crate::problem::Problem;
-use crate::retry::{RetryBudget, RetryPolicy};
-use crate::stack::auth::Auth;
-use crate::stack::body_limit::{BodyLimit, ERROR_BODY_LIMIT};
-use crate::stack::retry::Retry;
-use crate::stack::timeout::{AttemptTimeout, OperationDeadline};
-use crate::stack::trace::Trace;
-use crate::stack::{HttpService, RequestMeta, ResponseBody};
+use crate::retry::RetryPolicy;
+use crate::stack::body_limit::ERROR_BODY_LIMIT;
+use crate::stack::{
+    AttemptTimeoutLayer, AuthLayer, BodyLimitLayer, HttpService, OperationDeadlineLayer,
+    RequestMeta, ResponseBody, RetryLayer, TraceLayer,
+};
 use crate::token::{StaticToken, TokenSource};
 
 /// The default response body limit: 16 MiB.
@@ -98,12 +99,12 @@ impl Client {
                 self.inner.read_problem,
             ));
         }
-        endpoint.decode(Response::new(
-            endpoint.operation(),
-            parts.status,
-            parts.headers,
-            bytes,
-        ))
+        let response = Response::new(endpoint.operation(), parts.status, parts.headers, bytes);
+        endpoint.decode(if endpoint.secret_output() {
+            response.secret()
+        } else {
+            response
+        })
     }
 
     /// Sends `endpoint` and streams its 2xx body instead of decoding it (the endpoint's
@@ -182,11 +183,8 @@ impl Client {
         Pages::links(self.clone(), first, next_link)
     }
 
-    fn request<E: Endpoint + ?Sized>(
-        &self,
-        endpoint: &E,
-        streaming: bool,
-    ) -> Result<http::Request<Bytes>, Error> {
+    /// The path and query an endpoint asks for, before the base URL's prefix.
+    pub(crate) fn target_of<E: Endpoint + ?Sized>(endpoint: &E) -> Result<String, Error> {
         let mut target = endpoint.path()?;
         let query = endpoint.query()?;
         if !query.is_empty() {
@@ -199,6 +197,15 @@ impl Client {
                 separator = '&';
             }
         }
+        Ok(target)
+    }
+
+    fn request<E: Endpoint + ?Sized>(
+        &self,
+        endpoint: &E,
+        streaming: bool,
+    ) -> Result<http::Request<Bytes>, Error> {
+        let target = Client::target_of(endpoint)?;
         let uri = self.inner.base_url.join(&target)?;
         let mut builder = http::Request::builder()
             .method(endpoint.method())
@@ -247,6 +254,26 @@ impl Client {
 }
 
 type LayerFn = Box<dyn FnOnce(HttpService) -> HttpService + Send>;
+
+/// A user layer, applied later to the stack below it, with its errors made ours.
+fn boxed_layer<L>(layer: L) -> LayerFn
+where
+    L: Layer<HttpService> + Send + 'static,
+    L::Service: Service<http::Request<Bytes>, Response = http::Response<ResponseBody>>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    <L::Service as Service<http::Request<Bytes>>>::Error: Into<BoxError>,
+    <L::Service as Service<http::Request<Bytes>>>::Future: Send + 'static,
+{
+    Box::new(move |inner| {
+        let service = layer
+            .layer(inner)
+            .map_err(|error| Error::from_boxed(error.into()));
+        BoxCloneSyncService::new(service)
+    })
+}
 /// Builds the custom inner service once the connect timeout is final.
 type ServiceFn = Box<dyn FnOnce(Duration) -> HttpService + Send>;
 
@@ -267,6 +294,9 @@ pub struct ClientBuilder {
     read_problem: ProblemReader,
     http_service: Option<ServiceFn>,
     layers: Vec<LayerFn>,
+    attempt_layers: Vec<LayerFn>,
+    min_throughput: Option<(u64, Duration)>,
+    pool_idle_timeout: Duration,
 }
 
 impl Default for ClientBuilder {
@@ -286,6 +316,9 @@ impl Default for ClientBuilder {
             read_problem: Problem::from_json,
             http_service: None,
             layers: Vec::new(),
+            attempt_layers: Vec::new(),
+            min_throughput: Some((1024, Duration::from_secs(10))),
+            pool_idle_timeout: Duration::from_secs(50),
         }
     }
 }
@@ -363,6 +396,22 @@ impl ClientBuilder {
         self
     }
 
+    /// The slowest a response body may arrive: at least `bytes` every `per` (default
+    /// 1 KiB every 10 s), for buffered bodies and downloads alike. A slower body ends with
+    /// a [`TimeoutKind::Throughput`](crate::TimeoutKind::Throughput) error.
+    pub fn min_throughput(mut self, bytes: u64, per: Duration) -> ClientBuilder {
+        self.min_throughput = Some((bytes, per));
+        self
+    }
+
+    /// How long an idle pooled connection is kept (default 50 s, below the 60 s idle
+    /// limit of common load balancers, so the client does not reuse a connection the
+    /// balancer has already dropped).
+    pub fn pool_idle_timeout(mut self, timeout: Duration) -> ClientBuilder {
+        self.pool_idle_timeout = timeout;
+        self
+    }
+
     /// A client certificate for mutual TLS.
     pub fn identity(mut self, identity: Identity) -> ClientBuilder {
         self.identity = Some(identity);
@@ -418,8 +467,10 @@ impl ClientBuilder {
         self.http_service = Some(Box::new(move |connect_timeout| {
             let service = tower::service_fn(move |request: http::Request<Bytes>| {
                 let authority = authority_of(&request);
+                let refused = refuse_plain_http(&request);
                 let call = service.clone().oneshot(request.map(Full::new));
                 async move {
+                    refused?;
                     match call.await {
                         Ok(response) => Ok(response.map(ResponseBody::streaming)),
                         Err(error) => {
@@ -433,8 +484,24 @@ impl ClientBuilder {
         self
     }
 
-    /// Wraps the whole stack in `layer` (outermost, so it sees each operation once), e.g.
-    /// `tower::limit::ConcurrencyLimitLayer`. Layers added later wrap earlier ones.
+    /// Adds `layer` around the whole stack (outermost, so it sees each operation once,
+    /// before any retry), e.g. `tower::limit::ConcurrencyLimitLayer`. Layers added later
+    /// wrap earlier ones.
+    ///
+    /// The stack, outermost first, with the two places for your own layers:
+    ///
+    /// **[`layer`](ClientBuilder::layer)** -> trace -> operation deadline -> retry ->
+    /// **[`attempt_layer`](ClientBuilder::attempt_layer)** -> auth -> attempt timeout ->
+    /// body limit -> connector.
+    ///
+    /// Each of ours is a public layer ([`TraceLayer`](crate::layers::TraceLayer),
+    /// [`OperationDeadlineLayer`](crate::layers::OperationDeadlineLayer),
+    /// [`RetryLayer`](crate::layers::RetryLayer), [`AuthLayer`](crate::layers::AuthLayer),
+    /// [`AttemptTimeoutLayer`](crate::layers::AttemptTimeoutLayer),
+    /// [`BodyLimitLayer`](crate::layers::BodyLimitLayer)), usable in your own stack too.
+    /// A layer reads the operation's [`RequestMeta`] from the request's extensions; its
+    /// errors are kept when they are this crate's [`Error`] and otherwise reported as
+    /// transport errors.
     pub fn layer<L>(mut self, layer: L) -> ClientBuilder
     where
         L: Layer<HttpService> + Send + 'static,
@@ -446,12 +513,26 @@ impl ClientBuilder {
         <L::Service as Service<http::Request<Bytes>>>::Error: Into<BoxError>,
         <L::Service as Service<http::Request<Bytes>>>::Future: Send + 'static,
     {
-        self.layers.push(Box::new(move |inner| {
-            let service = layer
-                .layer(inner)
-                .map_err(|error| Error::from_boxed(error.into()));
-            BoxCloneSyncService::new(service)
-        }));
+        self.layers.push(boxed_layer(layer));
+        self
+    }
+
+    /// Adds `layer` around each attempt: inside the retry layer (so it sees every attempt,
+    /// and its transient errors are retried) and outside auth (so the `Authorization` it
+    /// sees is not yet set, and headers it adds go to the provider). See
+    /// [`ClientBuilder::layer`] for the whole stack. Layers added later wrap earlier ones.
+    pub fn attempt_layer<L>(mut self, layer: L) -> ClientBuilder
+    where
+        L: Layer<HttpService> + Send + 'static,
+        L::Service: Service<http::Request<Bytes>, Response = http::Response<ResponseBody>>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        <L::Service as Service<http::Request<Bytes>>>::Error: Into<BoxError>,
+        <L::Service as Service<http::Request<Bytes>>>::Future: Send + 'static,
+    {
+        self.attempt_layers.push(boxed_layer(layer));
         self
     }
 
@@ -532,36 +613,40 @@ impl ClientBuilder {
                     identity: self.identity,
                     extra_roots,
                 };
-                BoxCloneSyncService::new(Connector::new(settings, self.connect_timeout)?)
+                BoxCloneSyncService::new(Connector::new(
+                    settings,
+                    self.connect_timeout,
+                    self.pool_idle_timeout,
+                )?)
             }
         };
-        let service = BoxCloneSyncService::new(BodyLimit {
-            inner: connector,
-            limit: self.body_limit,
-        });
-        let service = BoxCloneSyncService::new(Auth {
-            inner: service,
-            source: self.token_source,
-            authority: base_url.authority().clone(),
-        });
-        let service = BoxCloneSyncService::new(AttemptTimeout {
-            inner: service,
-            timeout: self.attempt_timeout,
-        });
-        let service = BoxCloneSyncService::new(Retry {
-            inner: service,
-            budget: Arc::new(RetryBudget::new(self.retry.budget)),
-            policy: Arc::new(self.retry),
-            rng: Arc::new(Mutex::new(fastrand::Rng::new())),
-        });
-        let service = BoxCloneSyncService::new(OperationDeadline {
-            inner: service,
-            timeout: self.operation_timeout,
-        });
-        let mut service = BoxCloneSyncService::new(Trace {
-            inner: service,
-            provider: provider.clone(),
-        });
+        let mut auth = AuthLayer::new(&base_url);
+        if let Some(source) = self.token_source {
+            auth = auth.token_source(source);
+        }
+        let mut body_limit = BodyLimitLayer::new(self.body_limit);
+        if let Some((bytes, per)) = self.min_throughput {
+            body_limit = body_limit.min_throughput(bytes, per);
+        }
+        // One attempt: auth -> attempt timeout -> body limit -> connector.
+        let mut attempt: HttpService = BoxCloneSyncService::new(
+            ServiceBuilder::new()
+                .layer(auth)
+                .layer(AttemptTimeoutLayer::new(self.attempt_timeout))
+                .layer(body_limit)
+                .service(connector),
+        );
+        for layer in self.attempt_layers {
+            attempt = layer(attempt);
+        }
+        // The operation: trace -> operation deadline -> retry -> (each attempt).
+        let mut service: HttpService = BoxCloneSyncService::new(
+            ServiceBuilder::new()
+                .layer(TraceLayer::new(provider.clone()))
+                .layer(OperationDeadlineLayer::new(self.operation_timeout))
+                .layer(RetryLayer::new(self.retry))
+                .service(attempt),
+        );
         for layer in self.layers {
             service = layer(service);
         }

@@ -6,16 +6,19 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
+use http::Uri;
+use http::uri::Scheme;
 use http_body_util::Full;
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client as HyperClient;
 use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
 use rustls::RootCertStore;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use tower::Service;
 
+use crate::base_url::is_loopback;
 use crate::error::{BoxError, Error, TimeoutKind};
 use crate::stack::ResponseBody;
 use crate::token::BoxFuture;
@@ -125,10 +128,50 @@ fn tls_config(settings: TlsSettings) -> Result<rustls::ClientConfig, Error> {
     }
 }
 
+/// Bounds establishing a connection as a whole: DNS, TCP and the TLS handshake. Elapsing
+/// is an `io::ErrorKind::TimedOut` error, which [`classify_hyper`] reports as a connect
+/// timeout (nothing was sent).
+#[derive(Clone)]
+pub(crate) struct ConnectTimeout<C> {
+    inner: C,
+    timeout: Duration,
+}
+
+impl<C> Service<Uri> for ConnectTimeout<C>
+where
+    C: Service<Uri>,
+    C::Error: Into<BoxError>,
+    C::Future: Send + 'static,
+{
+    type Response = C::Response;
+    type Error = BoxError;
+    type Future = BoxFuture<'static, Result<C::Response, BoxError>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        self.inner.poll_ready(cx).map_err(Into::into)
+    }
+
+    fn call(&mut self, uri: Uri) -> Self::Future {
+        let connecting = self.inner.call(uri);
+        let timeout = self.timeout;
+        Box::pin(async move {
+            match tokio::time::timeout(timeout, connecting).await {
+                Ok(result) => result.map_err(Into::into),
+                Err(_) => Err(Box::new(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    "establishing the connection (DNS, TCP, TLS) timed out",
+                )) as BoxError),
+            }
+        })
+    }
+}
+
+type Https = HttpsConnector<HttpConnector>;
+
 /// The default connector service: hyper-util's pooled client over hyper-rustls.
 #[derive(Clone)]
 pub(crate) struct Connector {
-    client: HyperClient<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    client: HyperClient<ConnectTimeout<Https>, Full<Bytes>>,
     connect_timeout: Duration,
 }
 
@@ -136,18 +179,24 @@ impl Connector {
     pub(crate) fn new(
         settings: TlsSettings,
         connect_timeout: Duration,
+        pool_idle_timeout: Duration,
     ) -> Result<Connector, Error> {
         let mut http = HttpConnector::new();
         http.enforce_http(false);
         http.set_nodelay(true);
-        http.set_connect_timeout(Some(connect_timeout));
         let https = hyper_rustls::HttpsConnectorBuilder::new()
             .with_tls_config(tls_config(settings)?)
             .https_or_http()
             .enable_http1()
             .enable_http2()
             .wrap_connector(http);
-        let client = HyperClient::builder(TokioExecutor::new()).build(https);
+        let client = HyperClient::builder(TokioExecutor::new())
+            .pool_idle_timeout(pool_idle_timeout)
+            .pool_timer(TokioTimer::new())
+            .build(ConnectTimeout {
+                inner: https,
+                timeout: connect_timeout,
+            });
         Ok(Connector {
             client,
             connect_timeout,
@@ -168,7 +217,9 @@ impl Service<http::Request<Bytes>> for Connector {
         let client = self.client.clone();
         let connect_timeout = self.connect_timeout;
         let authority = authority_of(&request);
+        let refused = refuse_plain_http(&request);
         Box::pin(async move {
+            refused?;
             let response = client
                 .request(request.map(Full::new))
                 .await
@@ -216,6 +267,26 @@ pub(crate) fn classify_boxed(error: BoxError, connect_timeout: Duration, authori
         Ok(hyper) => classify_hyper(*hyper, connect_timeout, authority),
         Err(other) => Error::from_boxed(other),
     }
+}
+
+/// Refuses a request over plain `http` to a host that is not loopback, whoever built it
+/// (a link, a layer): a bearer token or personal data must not travel in clear.
+pub(crate) fn refuse_plain_http<B>(request: &http::Request<B>) -> Result<(), Error> {
+    let uri = request.uri();
+    if uri.scheme() == Some(&Scheme::HTTPS) {
+        return Ok(());
+    }
+    let host = uri.host().unwrap_or_default();
+    if uri.scheme() == Some(&Scheme::HTTP) && is_loopback(host) {
+        return Ok(());
+    }
+    Err(Error::invalid_argument(
+        "url",
+        format_args!(
+            "`{}://{host}` is refused: plain http is allowed only for loopback hosts; use https",
+            uri.scheme_str().unwrap_or("(none)")
+        ),
+    ))
 }
 
 /// The `host:port` a request goes to, for error messages (never a path or query).

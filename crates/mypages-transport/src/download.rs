@@ -102,7 +102,10 @@ impl Stream for Download {
             }
             match Pin::new(&mut this.body).poll_frame(cx) {
                 Poll::Ready(Some(Ok(frame))) => {
-                    this.idle.as_mut().reset(Instant::now() + this.idle_timeout);
+                    // A timeout too large to add to the clock leaves the far-future sleep.
+                    if let Some(deadline) = Instant::now().checked_add(this.idle_timeout) {
+                        this.idle.as_mut().reset(deadline);
+                    }
                     match frame.into_data() {
                         Ok(data) if !data.is_empty() => return Poll::Ready(Some(Ok(data))),
                         _ => continue,

@@ -87,6 +87,13 @@ pub trait Endpoint: Send + Sync {
             || method == Method::DELETE
     }
 
+    /// Whether a successful answer holds a secret (a partner token, an account key, a
+    /// login link). A decode error of such an answer never keeps the body: `Error::body`
+    /// is `None` and no part of it reaches a message. Default `false`.
+    fn secret_output(&self) -> bool {
+        false
+    }
+
     /// Decodes a 2xx response into the output. See [`Response::json`] and
     /// [`Response::empty`].
     fn decode(&self, response: Response) -> Result<Self::Output, Error>;
@@ -154,6 +161,8 @@ pub struct Response {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
+    /// The body holds a secret: a decode error must not keep it.
+    secret: bool,
 }
 
 impl Response {
@@ -168,7 +177,14 @@ impl Response {
             status,
             headers,
             body,
+            secret: false,
         }
+    }
+
+    /// Marks the body as holding a secret (see [`Endpoint::secret_output`]).
+    pub(crate) fn secret(mut self) -> Response {
+        self.secret = true;
+        self
     }
 
     /// The status, e.g. 200 or 202 (Avarda answers 202 when strong authentication is needed).
@@ -179,6 +195,15 @@ impl Response {
     /// The response headers.
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
+    }
+
+    /// The server's clock when it answered, from the `Date` header: compare the
+    /// provider's own times (a token's expiry) with it rather than with the local clock,
+    /// which may be skewed.
+    pub fn server_date(&self) -> Option<time::OffsetDateTime> {
+        let text = self.headers.get(http::header::DATE)?.to_str().ok()?;
+        let at = httpdate::parse_http_date(text).ok()?;
+        Some(time::OffsetDateTime::from(at))
     }
 
     /// The raw body.
@@ -195,7 +220,12 @@ impl Response {
     ///
     /// The error message never quotes the offending value (it might be personal data).
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        decode_json(self.operation, self.status, &self.body)
+        match serde_json::from_slice(&self.body) {
+            Ok(value) => Ok(value),
+            Err(_) => {
+                decode_json_tracking_path(self.operation, self.status, &self.body, !self.secret)
+            }
+        }
     }
 
     /// Accepts any body and returns `()`: for 204 No Content and other empty answers.
@@ -226,15 +256,17 @@ pub fn decode_json<T: DeserializeOwned>(
 ) -> Result<T, Error> {
     match serde_json::from_slice(bytes) {
         Ok(value) => Ok(value),
-        Err(_) => decode_json_tracking_path(operation, status, bytes),
+        Err(_) => decode_json_tracking_path(operation, status, bytes, true),
     }
 }
 
-/// The slow path of [`decode_json`]: the same decode, recording the path it reached.
+/// The slow path of [`decode_json`]: the same decode, recording the path it reached. The
+/// error keeps the body only with `keep_body`.
 fn decode_json_tracking_path<T: DeserializeOwned>(
     operation: &str,
     status: StatusCode,
     bytes: &Bytes,
+    keep_body: bool,
 ) -> Result<T, Error> {
     let fail = |path: String, error: serde_json::Error| {
         let detail = format!(
@@ -243,7 +275,13 @@ fn decode_json_tracking_path<T: DeserializeOwned>(
             error.line(),
             error.column()
         );
-        Error::decode(operation, path, detail, status, bytes.clone())
+        Error::decode(
+            operation,
+            path,
+            detail,
+            status,
+            keep_body.then(|| bytes.clone()),
+        )
     };
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
@@ -256,8 +294,14 @@ fn decode_json_tracking_path<T: DeserializeOwned>(
     Ok(value)
 }
 
-/// Removes the quoted value from serde's "invalid type/value" and "unknown variant" messages,
-/// and the position suffix (reported separately), so no response data reaches an error.
+/// Removes the offending value from serde's "invalid type/value", "unknown variant" and
+/// "unknown field" messages, and the position suffix (reported separately), so no response
+/// data reaches an error.
+///
+/// serde writes a string value with `Debug` escapes (`"a\"b"`, so the value ends at the
+/// first unescaped quote), and a variant or field name, a number or a character between
+/// backticks without escapes (so the value ends at the backtick before serde's own
+/// `, expected` / `, there are no`).
 fn redact_value(message: &str) -> String {
     let message = match message.rfind(" at line ") {
         Some(index) => &message[..index],
@@ -272,34 +316,31 @@ fn redact_value(message: &str) -> String {
     if !leads.iter().any(|lead| message.starts_with(lead)) {
         return message.to_owned();
     }
-    // The value is the first quoted or backticked run, or the text up to the first comma.
-    let mut out = String::with_capacity(message.len());
-    let mut chars = message.char_indices().peekable();
-    let mut redacted = false;
-    while let Some((_, c)) = chars.next() {
-        if !redacted && (c == '"' || c == '`') {
-            for (_, inner) in chars.by_ref() {
-                if inner == c {
-                    break;
-                }
-            }
-            out.push_str("<redacted>");
-            redacted = true;
-        } else if !redacted && c == ',' {
-            // An unquoted value such as `integer 1912121212`: keep only its type word.
-            if let Some(colon) = out.find(": ") {
-                let kind_end = out[colon + 2..]
-                    .find(' ')
-                    .map_or(out.len(), |i| colon + 2 + i);
-                out.truncate(kind_end);
-            }
-            out.push(c);
-            redacted = true;
-        } else {
-            out.push(c);
-        }
+    let Some(open) = message.find(['"', '`']) else {
+        // An unquoted value such as `null` or `a map`: a type, not data.
+        return message.to_owned();
+    };
+    let rest = &message[open + 1..];
+    let close = if message[open..].starts_with('"') {
+        let mut escaped = false;
+        rest.char_indices()
+            .find(|&(_, c)| {
+                let end = !escaped && c == '"';
+                escaped = !escaped && c == '\\';
+                end
+            })
+            .map(|(index, _)| index)
+    } else {
+        [", expected", ", there are no"]
+            .iter()
+            .filter_map(|tail| rest.rfind(&format!("`{tail}")))
+            .max()
+            .or_else(|| rest.rfind('`'))
+    };
+    match close {
+        Some(close) => format!("{}<redacted>{}", &message[..open], &rest[close + 1..]),
+        None => format!("{}<redacted>", &message[..open]),
     }
-    out
 }
 
 /// Percent-encodes one path segment: everything but `A-Z a-z 0-9 - . _ ~`.
@@ -391,6 +432,31 @@ mod tests {
         let error =
             decode_json::<Page>("list", StatusCode::OK, &Bytes::from_static(b"{} x")).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Decode);
+    }
+
+    #[test]
+    fn redaction_does_not_end_at_an_escaped_quote() {
+        let body = Bytes::from_static(br#"{"items":[{"amount":"x\" 19121212-1212 \\"}]}"#);
+        let error = decode_json::<Page>("list", StatusCode::OK, &body).unwrap_err();
+        assert_eq!(error.json_path(), Some("items[0].amount"));
+        for text in [error.to_string(), format!("{error:?}")] {
+            assert!(!text.contains("19121212"), "{text}");
+            assert!(text.contains("expected u32"), "{text}");
+        }
+    }
+
+    #[test]
+    fn redaction_covers_unknown_variants_with_backticks() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        enum Kind {
+            Known,
+        }
+        let body = Bytes::from_static(br#""a` 19121212-1212 `b""#);
+        let error = decode_json::<Kind>("get", StatusCode::OK, &body).unwrap_err();
+        let text = error.to_string();
+        assert!(!text.contains("19121212"), "{text}");
+        assert!(text.contains("`Known`"), "{text}");
     }
 
     #[test]

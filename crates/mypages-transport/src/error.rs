@@ -77,6 +77,11 @@ pub enum TimeoutKind {
     Attempt,
     /// The whole operation, retries included, took too long.
     Operation,
+    /// The token source took longer than its load timeout to fetch a bearer token
+    /// (nothing was sent).
+    TokenFetch,
+    /// A response body arrived more slowly than the minimum throughput.
+    Throughput,
 }
 
 /// How far a request got before it failed.
@@ -173,19 +178,66 @@ impl Error {
 
     pub(crate) fn timeout(kind: TimeoutKind, after: Duration) -> Error {
         let (what, phase, hint) = match kind {
-            TimeoutKind::Connect => ("connecting", Phase::Connect, "connect_timeout"),
-            TimeoutKind::Attempt => ("one attempt", Phase::MaybeSent, "attempt_timeout"),
-            TimeoutKind::Operation => ("the operation", Phase::MaybeSent, "operation_timeout"),
+            TimeoutKind::Connect => (
+                "connecting",
+                Phase::Connect,
+                "ClientBuilder::connect_timeout",
+            ),
+            TimeoutKind::Attempt => (
+                "one attempt",
+                Phase::MaybeSent,
+                "ClientBuilder::attempt_timeout",
+            ),
+            TimeoutKind::Operation => (
+                "the operation",
+                Phase::MaybeSent,
+                "ClientBuilder::operation_timeout",
+            ),
+            TimeoutKind::TokenFetch => (
+                "fetching a bearer token",
+                Phase::BeforeSend,
+                "CachedToken::load_timeout",
+            ),
+            TimeoutKind::Throughput => (
+                "reading the body",
+                Phase::Answered,
+                "ClientBuilder::min_throughput",
+            ),
         };
         let mut error = Error::new(
             ErrorKind::Timeout,
             phase,
             format!("{what} timed out after {} ms", after.as_millis()),
         );
-        error.inner.advice = Some(format!(
-            "; raise ClientBuilder::{hint} if the provider is slow"
-        ));
+        error.inner.advice = Some(format!("; raise {hint} if the provider is slow"));
         error.inner.timeout = Some(kind);
+        error
+    }
+
+    /// A body that arrived more slowly than `min_bytes` every `per`.
+    pub(crate) fn too_slow(min_bytes: u64, per: Duration) -> Error {
+        let mut error = Error::new(
+            ErrorKind::Timeout,
+            Phase::Answered,
+            format!(
+                "the response body arrived more slowly than {min_bytes} bytes every {} ms",
+                per.as_millis()
+            ),
+        );
+        error.inner.advice =
+            Some("; lower ClientBuilder::min_throughput if the provider is this slow".to_owned());
+        error.inner.timeout = Some(TimeoutKind::Throughput);
+        error
+    }
+
+    /// A list with more items than a collecting call allows.
+    pub(crate) fn too_many_items(max_items: usize) -> Error {
+        let mut error = Error::new(
+            ErrorKind::BodyTooLarge,
+            Phase::Answered,
+            format!("the list has more than {max_items} items"),
+        );
+        error.inner.advice = Some("; read it item by item as a stream instead".to_owned());
         error
     }
 
@@ -210,15 +262,29 @@ impl Error {
         let problem = read_problem(&body);
         let mut message = format!("{provider} answered {status}");
         if let Some(problem) = &problem {
-            for part in [&problem.r#type, &problem.title, &problem.detail]
-                .into_iter()
-                .flatten()
-            {
-                message.push_str(": ");
-                message.push_str(part);
+            // The provider's text is bounded and escaped: the whole of it is in
+            // `Error::problem` and `Error::body`.
+            for (part, max) in [
+                (&problem.r#type, 120),
+                (&problem.title, 200),
+                (&problem.detail, 400),
+            ] {
+                if let Some(part) = part {
+                    message.push_str(": ");
+                    message.push_str(&bounded(part, max));
+                }
             }
-            for field in &problem.problems {
-                message.push_str(&format!(" [{}: {}]", field.name, field.message));
+            for field in problem.problems.iter().take(MESSAGE_FIELDS) {
+                message.push_str(&format!(
+                    " [{}: {}]",
+                    bounded(&field.name, 60),
+                    bounded(&field.message, 160)
+                ));
+            }
+            if let Some(more) = problem.problems.len().checked_sub(MESSAGE_FIELDS) {
+                if more > 0 {
+                    message.push_str(&format!(" (and {more} more in Error::problem)"));
+                }
             }
         }
         let kind = if is_retryable_status(status) {
@@ -239,7 +305,7 @@ impl Error {
         path: String,
         detail: String,
         status: StatusCode,
-        body: Bytes,
+        body: Option<Bytes>,
     ) -> Error {
         let shown = if path.is_empty() || path == "." {
             "the top level".to_owned()
@@ -253,11 +319,27 @@ impl Error {
                 "could not decode the response of {operation} at {shown}: {detail}; the provider may have changed its format"
             ),
         );
-        error.inner.advice = Some(" (the raw body is in Error::body)".to_owned());
+        if body.is_some() {
+            error.inner.advice = Some(" (the raw body is in Error::body)".to_owned());
+        }
         error.inner.status = Some(status);
         error.inner.json_path = Some(path);
-        error.inner.body = Some(body);
+        error.inner.body = body;
         error
+    }
+
+    /// A paging link or request that repeats one the same stream already made.
+    pub(crate) fn repeated_page(operation: &str, target: &str) -> Error {
+        // The query is left out: it may hold a customer number.
+        let path = target.split('?').next().unwrap_or_default();
+        Error::new(
+            ErrorKind::Decode,
+            Phase::Answered,
+            format!(
+                "the pages of {operation} lead back to `{}`, a page already read; the list ends here instead of looping",
+                bounded(path, 200)
+            ),
+        )
     }
 
     pub(crate) fn with_source(mut self, source: BoxError) -> Error {
@@ -271,6 +353,23 @@ impl Error {
         self.inner.token_source = true;
         self.inner.message = format!("getting a bearer token failed: {}", self.inner.message);
         self
+    }
+
+    /// A copy of this error without its body, headers or source, for a cache that
+    /// answers with a failure it remembers.
+    pub(crate) fn remembered(&self) -> Error {
+        let mut copy = Error::new(
+            self.inner.kind,
+            self.inner.phase,
+            self.inner.message.clone(),
+        );
+        copy.inner.advice = self.inner.advice.clone();
+        copy.inner.argument = self.inner.argument.clone();
+        copy.inner.timeout = self.inner.timeout;
+        copy.inner.status = self.inner.status;
+        copy.inner.problem = self.inner.problem.clone();
+        copy.inner.token_source = self.inner.token_source;
+        copy
     }
 
     pub(crate) fn phase(&self) -> Phase {
@@ -391,6 +490,34 @@ impl Error {
     }
 }
 
+/// How many of a problem's field messages an error message shows.
+const MESSAGE_FIELDS: usize = 3;
+
+/// Provider text made safe for a message or a log line: control characters escaped (`\n`,
+/// `\u{1b}`), so a provider cannot forge log lines or move the cursor, and cut after
+/// `max` characters with `…`. Clients use it wherever provider text reaches `Display` or
+/// `Debug`.
+///
+/// ```
+/// assert_eq!(mypages_transport::bounded("a\nb", 10), "a\\nb");
+/// assert_eq!(mypages_transport::bounded("abcdef", 3), "abc…");
+/// ```
+pub fn bounded(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max + 8));
+    for (count, c) in text.chars().enumerate() {
+        if count >= max {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The statuses worth retrying for idempotent requests.
 pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
@@ -438,7 +565,10 @@ impl fmt::Debug for Error {
             debug.field("json_path", path);
         }
         if let Some(problem) = &self.inner.problem {
-            debug.field("problem_type", &problem.r#type);
+            debug.field(
+                "problem_type",
+                &problem.r#type.as_deref().map(|t| bounded(t, 120)),
+            );
         }
         debug.field("message", &self.inner.message);
         debug.finish()
@@ -481,7 +611,7 @@ mod tests {
             "items[0]".into(),
             "bad".into(),
             StatusCode::OK,
-            Bytes::new(),
+            Some(Bytes::new()),
         );
         assert!(
             !error.summary().contains("Error::body"),
@@ -497,5 +627,14 @@ mod tests {
         // Errors without advice read the same both ways.
         let error = Error::invalid_argument("amount", "must be positive");
         assert_eq!(error.summary(), error.to_string());
+    }
+
+    #[test]
+    fn bounded_cuts_after_max_characters_and_escapes_controls() {
+        assert_eq!(bounded("abc", 3), "abc");
+        assert_eq!(bounded("abcd", 3), "abc…");
+        assert_eq!(bounded("åäö", 2), "åä…");
+        assert_eq!(bounded("a\tb\u{7}", 10), "a\\tb\\u{7}");
+        assert_eq!(bounded("", 0), "");
     }
 }

@@ -7,6 +7,7 @@ use proptest::prelude::*;
 use crate::base_url::BaseUrl;
 use crate::endpoint::decode_json;
 use crate::problem::Problem;
+use crate::retry::RetryPolicy;
 
 /// JSON-ish text: braces, quotes, problem member names in several casings, numbers.
 fn json_ish() -> impl Strategy<Value = String> {
@@ -25,7 +26,8 @@ fn json_ish() -> impl Strategy<Value = String> {
             Just("\"name\"".to_owned()),
             Just("null".to_owned()),
             any::<i64>().prop_map(|n| n.to_string()),
-            "\"[^\"\\\\]{0,8}\"",
+            // Strings with escapes and stray quotes and backslashes too.
+            "\"([^\"\\\\]|\\\\[\"\\\\/bfnrtu]|[\"\\\\]){0,8}\"",
         ],
         0..40,
     )
@@ -53,8 +55,53 @@ proptest! {
         let _ = BaseUrl::parse(&base);
         let base = BaseUrl::parse("http://127.0.0.1:7070/payex").map_err(|e| TestCaseError::fail(e.to_string()))?;
         if let Ok(path) = base.resolve_link(&link) {
-            let _ = base.join(&path);
+            // A resolved link never leaves the configured origin.
+            if let Ok(uri) = base.join(&path) {
+                prop_assert_eq!(uri.authority().map(|a| a.as_str()), Some("127.0.0.1:7070"));
+                prop_assert_eq!(uri.scheme_str(), Some("http"));
+            }
         }
         let _ = base.join(&link);
+    }
+
+    #[test]
+    fn retry_after_never_panics(value in prop_oneof![
+        "\\PC{0,40}",
+        any::<u64>().prop_map(|n| n.to_string()),
+        Just("18446744073709551616".to_owned()),
+        Just("Sun, 06 Nov 1994 08:49:37 GMT".to_owned()),
+        Just("Fri, 31 Dec 9999 23:59:59 GMT".to_owned()),
+    ]) {
+        if let Ok(value) = http::HeaderValue::from_str(&value) {
+            let mut headers = http::HeaderMap::new();
+            headers.insert(http::header::RETRY_AFTER, value);
+            for cap in [std::time::Duration::ZERO, std::time::Duration::MAX] {
+                let _ = RetryPolicy::default().max_retry_after(cap).retry_after(&headers);
+            }
+        }
+    }
+
+    #[test]
+    fn decode_errors_never_quote_a_string_value(prefix in "[a-z\"\\\\`' ,]{0,6}", suffix in "[a-z\"\\\\`' ,]{0,6}") {
+        // A string where a number belongs: whatever quotes and escapes surround the secret,
+        // the message never shows it.
+        let value = serde_json::to_string(&format!("{prefix}19121212-1212{suffix}")).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let body = Bytes::from(format!("{{\"n\":{value}}}"));
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Number { n: u32 }
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        enum Kind { Known }
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Variant { n: Kind }
+        let errors = [
+            decode_json::<Number>("fuzz", StatusCode::OK, &body).err(),
+            decode_json::<Variant>("fuzz", StatusCode::OK, &body).err(),
+        ];
+        for error in errors.into_iter().flatten() {
+            prop_assert!(!error.to_string().contains("19121212"), "{}", error);
+        }
     }
 }

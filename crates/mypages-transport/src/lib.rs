@@ -4,16 +4,22 @@
 //! typed parameters, query, headers, optional JSON body, idempotency, decoding) and runs it
 //! with [`Client::execute`]. The client is a tower stack, outermost first:
 //!
-//! trace -> operation deadline -> retry -> attempt timeout -> auth -> body limit -> connector
+//! trace -> operation deadline -> retry -> auth -> attempt timeout -> body limit -> connector
+//!
+//! Each stage is a public [`tower::Layer`] in [`layers`], composed with `ServiceBuilder`;
+//! your own layers go around the whole stack ([`ClientBuilder::layer`]) or around each
+//! attempt ([`ClientBuilder::attempt_layer`]), and ours can be used in your own stacks.
 //!
 //! - **Base URL** with a path prefix kept (`http://127.0.0.1:7070/payex` + `/ledger/...`);
 //!   plain `http` only for loopback hosts; provider links resolved with [`Client::link`].
 //! - **Auth**: a bearer token from a [`TokenSource`] ([`StaticToken`], or [`CachedToken`]
-//!   with single-flight refresh ahead of expiry), sent to the configured host only; on 401
-//!   the token is refreshed once and the request replayed.
+//!   with a background refresh ahead of expiry), sent to the configured origin only; on
+//!   401 the token is refreshed once and the request replayed.
 //! - **Retries** ([`RetryPolicy`]): full-jitter exponential backoff, `Retry-After`, a shared
 //!   budget; after a request may have been sent, only idempotent endpoints are retried.
-//! - **Timeouts**: connect (5 s), per attempt (30 s), whole operation (optional).
+//! - **Timeouts**: connect (5 s: DNS, TCP and TLS), per attempt (30 s, not counting the
+//!   token fetch), whole operation (optional), a minimum body throughput (1 KiB every
+//!   10 s), pooled connections idle out after 50 s; every deadline saturates.
 //! - **Errors**: one [`Error`] with an [`ErrorKind`]; provider errors carry the status,
 //!   headers, bounded body and the RFC 7807 [`Problem`] in any key casing.
 //! - **Bodies**: a 16 MiB limit for decoded bodies; [`Client::download`] streams.
@@ -79,7 +85,7 @@ pub use download::Download;
 pub use endpoint::{
     Endpoint, RequestBody, Response, decode_json, encode_segment, insert_header, sensitive_header,
 };
-pub use error::{BoxError, Category, Error, ErrorKind, ProblemReader, TimeoutKind};
+pub use error::{BoxError, Category, Error, ErrorKind, ProblemReader, TimeoutKind, bounded};
 pub use operation::{Answer, Call, Operation, RetryClass};
 pub use paging::{Items, Link, Pages};
 pub use problem::{Problem, ProblemField};
@@ -87,6 +93,15 @@ pub use retry::RetryPolicy;
 pub use secrecy::SecretString;
 pub use stack::{HttpService, RequestMeta, ResponseBody};
 pub use token::{BoxFuture, CachedToken, ExpiringToken, StaticToken, TokenSource};
+
+/// The stages of the client's tower stack as public layers, outermost first: trace ->
+/// operation deadline -> retry -> auth -> attempt timeout -> body limit.
+pub mod layers {
+    pub use crate::stack::{
+        AttemptTimeout, AttemptTimeoutLayer, Auth, AuthLayer, BodyLimit, BodyLimitLayer,
+        OperationDeadline, OperationDeadlineLayer, Retry, RetryLayer, Trace, TraceLayer,
+    };
+}
 
 /// Re-exports for writing endpoints without adding these crates yourself.
 pub mod reexports {

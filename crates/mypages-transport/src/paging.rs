@@ -1,5 +1,6 @@
 //! Following provider links, and lazy pagination as [`Stream`]s of pages and of items.
 
+use std::collections::HashSet;
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -82,7 +83,9 @@ type NextFn<P> = Box<dyn FnMut(&P) -> Option<BoxFuture<'static, Result<P, Error>
 /// been taken, and only one page is held at a time.
 ///
 /// Made with [`Client::pages`] or [`Client::link_pages`]; turn it into a stream of items
-/// with [`Pages::items`]. The stream ends after the first error.
+/// with [`Pages::items`]. The stream ends after the first error. A page whose next
+/// request (or link) repeats one already made ends the stream with an
+/// [`ErrorKind::Decode`](crate::ErrorKind::Decode) error naming it, instead of looping.
 pub struct Pages<P> {
     pending: Option<BoxFuture<'static, Result<P, Error>>>,
     next: NextFn<P>,
@@ -106,11 +109,16 @@ impl<P: Send + 'static> Pages<P> {
         E: Endpoint<Output = P> + 'static,
         F: FnMut(&P) -> Option<E> + Send + 'static,
     {
+        let operation = first.operation();
+        let mut seen = Seen::new(&first);
         let first_client = client.clone();
         Pages::new(
             Box::pin(async move { first_client.execute(&first).await }),
             move |page| {
                 let request = next(page)?;
+                if let Some(repeated) = seen.repeat(&request) {
+                    return Some(repeated_page(operation, &repeated));
+                }
                 let client = client.clone();
                 Some(Box::pin(async move { client.execute(&request).await }))
             },
@@ -124,26 +132,32 @@ impl<P: Send + 'static> Pages<P> {
         F: FnMut(&P) -> Option<String> + Send + 'static,
     {
         let operation = first.operation();
+        let mut seen = Seen::new(&first);
         let first_client = client.clone();
         Pages::new(
             Box::pin(async move { first_client.execute(&first).await }),
             move |page| {
                 let href = next_link(page)?;
-                let client = client.clone();
-                Some(Box::pin(async move {
-                    // The link is part of the answer: one that cannot be followed is an
-                    // answer that does not decode, not a bad argument of the caller's.
-                    let link = client.link::<P>(operation, &href).map_err(|error| {
-                        Error::decode(
+                // The link is part of the answer: one that cannot be followed is an answer
+                // that does not decode, not a bad argument of the caller's.
+                let link = match client.link::<P>(operation, &href) {
+                    Ok(link) => link,
+                    Err(error) => {
+                        let error = Error::decode(
                             operation,
                             "next".to_owned(),
                             format!("the next-page link cannot be followed: {error}"),
                             http::StatusCode::OK,
-                            bytes::Bytes::from(href.clone()),
-                        )
-                    })?;
-                    client.execute(&link).await
-                }))
+                            Some(bytes::Bytes::from(href)),
+                        );
+                        return Some(Box::pin(async move { Err(error) }));
+                    }
+                };
+                if let Some(repeated) = seen.repeat(&link) {
+                    return Some(repeated_page(operation, &repeated));
+                }
+                let client = client.clone();
+                Some(Box::pin(async move { client.execute(&link).await }))
             },
         )
     }
@@ -194,6 +208,31 @@ impl<P> std::fmt::Debug for Pages<P> {
     }
 }
 
+/// The requests a paging stream has made (path and query), so a provider whose links
+/// cycle ends the stream instead of being asked for ever.
+struct Seen(HashSet<String>);
+
+impl Seen {
+    fn new<E: Endpoint + ?Sized>(first: &E) -> Seen {
+        Seen(Client::target_of(first).into_iter().collect())
+    }
+
+    /// The target of `request` if it was requested before (an endpoint whose target does
+    /// not build fails when it is executed instead).
+    fn repeat<E: Endpoint + ?Sized>(&mut self, request: &E) -> Option<String> {
+        let target = Client::target_of(request).ok()?;
+        (!self.0.insert(target.clone())).then_some(target)
+    }
+}
+
+fn repeated_page<P: Send + 'static>(
+    operation: &'static str,
+    target: &str,
+) -> BoxFuture<'static, Result<P, Error>> {
+    let error = Error::repeated_page(operation, target);
+    Box::pin(async move { Err(error) })
+}
+
 type ItemIter<T> = Box<dyn Iterator<Item = T> + Send>;
 
 /// A lazy [`Stream`] of the items of [`Pages`]; holds one page's items at a time.
@@ -201,6 +240,22 @@ pub struct Items<P, T> {
     pages: Pages<P>,
     current: Option<ItemIter<T>>,
     items_of: Box<dyn FnMut(P) -> ItemIter<T> + Send>,
+}
+
+impl<P, T> Items<P, T> {
+    /// Every item, collected, up to `max_items`: a list with more ends with an
+    /// [`ErrorKind::BodyTooLarge`](crate::ErrorKind::BodyTooLarge) error (read it as a
+    /// stream instead), so a provider that pages for ever cannot exhaust memory.
+    pub async fn all(mut self, max_items: usize) -> Result<Vec<T>, Error> {
+        let mut all = Vec::new();
+        while let Some(item) = std::future::poll_fn(|cx| Pin::new(&mut self).poll_next(cx)).await {
+            if all.len() == max_items {
+                return Err(Error::too_many_items(max_items));
+            }
+            all.push(item?);
+        }
+        Ok(all)
+    }
 }
 
 impl<P, T> Stream for Items<P, T> {

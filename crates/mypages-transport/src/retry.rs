@@ -105,8 +105,9 @@ impl RetryPolicy {
         Duration::from_nanos(rng.u64(..=nanos))
     }
 
-    /// The wait a `Retry-After` header asks for, capped; `None` without a valid header.
-    pub(crate) fn retry_after(&self, headers: &HeaderMap) -> Option<Duration> {
+    /// The wait the `Retry-After` header of `headers` asks for (seconds or an HTTP date),
+    /// capped at [`RetryPolicy::max_retry_after`]; `None` without a valid header.
+    pub fn retry_after(&self, headers: &HeaderMap) -> Option<Duration> {
         let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
         let wait = match value.parse::<u64>() {
             Ok(seconds) => Duration::from_secs(seconds),
@@ -149,7 +150,7 @@ impl RetryBudget {
         let _ = self
             .tokens
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |tokens| {
-                (tokens < self.capacity).then(|| tokens.saturating_add(amount).min(self.capacity))
+                Some(tokens.saturating_add(amount).min(self.capacity))
             });
     }
 }
@@ -209,6 +210,41 @@ mod tests {
         assert_eq!(policy.retry_after(&headers), Some(Duration::ZERO));
         headers.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
         assert_eq!(policy.retry_after(&headers), None);
+    }
+
+    #[test]
+    fn the_defaults_are_the_documented_ones() {
+        let policy = RetryPolicy::default();
+        assert_eq!(policy.max_attempts, 3);
+        assert_eq!(policy.base_delay, Duration::from_millis(100));
+        assert_eq!(policy.max_delay, Duration::from_secs(20));
+        assert_eq!(policy.max_retry_after, Duration::from_secs(20));
+        assert_eq!(policy.budget, 500);
+        assert_eq!(RetryPolicy::never().max_attempts, 1);
+        assert_eq!(RetryPolicy::default().max_attempts(0).max_attempts, 1);
+        assert_eq!(
+            (
+                RetryPolicy::RETRY_COST,
+                RetryPolicy::TIMEOUT_RETRY_COST,
+                RetryPolicy::SUCCESS_REFUND
+            ),
+            (5, 10, 1)
+        );
+    }
+
+    #[test]
+    fn each_setter_sets_its_field() {
+        let policy = RetryPolicy::default()
+            .max_attempts(7)
+            .base_delay(Duration::from_millis(7))
+            .max_delay(Duration::from_secs(7))
+            .max_retry_after(Duration::from_secs(8))
+            .budget(9);
+        assert_eq!(policy.max_attempts, 7);
+        assert_eq!(policy.base_delay, Duration::from_millis(7));
+        assert_eq!(policy.max_delay, Duration::from_secs(7));
+        assert_eq!(policy.max_retry_after, Duration::from_secs(8));
+        assert_eq!(policy.budget, 9);
     }
 
     #[test]

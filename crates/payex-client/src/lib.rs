@@ -52,7 +52,7 @@ pub use cards::Cards;
 pub use client::{PayexClient, PayexClientBuilder};
 pub use environment::Environment;
 pub use error::{Category, Error, ErrorKind};
-pub use list::{Items, List, Page, Pages};
+pub use list::{Items, List, MAX_ALL_ITEMS, Page, Pages};
 pub use mypages_transport::{
     Call, ClientBuilder, Identity, Problem, ProblemField, RetryPolicy, SecretString, TokenSource,
 };

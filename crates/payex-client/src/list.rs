@@ -57,6 +57,10 @@ page!(
     ActivePaymentOrderList => ActivePaymentOrder,
 );
 
+/// The most items [`List::all`] collects (100 000): a provider that pages for ever cannot
+/// exhaust memory.
+pub const MAX_ALL_ITEMS: usize = 100_000;
+
 /// A list request: read it page by page ([`List::pages`]), item by item ([`List::items`]),
 /// or all at once ([`List::all`]). Later pages are fetched by following the page's
 /// `view.next` / `navigation.next` link, resolved against the configured base URL (its path
@@ -111,14 +115,16 @@ impl<P: Page> List<P> {
         Items { state }
     }
 
-    /// Every item of every page, collected.
+    /// Every item of every page, collected: at most [`MAX_ALL_ITEMS`]; a longer list is an
+    /// error (read it with [`List::items`] instead).
     pub async fn all(self) -> Result<Vec<P::Item>, Error> {
-        let mut items = self.items();
-        let mut all = Vec::new();
-        while let Some(item) = std::future::poll_fn(|cx| Pin::new(&mut items).poll_next(cx)).await {
-            all.push(item?);
-        }
-        Ok(all)
+        let first = self.first?;
+        let items = self
+            .client
+            .transport()
+            .link_pages(first, next_link())
+            .items(P::into_items);
+        items.all(MAX_ALL_ITEMS).await
     }
 
     /// Only the first page.

@@ -45,6 +45,8 @@ pub(crate) struct Config {
     pub(crate) token_failures: usize,
     /// Leave `tokenExpirationUtc` out: the expiry is only in the JWT's `exp` claim.
     pub(crate) expiry_in_jwt_only: bool,
+    /// How far the server's clock (its `Date` header and token expiries) is from ours.
+    pub(crate) clock_skew: time::Duration,
     /// With `expiry_in_jwt_only`: answer the JWT alone as `text/plain`.
     pub(crate) token_as_text: bool,
     /// The answer to the n-th (from 1) API request: status and body.
@@ -59,6 +61,7 @@ impl Config {
             token_lifetime: Duration::from_secs(3600),
             reject_first_token: false,
             expiry_in_jwt_only: false,
+            clock_skew: time::Duration::ZERO,
             token_as_text: false,
             token_failures: 0,
             delay: Duration::ZERO,
@@ -166,7 +169,8 @@ async fn handle(
                     .to_owned(),
             );
         }
-        let expires = time::OffsetDateTime::now_utc() + shared.config.token_lifetime;
+        let server_now = time::OffsetDateTime::now_utc() + shared.config.clock_skew;
+        let expires = server_now + shared.config.token_lifetime;
         if shared.config.expiry_in_jwt_only {
             let claims = format!(
                 r#"{{"sub":"{CLIENT_ID}","exp":{}}}"#,
@@ -182,10 +186,13 @@ async fn handle(
             return json(200, format!(r#"{{"token":"{jwt}"}}"#));
         }
         let expires = expires.format(&Rfc3339).unwrap();
-        return json(
+        let mut response = json(
             200,
             format!(r#"{{"token":"tok-{n}","tokenExpirationUtc":"{expires}"}}"#),
         );
+        let date = httpdate::fmt_http_date(server_now.into());
+        response.headers_mut().insert("date", date.parse().unwrap());
+        return response;
     }
     let bearer = headers
         .get("authorization")

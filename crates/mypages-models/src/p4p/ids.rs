@@ -131,7 +131,18 @@ macro_rules! id_type {
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = String::deserialize(deserializer)?;
-                Self::new(value).map_err(serde::de::Error::custom)
+                // `invalid_value` keeps the value in serde's form, which the transport
+                // redacts; the id error's own message would quote it.
+                Self::new(value).map_err(|error| {
+                    let expected = format!(
+                        "a PayFunc {} of {} letters or digits",
+                        error.kind, error.expected_len
+                    );
+                    serde::de::Error::invalid_value(
+                        serde::de::Unexpected::Str(&error.value),
+                        &expected.as_str(),
+                    )
+                })
             }
         }
     };

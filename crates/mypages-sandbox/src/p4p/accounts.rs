@@ -227,8 +227,16 @@ pub(super) async fn add_balance(
             .map_err(ApiError::body("model.Item"))?;
         with_account(&shared, &id, |account| {
             let added = items.total();
+            let Some(after) = account.total.checked_add(added) else {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid content",
+                    "model.Item",
+                    "the balance would pass what an amount can hold".to_owned(),
+                ));
+            };
             if let Some(limit) = account.limit {
-                if account.total + added > limit {
+                if after > limit {
                     return Err(ApiError::new(
                         StatusCode::UNPROCESSABLE_ENTITY,
                         "limit exceeded",

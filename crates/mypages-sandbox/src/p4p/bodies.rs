@@ -25,8 +25,19 @@ pub(super) fn read_item(raw: &RawValue, path: &str) -> Result<Item, BodyError> {
     Ok(item)
 }
 
-/// Items: a number > 0, an Item, or an array of Items.
+/// Items: a number > 0, an Item, or an array of Items, whose total a decimal holds.
 pub(super) fn read_items(raw: &RawValue, path: &str) -> Result<Items, BodyError> {
+    let items = read_items_shape(raw, path)?;
+    if items.checked_total().is_none() {
+        return Err(BodyError::field(
+            path,
+            "adds up to more than an amount can hold",
+        ));
+    }
+    Ok(items)
+}
+
+fn read_items_shape(raw: &RawValue, path: &str) -> Result<Items, BodyError> {
     match wire::shape(raw) {
         Shape::Number => {
             let value = wire::decimal_from_json_text(raw.get()).ok_or_else(|| {

@@ -24,11 +24,20 @@ pub(crate) struct Item {
 }
 
 impl Item {
-    /// `(price + vat - rebate) * quantity`.
+    /// `(price + vat - rebate) * quantity`, or `None` when it is beyond what a decimal holds
+    /// (bodies with such items are refused, so stored items always have a total).
+    pub(crate) fn checked_total(&self) -> Option<Decimal> {
+        let each = self
+            .price
+            .unwrap_or_default()
+            .checked_add(self.vat.unwrap_or_default())?
+            .checked_sub(self.rebate.unwrap_or_default())?;
+        each.checked_mul(self.quantity.unwrap_or(Decimal::ONE))
+    }
+
+    /// [`Item::checked_total`] of an item that was accepted (saturating, never panicking).
     pub(crate) fn total(&self) -> Decimal {
-        let each = self.price.unwrap_or_default() + self.vat.unwrap_or_default()
-            - self.rebate.unwrap_or_default();
-        each * self.quantity.unwrap_or(Decimal::ONE)
+        self.checked_total().unwrap_or(Decimal::MAX)
     }
 
     pub(crate) fn amount(value: Decimal) -> Self {
@@ -56,8 +65,16 @@ impl Items {
         }
     }
 
+    /// The sum of the items' totals, or `None` when it is beyond what a decimal holds.
+    pub(crate) fn checked_total(&self) -> Option<Decimal> {
+        self.to_list().iter().try_fold(Decimal::ZERO, |sum, item| {
+            sum.checked_add(item.checked_total()?)
+        })
+    }
+
+    /// [`Items::checked_total`] of items that were accepted (saturating, never panicking).
     pub(crate) fn total(&self) -> Decimal {
-        self.to_list().iter().map(Item::total).sum()
+        self.checked_total().unwrap_or(Decimal::MAX)
     }
 }
 
@@ -120,7 +137,10 @@ pub(crate) struct Account {
 impl Account {
     /// Recomputes `total` from the balance items and `due` from the subscriptions.
     pub(crate) fn refresh(&mut self) {
-        let mut total: Decimal = self.balance.iter().map(Item::total).sum();
+        let mut total = self
+            .balance
+            .iter()
+            .fold(Decimal::ZERO, |sum, item| sum.saturating_add(item.total()));
         total.rescale(total.scale().max(2));
         self.total = total;
         self.due = self.subscription.iter().filter_map(|s| s.due).min();

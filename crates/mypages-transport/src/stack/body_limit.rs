@@ -1,27 +1,78 @@
-//! The body limit layer: buffers response bodies within the configured limit.
+//! The body limit layer: buffers response bodies within the configured limit, and holds
+//! every body to a minimum throughput.
 
+use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use bytes::Bytes;
-use tower::{Service, ServiceExt};
+use http_body::{Body, Frame, SizeHint};
+use tokio::time::{Instant, Sleep};
+use tower::{Layer, Service, ServiceExt};
 
-use super::{HttpService, ResponseBody, meta_of};
-use crate::error::Error;
+use super::{ResponseBody, meta_of};
+use crate::error::{BoxError, Error};
 use crate::token::BoxFuture;
 
 /// Error bodies are kept up to this many bytes (cut, not refused).
 pub(crate) const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
-/// Buffers 2xx bodies up to `limit` (refusing larger ones) unless the request streams, and
-/// always buffers non-2xx bodies, cut at [`ERROR_BODY_LIMIT`], so the retry layer and the
-/// API error can use them.
-#[derive(Clone)]
-pub(crate) struct BodyLimit {
-    pub(crate) inner: HttpService,
-    pub(crate) limit: usize,
+/// Buffers 2xx bodies up to a limit (refusing larger ones) unless the request streams (see
+/// [`RequestMeta::streaming`](crate::RequestMeta::streaming)), and always buffers non-2xx
+/// bodies, cut at 64 KiB, so the retry layer and the API error can use them. With
+/// [`BodyLimitLayer::min_throughput`], every body (buffered or streamed) that arrives more
+/// slowly than the minimum ends with a
+/// [`TimeoutKind::Throughput`](crate::TimeoutKind::Throughput) error. The innermost layer,
+/// right above the connector.
+#[derive(Clone, Copy, Debug)]
+pub struct BodyLimitLayer {
+    limit: usize,
+    min_throughput: Option<(u64, Duration)>,
 }
 
-impl Service<http::Request<Bytes>> for BodyLimit {
+impl BodyLimitLayer {
+    /// Bodies of at most `limit` bytes, without a minimum throughput.
+    pub fn new(limit: usize) -> BodyLimitLayer {
+        BodyLimitLayer {
+            limit,
+            min_throughput: None,
+        }
+    }
+
+    /// At least `bytes` must arrive in every `per` while a body is read (unless it ends).
+    pub fn min_throughput(mut self, bytes: u64, per: Duration) -> BodyLimitLayer {
+        self.min_throughput = Some((bytes, per));
+        self
+    }
+}
+
+impl<S> Layer<S> for BodyLimitLayer {
+    type Service = BodyLimit<S>;
+
+    fn layer(&self, inner: S) -> BodyLimit<S> {
+        BodyLimit {
+            inner,
+            layer: *self,
+        }
+    }
+}
+
+/// The service of [`BodyLimitLayer`].
+#[derive(Clone, Debug)]
+pub struct BodyLimit<S> {
+    inner: S,
+    layer: BodyLimitLayer,
+}
+
+impl<S> Service<http::Request<Bytes>> for BodyLimit<S>
+where
+    S: Service<http::Request<Bytes>, Response = http::Response<ResponseBody>>
+        + Clone
+        + Send
+        + 'static,
+    S::Error: Into<BoxError>,
+    S::Future: Send + 'static,
+{
     type Response = http::Response<ResponseBody>;
     type Error = Error;
     type Future = BoxFuture<'static, Result<Self::Response, Error>>;
@@ -32,15 +83,24 @@ impl Service<http::Request<Bytes>> for BodyLimit {
 
     fn call(&mut self, request: http::Request<Bytes>) -> Self::Future {
         let inner = self.inner.clone();
-        let limit = self.limit;
+        let BodyLimitLayer {
+            limit,
+            min_throughput,
+        } = self.layer;
         let streaming = meta_of(&request).streaming;
         Box::pin(async move {
-            let response = inner.oneshot(request).await?;
+            let response = inner
+                .oneshot(request)
+                .await
+                .map_err(|error| Error::from_boxed(error.into()))?;
             let success = response.status().is_success();
-            if success && streaming {
-                return Ok(response);
+            let (parts, mut body) = response.into_parts();
+            if let Some((bytes, per)) = min_throughput {
+                body = body.guarded(bytes, per);
             }
-            let (parts, body) = response.into_parts();
+            if success && streaming {
+                return Ok(http::Response::from_parts(parts, body));
+            }
             if success {
                 let declared = parts
                     .headers
@@ -62,5 +122,86 @@ impl Service<http::Request<Bytes>> for BodyLimit {
                 ResponseBody::buffered(bytes),
             ))
         })
+    }
+}
+
+/// A body that fails when fewer than `min_bytes` arrive in a window of `window`.
+pub(crate) struct MinThroughput<B> {
+    inner: B,
+    min_bytes: u64,
+    window: Duration,
+    received: u64,
+    /// The end of the current window; `None` once a window would end past the clock's range.
+    timer: Option<Pin<Box<Sleep>>>,
+}
+
+impl<B> MinThroughput<B> {
+    pub(crate) fn new(inner: B, min_bytes: u64, window: Duration) -> MinThroughput<B> {
+        let timer = Instant::now()
+            .checked_add(window)
+            .map(|end| Box::pin(tokio::time::sleep_until(end)));
+        MinThroughput {
+            inner,
+            min_bytes,
+            window,
+            received: 0,
+            timer,
+        }
+    }
+
+    /// Checks every window that has ended: an error if one carried too few bytes.
+    fn check(&mut self, cx: &mut Context<'_>) -> Result<(), Error> {
+        while let Some(timer) = self.timer.as_mut() {
+            if timer.as_mut().poll(cx).is_pending() {
+                return Ok(());
+            }
+            if self.received < self.min_bytes {
+                self.timer = None;
+                return Err(Error::too_slow(self.min_bytes, self.window));
+            }
+            self.received = 0;
+            let next = timer.deadline().checked_add(self.window);
+            match next {
+                Some(end) => timer.as_mut().reset(end),
+                None => self.timer = None,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<B> Body for MinThroughput<B>
+where
+    B: Body<Data = Bytes, Error = BoxError> + Unpin,
+{
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.inner).poll_frame(cx) {
+            Poll::Ready(Some(Ok(frame))) => {
+                if let Some(data) = frame.data_ref() {
+                    this.received = this.received.saturating_add(data.len() as u64);
+                }
+                Poll::Ready(Some(Ok(frame)))
+            }
+            Poll::Ready(other) => Poll::Ready(other),
+            Poll::Pending => match this.check(cx) {
+                Ok(()) => Poll::Pending,
+                Err(error) => Poll::Ready(Some(Err(Box::new(error)))),
+            },
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
     }
 }

@@ -1,15 +1,21 @@
-//! The tower stack, outermost first: trace -> operation deadline -> retry -> attempt timeout
-//! -> auth -> body limit -> connector.
+//! The tower stack, outermost first: trace -> operation deadline -> retry -> auth -> attempt
+//! timeout -> body limit -> connector.
 //!
-//! Every layer is a [`HttpService`]: it takes an `http::Request<Bytes>` (replayable, so
-//! retries and the 401 replay can resend it) carrying a [`RequestMeta`] extension, and
-//! returns an `http::Response<ResponseBody>` or an [`Error`].
+//! Every stage is a public `tower::Layer` whose service takes an `http::Request<Bytes>`
+//! (replayable, so retries and the 401 replay can resend it) carrying a [`RequestMeta`]
+//! extension, and returns an `http::Response` or an [`Error`].
 
 pub(crate) mod auth;
 pub(crate) mod body_limit;
 pub(crate) mod retry;
 pub(crate) mod timeout;
 pub(crate) mod trace;
+
+pub use auth::{Auth, AuthLayer};
+pub use body_limit::{BodyLimit, BodyLimitLayer};
+pub use retry::{Retry, RetryLayer};
+pub use timeout::{AttemptTimeout, AttemptTimeoutLayer, OperationDeadline, OperationDeadlineLayer};
+pub use trace::{Trace, TraceLayer};
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -40,6 +46,19 @@ pub struct RequestMeta {
     pub streaming: bool,
 }
 
+impl RequestMeta {
+    /// The description of a buffered request, for using the layers in your own stack:
+    /// insert it with `request.extensions_mut().insert(..)`. Without one, a request counts
+    /// as not idempotent.
+    pub fn new(operation: &'static str, idempotent: bool) -> RequestMeta {
+        RequestMeta {
+            operation,
+            idempotent,
+            streaming: false,
+        }
+    }
+}
+
 /// A response body inside the stack: buffered (within the body limit), or streaming (a
 /// download).
 pub struct ResponseBody {
@@ -67,6 +86,18 @@ impl ResponseBody {
     {
         ResponseBody {
             inner: BodyInner::Streaming(UnsyncBoxBody::new(body.map_err(Into::into))),
+        }
+    }
+
+    /// This body held to a minimum throughput (a buffered body has nothing left to wait for).
+    pub(crate) fn guarded(self, min_bytes: u64, per: std::time::Duration) -> ResponseBody {
+        match self.inner {
+            BodyInner::Streaming(body) => ResponseBody {
+                inner: BodyInner::Streaming(UnsyncBoxBody::new(body_limit::MinThroughput::new(
+                    body, min_bytes, per,
+                ))),
+            },
+            buffered => ResponseBody { inner: buffered },
         }
     }
 

@@ -6,25 +6,63 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use tokio::time::Instant;
-use tower::{Service, ServiceExt};
+use tower::{Layer, Service, ServiceExt};
 use tracing::Instrument;
 
+use super::meta_of;
 use super::timeout::Deadline;
-use super::{HttpService, ResponseBody, meta_of};
-use crate::error::{Error, ErrorKind, Phase, is_retryable_status};
+use crate::error::{BoxError, Error, ErrorKind, Phase, is_retryable_status};
 use crate::retry::{RetryBudget, RetryPolicy};
 use crate::token::BoxFuture;
 
-/// Retries failed attempts according to the [`RetryPolicy`], drawing from a shared budget.
-#[derive(Clone)]
-pub(crate) struct Retry {
-    pub(crate) inner: HttpService,
-    pub(crate) policy: Arc<RetryPolicy>,
-    pub(crate) budget: Arc<RetryBudget>,
-    pub(crate) rng: Arc<Mutex<fastrand::Rng>>,
+/// Retries failed attempts according to a [`RetryPolicy`], drawing from a retry budget
+/// shared by every service this layer makes (and their clones).
+///
+/// It reads the [`RequestMeta`](crate::RequestMeta) extension to know whether a request is
+/// idempotent (a request without one is treated as not idempotent), and works over any
+/// inner service taking `http::Request<Bytes>`; errors that are not this crate's
+/// [`Error`] count as broken connections (the request may have been sent).
+#[derive(Clone, Debug)]
+pub struct RetryLayer {
+    policy: Arc<RetryPolicy>,
+    budget: Arc<RetryBudget>,
+    rng: Arc<Mutex<fastrand::Rng>>,
 }
 
-type Outcome = Result<http::Response<ResponseBody>, Error>;
+impl RetryLayer {
+    /// Retries by `policy`, with a new budget of [`RetryPolicy::budget`] tokens.
+    pub fn new(policy: RetryPolicy) -> RetryLayer {
+        RetryLayer {
+            budget: Arc::new(RetryBudget::new(policy.budget)),
+            policy: Arc::new(policy),
+            rng: Arc::new(Mutex::new(fastrand::Rng::new())),
+        }
+    }
+}
+
+impl<S> Layer<S> for RetryLayer {
+    type Service = Retry<S>;
+
+    fn layer(&self, inner: S) -> Retry<S> {
+        Retry {
+            inner,
+            policy: self.policy.clone(),
+            budget: self.budget.clone(),
+            rng: self.rng.clone(),
+        }
+    }
+}
+
+/// The service of [`RetryLayer`].
+#[derive(Clone, Debug)]
+pub struct Retry<S> {
+    inner: S,
+    policy: Arc<RetryPolicy>,
+    budget: Arc<RetryBudget>,
+    rng: Arc<Mutex<fastrand::Rng>>,
+}
+
+type Outcome<B> = Result<http::Response<B>, Error>;
 
 /// Why an attempt is worth retrying, with the wait the provider asked for.
 struct Retryable {
@@ -33,7 +71,7 @@ struct Retryable {
     timeout: bool,
 }
 
-fn classify(outcome: &Outcome, idempotent: bool, policy: &RetryPolicy) -> Option<Retryable> {
+fn classify<B>(outcome: &Outcome<B>, idempotent: bool, policy: &RetryPolicy) -> Option<Retryable> {
     match outcome {
         Ok(response) => (idempotent && is_retryable_status(response.status())).then(|| Retryable {
             reason: "status",
@@ -49,28 +87,37 @@ fn classify(outcome: &Outcome, idempotent: bool, policy: &RetryPolicy) -> Option
                     timeout,
                 })
             };
-            if error.phase() == Phase::BeforeSend {
-                // Nothing left the client: safe to retry whatever the method, if transient.
-                return if error.is_transient() {
-                    retry("failed before sending")
-                } else {
-                    None
-                };
-            }
-            match error.kind() {
-                ErrorKind::Connect if idempotent => retry("connect error"),
-                ErrorKind::Timeout if idempotent => retry("timeout"),
-                ErrorKind::Transient if idempotent => retry("connection failed"),
-                _ => None,
+            match error.phase() {
+                // Nothing left the client (a token source failure, or no connection was
+                // made): safe to retry whatever the method, if transient.
+                Phase::BeforeSend | Phase::Connect => {
+                    if error.is_transient() {
+                        retry("failed before sending")
+                    } else {
+                        None
+                    }
+                }
+                _ if !idempotent => None,
+                _ => match error.kind() {
+                    ErrorKind::Timeout => retry("timeout"),
+                    ErrorKind::Transient => retry("connection failed"),
+                    _ => None,
+                },
             }
         }
     }
 }
 
-impl Service<http::Request<Bytes>> for Retry {
-    type Response = http::Response<ResponseBody>;
+impl<S, B> Service<http::Request<Bytes>> for Retry<S>
+where
+    S: Service<http::Request<Bytes>, Response = http::Response<B>> + Clone + Send + Sync + 'static,
+    S::Error: Into<BoxError>,
+    S::Future: Send + 'static,
+    B: Send + 'static,
+{
+    type Response = http::Response<B>;
     type Error = Error;
-    type Future = BoxFuture<'static, Outcome>;
+    type Future = BoxFuture<'static, Outcome<B>>;
 
     fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
         Poll::Ready(Ok(()))
@@ -86,17 +133,33 @@ impl Service<http::Request<Bytes>> for Retry {
     }
 }
 
-impl Retry {
+impl<S, B> Retry<S>
+where
+    S: Service<http::Request<Bytes>, Response = http::Response<B>> + Clone + Send + 'static,
+    S::Error: Into<BoxError>,
+    S::Future: Send + 'static,
+    B: Send + 'static,
+{
     /// Runs the attempts; returns the final outcome and how many attempts were made.
-    async fn run(&self, request: http::Request<Bytes>) -> (Outcome, u32) {
+    ///
+    /// The budget: a retry withdraws [`RetryPolicy::RETRY_COST`] (after a timeout
+    /// [`RetryPolicy::TIMEOUT_RETRY_COST`]); a call that succeeds after retries gives back
+    /// what its retries withdrew, and one that succeeds at the first try deposits
+    /// [`RetryPolicy::SUCCESS_REFUND`].
+    async fn run(&self, request: http::Request<Bytes>) -> (Outcome<B>, u32) {
         let meta = meta_of(&request);
         let deadline = request.extensions().get::<Deadline>().map(|d| d.0);
         let mut attempt: u32 = 1;
+        let mut spent: u32 = 0;
         loop {
             let outcome = self.attempt(&request, attempt).await;
             let Some(retryable) = classify(&outcome, meta.idempotent, &self.policy) else {
                 if outcome.as_ref().is_ok_and(|r| r.status().is_success()) {
-                    self.budget.deposit(RetryPolicy::SUCCESS_REFUND);
+                    self.budget.deposit(if spent > 0 {
+                        spent
+                    } else {
+                        RetryPolicy::SUCCESS_REFUND
+                    });
                 }
                 return (outcome, attempt);
             };
@@ -106,12 +169,16 @@ impl Retry {
             let delay = retryable
                 .retry_after
                 .unwrap_or_else(|| self.policy.backoff(attempt, &mut self.rng()));
-            if deadline.is_some_and(|deadline| Instant::now() + delay >= deadline) {
-                tracing::debug!(
-                    attempt,
-                    "no time left before the operation deadline; not retrying"
-                );
-                return (outcome, attempt);
+            if let Some(deadline) = deadline {
+                // A wait too long to add to the clock ends past any deadline.
+                let wait_ends = Instant::now().checked_add(delay);
+                if wait_ends.is_none_or(|end| end >= deadline) {
+                    tracing::debug!(
+                        attempt,
+                        "no time left before the operation deadline; not retrying"
+                    );
+                    return (outcome, attempt);
+                }
             }
             let cost = if retryable.timeout {
                 RetryPolicy::TIMEOUT_RETRY_COST
@@ -122,6 +189,7 @@ impl Retry {
                 tracing::warn!(attempt, "retry budget exhausted; not retrying");
                 return (outcome, attempt);
             }
+            spent = spent.saturating_add(cost);
             tracing::debug!(
                 attempt,
                 reason = retryable.reason,
@@ -135,7 +203,7 @@ impl Retry {
     }
 
     /// One attempt, in its own span.
-    async fn attempt(&self, request: &http::Request<Bytes>, attempt: u32) -> Outcome {
+    async fn attempt(&self, request: &http::Request<Bytes>, attempt: u32) -> Outcome<B> {
         let span = tracing::debug_span!(
             "attempt",
             attempt,
@@ -148,7 +216,8 @@ impl Retry {
             .clone()
             .oneshot(request.clone())
             .instrument(span.clone())
-            .await;
+            .await
+            .map_err(|error| Error::from_boxed(error.into()));
         span.record("elapsed_ms", started.elapsed().as_millis() as u64);
         match &outcome {
             Ok(response) => span.record("status", response.status().as_u16()),

@@ -5,10 +5,9 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use tokio::time::Instant;
-use tower::{Service, ServiceExt};
+use tower::{Layer, Service, ServiceExt};
 
-use super::{HttpService, ResponseBody};
-use crate::error::{Error, TimeoutKind};
+use crate::error::{BoxError, Error, TimeoutKind};
 use crate::token::BoxFuture;
 
 /// The deadline of the whole operation, as a request extension, so the retry layer does not
@@ -16,15 +15,47 @@ use crate::token::BoxFuture;
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Deadline(pub(crate) Instant);
 
-/// Bounds the whole operation (all attempts and waits) when configured.
-#[derive(Clone)]
-pub(crate) struct OperationDeadline {
-    pub(crate) inner: HttpService,
-    pub(crate) timeout: Option<Duration>,
+/// Bounds the whole operation (every attempt and every wait between them) when a timeout
+/// is given; without one it only passes requests on. A timeout too large to add to the
+/// clock means no deadline.
+#[derive(Clone, Copy, Debug)]
+pub struct OperationDeadlineLayer {
+    timeout: Option<Duration>,
 }
 
-impl Service<http::Request<Bytes>> for OperationDeadline {
-    type Response = http::Response<ResponseBody>;
+impl OperationDeadlineLayer {
+    /// A deadline `timeout` after each request starts (none for `None`).
+    pub fn new(timeout: Option<Duration>) -> OperationDeadlineLayer {
+        OperationDeadlineLayer { timeout }
+    }
+}
+
+impl<S> Layer<S> for OperationDeadlineLayer {
+    type Service = OperationDeadline<S>;
+
+    fn layer(&self, inner: S) -> OperationDeadline<S> {
+        OperationDeadline {
+            inner,
+            timeout: self.timeout,
+        }
+    }
+}
+
+/// The service of [`OperationDeadlineLayer`].
+#[derive(Clone, Debug)]
+pub struct OperationDeadline<S> {
+    inner: S,
+    timeout: Option<Duration>,
+}
+
+impl<S, B> Service<http::Request<Bytes>> for OperationDeadline<S>
+where
+    S: Service<http::Request<Bytes>, Response = http::Response<B>> + Clone + Send + 'static,
+    S::Error: Into<BoxError>,
+    S::Future: Send + 'static,
+    B: Send + 'static,
+{
+    type Response = http::Response<B>;
     type Error = Error;
     type Future = BoxFuture<'static, Result<Self::Response, Error>>;
 
@@ -36,28 +67,59 @@ impl Service<http::Request<Bytes>> for OperationDeadline {
         let inner = self.inner.clone();
         let timeout = self.timeout;
         Box::pin(async move {
-            let Some(timeout) = timeout else {
-                return inner.oneshot(request).await;
+            let deadline = timeout.and_then(|timeout| Instant::now().checked_add(timeout));
+            let (Some(timeout), Some(deadline)) = (timeout, deadline) else {
+                return inner.oneshot(request).await.map_err(into_error);
             };
-            let deadline = Instant::now() + timeout;
             request.extensions_mut().insert(Deadline(deadline));
             match tokio::time::timeout_at(deadline, inner.oneshot(request)).await {
-                Ok(result) => result,
+                Ok(result) => result.map_err(into_error),
                 Err(_) => Err(Error::timeout(TimeoutKind::Operation, timeout)),
             }
         })
     }
 }
 
-/// Bounds one attempt: sending the request, and reading a buffered response body.
-#[derive(Clone)]
-pub(crate) struct AttemptTimeout {
-    pub(crate) inner: HttpService,
-    pub(crate) timeout: Duration,
+/// Bounds one attempt: sending the request, and reading a buffered response body. It sits
+/// inside the auth layer, so fetching a bearer token does not count against it.
+#[derive(Clone, Copy, Debug)]
+pub struct AttemptTimeoutLayer {
+    timeout: Duration,
 }
 
-impl Service<http::Request<Bytes>> for AttemptTimeout {
-    type Response = http::Response<ResponseBody>;
+impl AttemptTimeoutLayer {
+    /// Attempts of at most `timeout`.
+    pub fn new(timeout: Duration) -> AttemptTimeoutLayer {
+        AttemptTimeoutLayer { timeout }
+    }
+}
+
+impl<S> Layer<S> for AttemptTimeoutLayer {
+    type Service = AttemptTimeout<S>;
+
+    fn layer(&self, inner: S) -> AttemptTimeout<S> {
+        AttemptTimeout {
+            inner,
+            timeout: self.timeout,
+        }
+    }
+}
+
+/// The service of [`AttemptTimeoutLayer`].
+#[derive(Clone, Debug)]
+pub struct AttemptTimeout<S> {
+    inner: S,
+    timeout: Duration,
+}
+
+impl<S, B> Service<http::Request<Bytes>> for AttemptTimeout<S>
+where
+    S: Service<http::Request<Bytes>, Response = http::Response<B>> + Clone + Send + 'static,
+    S::Error: Into<BoxError>,
+    S::Future: Send + 'static,
+    B: Send + 'static,
+{
+    type Response = http::Response<B>;
     type Error = Error;
     type Future = BoxFuture<'static, Result<Self::Response, Error>>;
 
@@ -69,10 +131,15 @@ impl Service<http::Request<Bytes>> for AttemptTimeout {
         let inner = self.inner.clone();
         let timeout = self.timeout;
         Box::pin(async move {
+            // tokio saturates a timeout too large to add to the clock.
             match tokio::time::timeout(timeout, inner.oneshot(request)).await {
-                Ok(result) => result,
+                Ok(result) => result.map_err(into_error),
                 Err(_) => Err(Error::timeout(TimeoutKind::Attempt, timeout)),
             }
         })
     }
+}
+
+fn into_error(error: impl Into<BoxError>) -> Error {
+    Error::from_boxed(error.into())
 }

@@ -5,24 +5,56 @@ use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use tokio::time::Instant;
-use tower::{Service, ServiceExt};
+use tower::{Layer, Service, ServiceExt};
 use tracing::Instrument;
 
-use super::{HttpService, ResponseBody, meta_of};
-use crate::error::Error;
+use super::meta_of;
+use crate::error::{BoxError, Error};
 use crate::token::BoxFuture;
 
-/// Opens an `operation` span with the provider, operation name, method, final status,
-/// attempt count and elapsed time. Paths, queries, headers and bodies are never recorded:
-/// they may hold tokens or identity numbers.
-#[derive(Clone)]
-pub(crate) struct Trace {
-    pub(crate) inner: HttpService,
-    pub(crate) provider: Arc<str>,
+/// Opens an `operation` span per request with the provider, operation name, method, final
+/// status, attempt count and elapsed time. Paths, queries, headers and bodies are never
+/// recorded: they may hold tokens or identity numbers. The outermost layer of the client.
+#[derive(Clone, Debug)]
+pub struct TraceLayer {
+    provider: Arc<str>,
 }
 
-impl Service<http::Request<Bytes>> for Trace {
-    type Response = http::Response<ResponseBody>;
+impl TraceLayer {
+    /// Spans naming `provider`, e.g. `payex`.
+    pub fn new(provider: impl Into<Arc<str>>) -> TraceLayer {
+        TraceLayer {
+            provider: provider.into(),
+        }
+    }
+}
+
+impl<S> Layer<S> for TraceLayer {
+    type Service = Trace<S>;
+
+    fn layer(&self, inner: S) -> Trace<S> {
+        Trace {
+            inner,
+            provider: self.provider.clone(),
+        }
+    }
+}
+
+/// The service of [`TraceLayer`].
+#[derive(Clone, Debug)]
+pub struct Trace<S> {
+    inner: S,
+    provider: Arc<str>,
+}
+
+impl<S, B> Service<http::Request<Bytes>> for Trace<S>
+where
+    S: Service<http::Request<Bytes>, Response = http::Response<B>> + Clone + Send + 'static,
+    S::Error: Into<BoxError>,
+    S::Future: Send + 'static,
+    B: Send + 'static,
+{
+    type Response = http::Response<B>;
     type Error = Error;
     type Future = BoxFuture<'static, Result<Self::Response, Error>>;
 
@@ -44,7 +76,11 @@ impl Service<http::Request<Bytes>> for Trace {
         let inner = self.inner.clone();
         Box::pin(async move {
             let started = Instant::now();
-            let outcome = inner.oneshot(request).instrument(span.clone()).await;
+            let outcome = inner
+                .oneshot(request)
+                .instrument(span.clone())
+                .await
+                .map_err(|error| Error::from_boxed(error.into()));
             span.record("elapsed_ms", started.elapsed().as_millis() as u64);
             match &outcome {
                 Ok(response) => {

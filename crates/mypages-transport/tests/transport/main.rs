@@ -6,6 +6,7 @@
 
 mod auth;
 mod bodies;
+mod hardening;
 mod logs;
 mod retries;
 mod stack;

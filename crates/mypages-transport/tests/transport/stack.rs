@@ -7,9 +7,11 @@ use std::time::Duration;
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper_util::rt::TokioExecutor;
-use mypages_transport::{ErrorKind, RetryPolicy};
+use mypages_transport::layers::{AuthLayer, RetryLayer};
+use mypages_transport::{BaseUrl, ErrorKind, RequestMeta, RetryPolicy, SecretString, StaticToken};
+use tower::{Service, ServiceBuilder, ServiceExt};
 
-use crate::support::{Call, Server, builder, closed_port, respond};
+use crate::support::{Call, Server, builder, closed_port, fast_retries, respond};
 
 /// A server that records the most requests it ever had in flight at once.
 async fn concurrency_server() -> (Server, Arc<AtomicUsize>) {
@@ -117,4 +119,87 @@ fn a_swapped_service_cannot_silently_drop_tls_settings() {
         .build()
         .unwrap_err();
     assert_eq!(error.argument(), Some("http_service"));
+}
+
+#[tokio::test]
+async fn our_retry_and_auth_layers_work_in_a_merchants_own_stack() {
+    // Every other request fails with 503.
+    let server = Server::start(|seen| async move {
+        if seen.index % 2 == 0 {
+            respond(503, "{}")
+        } else {
+            respond(200, r#"{"ok":true}"#)
+        }
+    })
+    .await;
+    let hyper = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
+        .build_http::<Full<Bytes>>();
+    let base = BaseUrl::parse(&server.url()).unwrap();
+    let token = StaticToken::new(SecretString::from("merchant-token"));
+    let mut stack = ServiceBuilder::new()
+        .layer(RetryLayer::new(fast_retries()))
+        .layer(AuthLayer::new(&base).token_source(Arc::new(token)))
+        .service(tower::service_fn(move |request: http::Request<Bytes>| {
+            hyper.request(request.map(Full::new))
+        }));
+    let mut request = http::Request::get(format!("{}/x", server.url()))
+        .body(Bytes::new())
+        .unwrap();
+    request
+        .extensions_mut()
+        .insert(RequestMeta::new("get_x", true));
+    let response = stack.ready().await.unwrap().call(request).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(server.hits(), 2, "the 503 was retried");
+    for seen in server.seen() {
+        assert_eq!(seen.headers["authorization"], "Bearer merchant-token");
+    }
+
+    // Without the meta a request is not idempotent: the 503 is returned.
+    let request = http::Request::get(format!("{}/x", server.url()))
+        .body(Bytes::new())
+        .unwrap();
+    let response = stack.ready().await.unwrap().call(request).await.unwrap();
+    assert_eq!(response.status(), 503);
+    assert_eq!(server.hits(), 3);
+}
+
+#[tokio::test]
+async fn an_attempt_layer_sees_every_attempt_and_a_layer_each_operation() {
+    let server =
+        Server::start(|seen| async move { respond(if seen.index == 0 { 503 } else { 200 }, "{}") })
+            .await;
+    let operations = Arc::new(AtomicUsize::new(0));
+    let attempts = Arc::new(AtomicUsize::new(0));
+    let (per_operation, per_attempt) = (operations.clone(), attempts.clone());
+    let client = builder(&server.url())
+        .token(SecretString::from("t"))
+        .layer(tower::util::MapRequestLayer::new(
+            move |request: http::Request<Bytes>| {
+                per_operation.fetch_add(1, Ordering::SeqCst);
+                request
+            },
+        ))
+        .attempt_layer(tower::util::MapRequestLayer::new(
+            move |mut request: http::Request<Bytes>| {
+                per_attempt.fetch_add(1, Ordering::SeqCst);
+                assert!(
+                    !request.headers().contains_key("authorization"),
+                    "auth runs inside"
+                );
+                request
+                    .headers_mut()
+                    .insert("x-shop", http::HeaderValue::from_static("mine"));
+                request
+            },
+        ))
+        .build()
+        .unwrap();
+    client.execute(&Call::get("/x")).await.unwrap();
+    assert_eq!(operations.load(Ordering::SeqCst), 1);
+    assert_eq!(attempts.load(Ordering::SeqCst), 2);
+    for seen in server.seen() {
+        assert_eq!(seen.headers["x-shop"], "mine");
+        assert_eq!(seen.headers["authorization"], "Bearer t");
+    }
 }

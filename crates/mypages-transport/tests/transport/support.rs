@@ -31,6 +31,7 @@ pub(crate) struct Seen {
 pub(crate) struct Server {
     pub(crate) addr: SocketAddr,
     seen: Arc<Mutex<Vec<Seen>>>,
+    connections: Arc<AtomicUsize>,
 }
 
 impl Server {
@@ -45,11 +46,14 @@ impl Server {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let handler = Arc::new(handler);
         let recorded = seen.clone();
+        let connections = Arc::new(AtomicUsize::new(0));
+        let accepted = connections.clone();
         tokio::spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
                     return;
                 };
+                accepted.fetch_add(1, Ordering::SeqCst);
                 let handler = handler.clone();
                 let recorded = recorded.clone();
                 tokio::spawn(async move {
@@ -84,7 +88,16 @@ impl Server {
                 });
             }
         });
-        Server { addr, seen }
+        Server {
+            addr,
+            seen,
+            connections,
+        }
+    }
+
+    /// How many TCP connections the server accepted.
+    pub(crate) fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
     }
 
     /// A server answering every request with `status` and a JSON `body`.
@@ -169,6 +182,54 @@ async fn raw_server_with(reply: Option<Vec<u8>>, hold: bool) -> (SocketAddr, Arc
     (addr, count)
 }
 
+/// A raw TCP server that accepts connections and never reads or writes: a TLS handshake
+/// (or an HTTP answer) never comes. Returns the address and the number of connections.
+pub(crate) async fn silent_server() -> (SocketAddr, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let count = Arc::new(AtomicUsize::new(0));
+    let counter = count.clone();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            counter.fetch_add(1, Ordering::SeqCst);
+            held.push(stream);
+        }
+    });
+    (addr, count)
+}
+
+/// A raw HTTP server that answers each request head with `head` and then writes `body`
+/// one byte every `gap`, keeping the connection open.
+pub(crate) async fn trickle_server(head: &'static str, body: Vec<u8>, gap: Duration) -> SocketAddr {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let body = body.clone();
+            tokio::spawn(async move {
+                let mut buffer = vec![0u8; 4096];
+                let mut read = Vec::new();
+                while !read.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buffer).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => read.extend_from_slice(&buffer[..n]),
+                    }
+                }
+                let _ = stream.write_all(head.as_bytes()).await;
+                for byte in body {
+                    tokio::time::sleep(gap).await;
+                    if stream.write_all(&[byte]).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    addr
+}
+
 /// A loopback address where nothing listens.
 pub(crate) async fn closed_port() -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -200,6 +261,7 @@ pub(crate) struct Call {
     pub(crate) body: Option<Value>,
     pub(crate) idempotent: Option<bool>,
     pub(crate) headers: HeaderMap,
+    pub(crate) secret: bool,
 }
 
 impl Call {
@@ -211,6 +273,7 @@ impl Call {
             body: None,
             idempotent: None,
             headers: HeaderMap::new(),
+            secret: false,
         }
     }
 
@@ -252,6 +315,10 @@ impl Endpoint for Call {
 
     fn idempotent(&self) -> bool {
         self.idempotent.unwrap_or(self.method == Method::GET)
+    }
+
+    fn secret_output(&self) -> bool {
+        self.secret
     }
 
     fn decode(&self, response: Response) -> Result<Value, Error> {
