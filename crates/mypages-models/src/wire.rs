@@ -258,6 +258,15 @@ pub(crate) trait Form {
         Ok((value, Keep::text((!same).then_some(raw))))
     }
 
+    /// Decodes a list of values.
+    fn de_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Self::Value>, D::Error>
+    where
+        Self: Sized,
+    {
+        let list = Vec::<Get<Self>>::deserialize(deserializer)?;
+        Ok(list.into_iter().map(|Get(value)| value).collect())
+    }
+
     /// The value in lower or upper case, for an enum (see [`Keep::Lower`]).
     fn cased(_value: &Self::Value, _upper: bool) -> Option<String> {
         None
@@ -371,6 +380,10 @@ impl<T: Serialize + for<'de> Deserialize<'de> + PartialEq> Form for Exact<T> {
 
     fn ser<S: Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
         value.serialize(serializer)
+    }
+
+    fn de_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<T>, D::Error> {
+        Vec::<T>::deserialize(deserializer)
     }
 }
 
@@ -542,8 +555,7 @@ impl<F: Form> Form for VecOf<F> {
     const EXACT: bool = F::EXACT;
 
     fn de<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self::Value, D::Error> {
-        let list = Vec::<Get<F>>::deserialize(deserializer)?;
-        Ok(list.into_iter().map(|Get(value)| value).collect())
+        F::de_list(deserializer)
     }
 
     fn ser<S: Serializer>(value: &Self::Value, serializer: S) -> Result<S::Ok, S::Error> {
@@ -584,13 +596,24 @@ pub(crate) enum Key {
     Unknown(String),
 }
 
-/// The name table of a generated struct: `name -> (field, spelling, alias)`.
-type Names = fn(&str) -> Option<(u8, &'static str, bool)>;
+/// The name table of a generated struct.
+pub(crate) trait Fields {
+    /// `name -> (field, spelling, alias)`.
+    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)>;
+}
 
-/// Reads a member name with the struct's name table.
-pub(crate) struct Keys(pub(crate) Names);
+/// Reads a member name with the name table of struct `T` (monomorphised, so the table's
+/// `match` is inlined as a derived field visitor's is).
+pub(crate) struct Keys<T>(PhantomData<T>);
 
-impl<'de> DeserializeSeed<'de> for Keys {
+impl<T> Keys<T> {
+    /// A reader of `T`'s member names.
+    pub(crate) fn new() -> Self {
+        Self(PhantomData)
+    }
+}
+
+impl<'de, T: Fields> DeserializeSeed<'de> for Keys<T> {
     type Value = Key;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
@@ -598,7 +621,7 @@ impl<'de> DeserializeSeed<'de> for Keys {
     }
 }
 
-impl Visitor<'_> for Keys {
+impl<T: Fields> Visitor<'_> for Keys<T> {
     type Value = Key;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -606,14 +629,14 @@ impl Visitor<'_> for Keys {
     }
 
     fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Key, E> {
-        Ok(match (self.0)(name) {
+        Ok(match T::wire_field(name) {
             Some((field, spelling, alias)) => Key::Known(field, spelling, alias),
             None => Key::Unknown(name.to_owned()),
         })
     }
 
     fn visit_string<E: serde::de::Error>(self, name: String) -> Result<Key, E> {
-        Ok(match (self.0)(&name) {
+        Ok(match T::wire_field(&name) {
             Some((field, spelling, alias)) => Key::Known(field, spelling, alias),
             None => Key::Unknown(name),
         })

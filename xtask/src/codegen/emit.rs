@@ -216,8 +216,10 @@ impl Emitter {
             "\n    /// The members of the received object that this type does not model, with their JSON\n    /// text, in the order received. Encoding the value writes them back.\n    pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {\n        self.wire.unknown_members()\n    }\n",
         );
         // The member names: field index, the name as written here, and whether it is an alias.
+        self.body.push_str("}\n\n");
+        let _ = writeln!(self.body, "impl crate::wire::Fields for {name} {{");
         self.body.push_str(
-            "\n    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {\n        match name {\n",
+            "    fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {\n        match name {\n",
         );
         for (index, field) in fields.iter().enumerate() {
             let _ = writeln!(
@@ -257,7 +259,7 @@ impl Emitter {
             forms.push(form);
         }
         self.body.push_str(
-            "                while let Some(key) = map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))? {\n                    match key {\n",
+            "                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {\n                    match key {\n",
         );
         for (index, (field, form)) in fields.iter().zip(&forms).enumerate() {
             let take = if field.optional() {

@@ -39,7 +39,9 @@ impl TokenRequest {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for TokenRequest {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "clientId" => Some((0, "clientId", false)),
@@ -67,9 +69,7 @@ impl<'de> ::serde::Deserialize<'de> for TokenRequest {
                 let mut wire = crate::wire::Wire::default();
                 let mut f0: Option<String> = None;
                 let mut f1: Option<Sensitive<String>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(wire.take::<A, crate::wire::Exact<String>>(&mut map, 0)?);
@@ -155,7 +155,9 @@ impl PartnerAccessToken {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for PartnerAccessToken {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "token" => Some((0, "token", false)),
@@ -183,9 +185,7 @@ impl<'de> ::serde::Deserialize<'de> for PartnerAccessToken {
                 let mut wire = crate::wire::Wire::default();
                 let mut f0: Option<Sensitive<String>> = None;
                 let mut f1: Option<Option<OffsetDateTime>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -432,7 +432,9 @@ impl InvoiceSummary {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for InvoiceSummary {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "id" => Some((0, "id", false)),
@@ -482,9 +484,7 @@ impl<'de> ::serde::Deserialize<'de> for InvoiceSummary {
                 let mut f10: Option<Option<String>> = None;
                 let mut f11: Option<Option<Decimal>> = None;
                 let mut f12: Option<Option<OffsetDateTime>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(wire.take::<A, crate::wire::Exact<String>>(&mut map, 0)?);
@@ -891,7 +891,9 @@ impl InvoiceDetails {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for InvoiceDetails {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "id" => Some((0, "id", false)),
@@ -953,9 +955,7 @@ impl<'de> ::serde::Deserialize<'de> for InvoiceDetails {
                 let mut f16: Option<Option<String>> = None;
                 let mut f17: Option<Option<String>> = None;
                 let mut f18: Option<Option<Vec<String>>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(wire.take::<A, crate::wire::Exact<String>>(&mut map, 0)?);
@@ -1408,7 +1408,9 @@ impl Account {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for Account {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "id" => Some((0, "id", false)),
@@ -1470,9 +1472,7 @@ impl<'de> ::serde::Deserialize<'de> for Account {
                 let mut f16: Option<Option<String>> = None;
                 let mut f17: Option<Option<AprData>> = None;
                 let mut f18: Option<Option<Vec<String>>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -1855,7 +1855,9 @@ impl Transaction {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for Transaction {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "description" => Some((0, "description", false)),
@@ -1895,9 +1897,7 @@ impl<'de> ::serde::Deserialize<'de> for Transaction {
                 let mut f5: Option<Option<String>> = None;
                 let mut f6: Option<Option<OffsetDateTime>> = None;
                 let mut f7: Option<Option<String>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -2131,7 +2131,9 @@ impl AprData {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for AprData {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "creditAmount" => Some((0, "creditAmount", false)),
@@ -2171,9 +2173,7 @@ impl<'de> ::serde::Deserialize<'de> for AprData {
                 let mut f5: Option<Option<Decimal>> = None;
                 let mut f6: Option<Option<Decimal>> = None;
                 let mut f7: Option<Option<Decimal>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 0)?);
@@ -2374,7 +2374,9 @@ impl AuthenticationRedirect {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for AuthenticationRedirect {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "redirectUrl" => Some((0, "redirectUrl", false)),
@@ -2400,9 +2402,7 @@ impl<'de> ::serde::Deserialize<'de> for AuthenticationRedirect {
             ) -> Result<AuthenticationRedirect, A::Error> {
                 let mut wire = crate::wire::Wire::default();
                 let mut f0: Option<String> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(wire.take::<A, crate::wire::Exact<String>>(&mut map, 0)?);
@@ -2518,7 +2518,9 @@ impl PayRequest {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for PayRequest {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "language" => Some((0, "language", false)),
@@ -2546,9 +2548,7 @@ impl<'de> ::serde::Deserialize<'de> for PayRequest {
                 let mut wire = crate::wire::Wire::default();
                 let mut f0: Option<Option<PayLanguage>> = None;
                 let mut f1: Option<String> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 =
@@ -2632,7 +2632,9 @@ impl PaySession {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for PaySession {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "purchaseId" => Some((0, "purchaseId", false)),
@@ -2660,9 +2662,7 @@ impl<'de> ::serde::Deserialize<'de> for PaySession {
                 let mut wire = crate::wire::Wire::default();
                 let mut f0: Option<String> = None;
                 let mut f1: Option<Sensitive<String>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(wire.take::<A, crate::wire::Exact<String>>(&mut map, 0)?);
@@ -2740,7 +2740,9 @@ impl PayStatusRequest {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for PayStatusRequest {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "purchaseId" => Some((0, "purchaseId", false)),
@@ -2768,9 +2770,7 @@ impl<'de> ::serde::Deserialize<'de> for PayStatusRequest {
                 let mut wire = crate::wire::Wire::default();
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(wire.take::<A, crate::wire::Exact<String>>(&mut map, 0)?);
@@ -2863,7 +2863,9 @@ impl PayStatus {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for PayStatus {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "state" => Some((0, "state", false)),
@@ -2889,9 +2891,7 @@ impl<'de> ::serde::Deserialize<'de> for PayStatus {
             ) -> Result<PayStatus, A::Error> {
                 let mut wire = crate::wire::Wire::default();
                 let mut f0: Option<PaymentState> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -2989,7 +2989,9 @@ impl ErrorBody {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for ErrorBody {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "error" => Some((0, "error", false)),
@@ -3021,9 +3023,7 @@ impl<'de> ::serde::Deserialize<'de> for ErrorBody {
                 let mut f1: Option<Option<String>> = None;
                 let mut f2: Option<Option<String>> = None;
                 let mut f3: Option<Option<String>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(

@@ -91,7 +91,9 @@ impl AccountCreatable {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for AccountCreatable {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "id" => Some((0, "id", false)),
@@ -129,9 +131,7 @@ impl<'de> ::serde::Deserialize<'de> for AccountCreatable {
                 let mut f4: Option<Option<crate::Currency>> = None;
                 let mut f5: Option<Option<Schedule>> = None;
                 let mut f6: Option<Option<Decimal>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -396,7 +396,9 @@ impl Account {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for Account {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "id" => Some((0, "id", false)),
@@ -446,9 +448,7 @@ impl<'de> ::serde::Deserialize<'de> for Account {
                 let mut f10: Option<Option<Decimal>> = None;
                 let mut f11: Option<Option<Vec<Item>>> = None;
                 let mut f12: Option<Option<Date>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(wire.take::<A, crate::wire::Exact<crate::p4p::AccountId>>(
@@ -702,7 +702,9 @@ impl AccountUpdate {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for AccountUpdate {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "limit" => Some((0, "limit", false)),
@@ -732,9 +734,7 @@ impl<'de> ::serde::Deserialize<'de> for AccountUpdate {
                 let mut f0: Option<Option<Decimal>> = None;
                 let mut f1: Option<Option<Schedule>> = None;
                 let mut f2: Option<Option<crate::Currency>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 0)?);
@@ -945,7 +945,9 @@ impl AccountLink {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for AccountLink {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "url" => Some((0, "url", false)),
@@ -983,9 +985,7 @@ impl<'de> ::serde::Deserialize<'de> for AccountLink {
                 let mut f4: Option<Option<Sensitive<String>>> = None;
                 let mut f5: Option<Option<String>> = None;
                 let mut f6: Option<Option<bool>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -1141,7 +1141,9 @@ impl MethodCreatable {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for MethodCreatable {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "type" => Some((0, "type", false)),
@@ -1169,9 +1171,7 @@ impl<'de> ::serde::Deserialize<'de> for MethodCreatable {
                 let mut wire = crate::wire::Wire::default();
                 let mut f0: Option<MethodCreatableType> = None;
                 let mut f1: Option<Sensitive<String>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(wire.take::<A, crate::wire::Spelled<MethodCreatableType>>(
@@ -1322,7 +1322,9 @@ impl Method {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for Method {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "type" => Some((0, "type", false)),
@@ -1362,9 +1364,7 @@ impl<'de> ::serde::Deserialize<'de> for Method {
                 let mut f5: Option<Option<String>> = None;
                 let mut f6: Option<Option<crate::p4p::CardExpiry>> = None;
                 let mut f7: Option<Option<String>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 =
@@ -1618,7 +1618,9 @@ impl Customer {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for Customer {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "type" => Some((0, "type", false)),
@@ -1658,9 +1660,7 @@ impl<'de> ::serde::Deserialize<'de> for Customer {
                 let mut f5: Option<Option<crate::p4p::CustomerAddress>> = None;
                 let mut f6: Option<Option<Email>> = None;
                 let mut f7: Option<Option<Phone>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(wire.take_option::<A, crate::wire::Spelled<CustomerType>>(
@@ -1871,7 +1871,9 @@ impl Address {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for Address {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "street" => Some((0, "street", false)),
@@ -1903,9 +1905,7 @@ impl<'de> ::serde::Deserialize<'de> for Address {
                 let mut f1: Option<Option<String>> = None;
                 let mut f2: Option<Option<String>> = None;
                 let mut f3: Option<Option<String>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -2069,7 +2069,9 @@ impl EmailAddresses {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for EmailAddresses {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "primary" => Some((0, "primary", false)),
@@ -2097,9 +2099,7 @@ impl<'de> ::serde::Deserialize<'de> for EmailAddresses {
                 let mut wire = crate::wire::Wire::default();
                 let mut f0: Option<Option<String>> = None;
                 let mut f1: Option<Option<String>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -2241,7 +2241,9 @@ impl PhoneNumbers {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for PhoneNumbers {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "primary" => Some((0, "primary", false)),
@@ -2271,9 +2273,7 @@ impl<'de> ::serde::Deserialize<'de> for PhoneNumbers {
                 let mut f0: Option<Option<String>> = None;
                 let mut f1: Option<Option<String>> = None;
                 let mut f2: Option<Option<String>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -2428,7 +2428,9 @@ impl Item {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for Item {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "number" => Some((0, "number", false)),
@@ -2466,9 +2468,7 @@ impl<'de> ::serde::Deserialize<'de> for Item {
                 let mut f4: Option<Option<String>> = None;
                 let mut f5: Option<Option<Decimal>> = None;
                 let mut f6: Option<Option<Decimal>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -2741,7 +2741,9 @@ impl ScheduleRule {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for ScheduleRule {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "frequency" => Some((0, "frequency", false)),
@@ -2771,9 +2773,7 @@ impl<'de> ::serde::Deserialize<'de> for ScheduleRule {
                 let mut f0: Option<Frequency> = None;
                 let mut f1: Option<Option<ScheduleNumber>> = None;
                 let mut f2: Option<Option<ScheduleNumber>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 =
@@ -2956,7 +2956,9 @@ impl SubscriptionCreatable {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for SubscriptionCreatable {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "number" => Some((0, "number", false)),
@@ -2994,9 +2996,7 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionCreatable {
                 let mut f4: Option<Option<Date>> = None;
                 let mut f5: Option<Option<Date>> = None;
                 let mut f6: Option<Option<String>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -3197,7 +3197,9 @@ impl SubscriptionUpdate {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for SubscriptionUpdate {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "number" => Some((0, "number", false)),
@@ -3235,9 +3237,7 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdate {
                 let mut f4: Option<Option<Date>> = None;
                 let mut f5: Option<Option<Date>> = None;
                 let mut f6: Option<Option<String>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -3461,7 +3461,9 @@ impl Subscription {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for Subscription {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "id" => Some((0, "id", false)),
@@ -3503,9 +3505,7 @@ impl<'de> ::serde::Deserialize<'de> for Subscription {
                 let mut f6: Option<Option<Date>> = None;
                 let mut f7: Option<Option<String>> = None;
                 let mut f8: Option<Option<Date>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -3743,7 +3743,9 @@ impl OrderCreatable {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for OrderCreatable {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "number" => Some((0, "number", false)),
@@ -3786,9 +3788,7 @@ impl<'de> ::serde::Deserialize<'de> for OrderCreatable {
                 let mut f6: Option<Option<String>> = None;
                 let mut f7: Option<Option<serde_json::Value>> = None;
                 let mut f8: Option<Option<String>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -4060,7 +4060,9 @@ impl Order {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for Order {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "id" => Some((0, "id", false)),
@@ -4109,9 +4111,7 @@ impl<'de> ::serde::Deserialize<'de> for Order {
                 let mut f9: Option<Option<serde_json::Value>> = None;
                 let mut f10: Option<Option<String>> = None;
                 let mut f11: Option<Option<Vec<Event>>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 =
@@ -4428,7 +4428,9 @@ impl Payment {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for Payment {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "type" => Some((0, "type", false)),
@@ -4472,9 +4474,7 @@ impl<'de> ::serde::Deserialize<'de> for Payment {
                 let mut f7: Option<Option<String>> = None;
                 let mut f8: Option<Option<OffsetDateTime>> = None;
                 let mut f9: Option<Option<String>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(wire.take_option::<A, crate::wire::Spelled<PaymentType>>(
@@ -4732,7 +4732,9 @@ impl Event {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for Event {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "type" => Some((0, "type", false)),
@@ -4766,9 +4768,7 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                 let mut f2: Option<Option<Decimal>> = None;
                 let mut f3: Option<Option<serde_json::Value>> = None;
                 let mut f4: Option<Option<serde_json::Value>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 =
@@ -4922,7 +4922,9 @@ impl EventCreatable {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for EventCreatable {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "type" => Some((0, "type", false)),
@@ -4950,9 +4952,7 @@ impl<'de> ::serde::Deserialize<'de> for EventCreatable {
                 let mut wire = crate::wire::Wire::default();
                 let mut f0: Option<EventType> = None;
                 let mut f1: Option<Option<Decimal>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 =
@@ -5030,7 +5030,9 @@ impl OrderEvents {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for OrderEvents {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "id" => Some((0, "id", false)),
@@ -5058,9 +5060,7 @@ impl<'de> ::serde::Deserialize<'de> for OrderEvents {
                 let mut wire = crate::wire::Wire::default();
                 let mut f0: Option<crate::p4p::OrderId> = None;
                 let mut f1: Option<Vec<EventCreatable>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 =
@@ -5149,7 +5149,9 @@ impl SettleResult {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for SettleResult {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "updated" => Some((0, "updated", false)),
@@ -5177,9 +5179,7 @@ impl<'de> ::serde::Deserialize<'de> for SettleResult {
                 let mut wire = crate::wire::Wire::default();
                 let mut f0: Option<Option<serde_json::Value>> = None;
                 let mut f1: Option<Option<serde_json::Value>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -5308,7 +5308,9 @@ impl ApiError {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for ApiError {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "status" => Some((0, "status", false)),
@@ -5342,9 +5344,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiError {
                 let mut f2: Option<Option<ApiErrorContent>> = None;
                 let mut f3: Option<Option<String>> = None;
                 let mut f4: Option<Option<String>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(wire.take_option::<A, crate::wire::Exact<i64>>(&mut map, 0)?);
@@ -5481,7 +5481,9 @@ impl ApiErrorContent {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for ApiErrorContent {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "type" => Some((0, "type", false)),
@@ -5509,9 +5511,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiErrorContent {
                 let mut wire = crate::wire::Wire::default();
                 let mut f0: Option<Option<String>> = None;
                 let mut f1: Option<Option<String>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(

@@ -69,7 +69,9 @@ impl AccountList {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for AccountList {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "@id" => Some((0, "@id", false)),
@@ -103,9 +105,7 @@ impl<'de> ::serde::Deserialize<'de> for AccountList {
                 let mut f2: Option<Option<Navigation>> = None;
                 let mut f3: Option<Option<View>> = None;
                 let mut f4: Option<Option<Vec<Operation>>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -262,7 +262,9 @@ impl Navigation {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for Navigation {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "@id" => Some((0, "@id", false)),
@@ -294,9 +296,7 @@ impl<'de> ::serde::Deserialize<'de> for Navigation {
                 let mut f1: Option<Option<String>> = None;
                 let mut f2: Option<Option<String>> = None;
                 let mut f3: Option<Option<String>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -429,7 +429,9 @@ impl View {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for View {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "@id" => Some((0, "@id", false)),
@@ -459,9 +461,7 @@ impl<'de> ::serde::Deserialize<'de> for View {
                 let mut f0: Option<Option<String>> = None;
                 let mut f1: Option<Option<String>> = None;
                 let mut f2: Option<Option<String>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -599,7 +599,9 @@ impl Operation {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for Operation {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "rel" => Some((0, "rel", false)),
@@ -633,9 +635,7 @@ impl<'de> ::serde::Deserialize<'de> for Operation {
                 let mut f2: Option<Option<String>> = None;
                 let mut f3: Option<Option<String>> = None;
                 let mut f4: Option<Option<String>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -997,7 +997,9 @@ impl Account {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for Account {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "@id" => Some((0, "@id", false)),
@@ -1076,9 +1078,7 @@ impl<'de> ::serde::Deserialize<'de> for Account {
                 let mut f24: Option<Option<String>> = None;
                 let mut f25: Option<Option<ActivePaymentOrder>> = None;
                 let mut f26: Option<Option<Vec<Operation>>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -1539,7 +1539,9 @@ impl InterestRate {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for InterestRate {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "debtInterest" => Some((0, "debtInterest", false)),
@@ -1567,9 +1569,7 @@ impl<'de> ::serde::Deserialize<'de> for InterestRate {
                 let mut wire = crate::wire::Wire::default();
                 let mut f0: Option<Option<Decimal>> = None;
                 let mut f1: Option<Option<Decimal>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 0)?);
@@ -1690,7 +1690,9 @@ impl BankPayment {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for BankPayment {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "bankAccountNo" => Some((0, "bankAccountNo", false)),
@@ -1724,9 +1726,7 @@ impl<'de> ::serde::Deserialize<'de> for BankPayment {
                 let mut f2: Option<Option<String>> = None;
                 let mut f3: Option<Option<String>> = None;
                 let mut f4: Option<Option<String>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -1885,7 +1885,9 @@ impl AccountUpdate {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for AccountUpdate {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "charityDonation" => Some((0, "charityDonation", false)),
@@ -1913,9 +1915,7 @@ impl<'de> ::serde::Deserialize<'de> for AccountUpdate {
                 let mut wire = crate::wire::Wire::default();
                 let mut f0: Option<Option<bool>> = None;
                 let mut f1: Option<Option<Decimal>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 =
@@ -2004,7 +2004,9 @@ impl PspPayment {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for PspPayment {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "Amount" => Some((0, "Amount", false)),
@@ -2037,9 +2039,7 @@ impl<'de> ::serde::Deserialize<'de> for PspPayment {
                 let mut f0: Option<Decimal> = None;
                 let mut f1: Option<Date> = None;
                 let mut f2: Option<String> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, spelling, alias) if f0.is_none() => {
                             if alias {
@@ -2172,7 +2172,9 @@ impl BillList {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for BillList {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "@id" => Some((0, "@id", false)),
@@ -2204,9 +2206,7 @@ impl<'de> ::serde::Deserialize<'de> for BillList {
                 let mut f1: Option<Vec<Bill>> = None;
                 let mut f2: Option<Option<View>> = None;
                 let mut f3: Option<Option<Vec<Operation>>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -2397,7 +2397,9 @@ impl Bill {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for Bill {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "@id" => Some((0, "@id", false)),
@@ -2439,9 +2441,7 @@ impl<'de> ::serde::Deserialize<'de> for Bill {
                 let mut f6: Option<Option<BillStatus>> = None;
                 let mut f7: Option<Option<ActivePaymentDetails>> = None;
                 let mut f8: Option<Option<String>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -2706,7 +2706,9 @@ impl ActivePaymentDetails {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for ActivePaymentDetails {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "minimumAmountToBePayed" => Some((0, "minimumAmountToBePayed", false)),
@@ -2744,9 +2746,7 @@ impl<'de> ::serde::Deserialize<'de> for ActivePaymentDetails {
                 let mut f4: Option<Option<String>> = None;
                 let mut f5: Option<Option<String>> = None;
                 let mut f6: Option<Option<bool>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 0)?);
@@ -2925,7 +2925,9 @@ impl CardList {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for CardList {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "@id" => Some((0, "@id", false)),
@@ -2957,9 +2959,7 @@ impl<'de> ::serde::Deserialize<'de> for CardList {
                 let mut f1: Option<Vec<Card>> = None;
                 let mut f2: Option<Option<View>> = None;
                 let mut f3: Option<Option<Vec<Operation>>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -3138,7 +3138,9 @@ impl Card {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for Card {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "token" => Some((0, "token", false)),
@@ -3180,9 +3182,7 @@ impl<'de> ::serde::Deserialize<'de> for Card {
                 let mut f5: Option<Option<String>> = None;
                 let mut f6: Option<Option<String>> = None;
                 let mut f7: Option<Option<Vec<Operation>>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -3380,7 +3380,9 @@ impl CardHolder {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for CardHolder {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "number" => Some((0, "number", false)),
@@ -3410,9 +3412,7 @@ impl<'de> ::serde::Deserialize<'de> for CardHolder {
                 let mut f0: Option<Option<String>> = None;
                 let mut f1: Option<Option<String>> = None;
                 let mut f2: Option<Option<NationalConsumerIdentifier>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -3515,7 +3515,9 @@ impl NationalConsumerIdentifier {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for NationalConsumerIdentifier {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "value" => Some((0, "value", false)),
@@ -3543,9 +3545,7 @@ impl<'de> ::serde::Deserialize<'de> for NationalConsumerIdentifier {
                 let mut wire = crate::wire::Wire::default();
                 let mut f0: Option<Sensitive<String>> = None;
                 let mut f1: Option<Option<String>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -3662,7 +3662,9 @@ impl CardRegistration {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for CardRegistration {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "token" => Some((0, "token", false)),
@@ -3697,9 +3699,7 @@ impl<'de> ::serde::Deserialize<'de> for CardRegistration {
                 let mut f2: Option<Option<bool>> = None;
                 let mut f3: Option<Option<bool>> = None;
                 let mut f4: Option<Option<CardHolder>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -3848,7 +3848,9 @@ impl CardUpdate {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for CardUpdate {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "deleted" => Some((0, "deleted", false)),
@@ -3878,9 +3880,7 @@ impl<'de> ::serde::Deserialize<'de> for CardUpdate {
                 let mut f0: Option<Option<bool>> = None;
                 let mut f1: Option<Option<bool>> = None;
                 let mut f2: Option<Option<CardHolder>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 =
@@ -4000,7 +4000,9 @@ impl TransactionList {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for TransactionList {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "@id" => Some((0, "@id", false)),
@@ -4032,9 +4034,7 @@ impl<'de> ::serde::Deserialize<'de> for TransactionList {
                 let mut f1: Option<Vec<Transaction>> = None;
                 let mut f2: Option<Option<View>> = None;
                 let mut f3: Option<Option<Vec<Operation>>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -4182,7 +4182,9 @@ impl Transaction {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for Transaction {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "type" => Some((0, "type", false)),
@@ -4216,9 +4218,7 @@ impl<'de> ::serde::Deserialize<'de> for Transaction {
                 let mut f2: Option<Option<Decimal>> = None;
                 let mut f3: Option<Option<bool>> = None;
                 let mut f4: Option<Option<Date>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -4401,7 +4401,9 @@ impl ReservationList {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for ReservationList {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "@id" => Some((0, "@id", false)),
@@ -4433,9 +4435,7 @@ impl<'de> ::serde::Deserialize<'de> for ReservationList {
                 let mut f1: Option<Vec<Reservation>> = None;
                 let mut f2: Option<Option<View>> = None;
                 let mut f3: Option<Option<Vec<Operation>>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -4565,7 +4565,9 @@ impl Reservation {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for Reservation {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "amount" => Some((0, "amount", false)),
@@ -4595,9 +4597,7 @@ impl<'de> ::serde::Deserialize<'de> for Reservation {
                 let mut f0: Option<Option<Decimal>> = None;
                 let mut f1: Option<Option<String>> = None;
                 let mut f2: Option<Option<Date>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(wire.take_option::<A, crate::wire::Coded<crate::decimal::DecimalCodec, Decimal>>(&mut map, 0)?);
@@ -4741,7 +4741,9 @@ impl RecurringPaymentConfiguration {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for RecurringPaymentConfiguration {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "@id" => Some((0, "@id", false)),
@@ -4778,9 +4780,7 @@ impl<'de> ::serde::Deserialize<'de> for RecurringPaymentConfiguration {
                 let mut f3: Option<Option<Decimal>> = None;
                 let mut f4: Option<Option<String>> = None;
                 let mut f5: Option<Option<Vec<Operation>>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -4932,7 +4932,9 @@ impl RecurringPaymentConfigurationCreate {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for RecurringPaymentConfigurationCreate {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "paymentMethod" => Some((0, "paymentMethod", false)),
@@ -4962,9 +4964,7 @@ impl<'de> ::serde::Deserialize<'de> for RecurringPaymentConfigurationCreate {
                 let mut f0: Option<PaymentMethod> = None;
                 let mut f1: Option<PaymentScope> = None;
                 let mut f2: Option<Option<Decimal>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -5084,7 +5084,9 @@ impl RecurringPaymentConfigurationUpdate {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for RecurringPaymentConfigurationUpdate {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "paymentMethod" => Some((0, "paymentMethod", false)),
@@ -5114,9 +5116,7 @@ impl<'de> ::serde::Deserialize<'de> for RecurringPaymentConfigurationUpdate {
                 let mut f0: Option<Option<PaymentMethod>> = None;
                 let mut f1: Option<Option<PaymentScope>> = None;
                 let mut f2: Option<Option<Decimal>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(wire.take_option::<A, crate::wire::Spelled<PaymentMethod>>(
@@ -5260,7 +5260,9 @@ impl ActivePaymentOrderList {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for ActivePaymentOrderList {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "@id" => Some((0, "@id", false)),
@@ -5292,9 +5294,7 @@ impl<'de> ::serde::Deserialize<'de> for ActivePaymentOrderList {
                 let mut f1: Option<Vec<ActivePaymentOrder>> = None;
                 let mut f2: Option<Option<View>> = None;
                 let mut f3: Option<Option<Vec<Operation>>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -5427,7 +5427,9 @@ impl ActivePaymentOrder {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for ActivePaymentOrder {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "paymentMethod" => Some((0, "paymentMethod", false)),
@@ -5458,9 +5460,7 @@ impl<'de> ::serde::Deserialize<'de> for ActivePaymentOrder {
                 let mut f0: Option<Option<PaymentMethod>> = None;
                 let mut f1: Option<Option<Date>> = None;
                 let mut f2: Option<Option<Decimal>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(wire.take_option::<A, crate::wire::Spelled<PaymentMethod>>(
@@ -5645,7 +5645,9 @@ impl Customer {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for Customer {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "@id" => Some((0, "@id", false)),
@@ -5689,9 +5691,7 @@ impl<'de> ::serde::Deserialize<'de> for Customer {
                 let mut f7: Option<Option<String>> = None;
                 let mut f8: Option<Option<String>> = None;
                 let mut f9: Option<Option<String>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -5903,7 +5903,9 @@ impl NationalIdentifier {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for NationalIdentifier {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "regNo" => Some((0, "regNo", false)),
@@ -5931,9 +5933,7 @@ impl<'de> ::serde::Deserialize<'de> for NationalIdentifier {
                 let mut wire = crate::wire::Wire::default();
                 let mut f0: Option<Option<Sensitive<String>>> = None;
                 let mut f1: Option<Option<String>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, _, _) if f0.is_none() => {
                             f0 = Some(
@@ -6079,7 +6079,9 @@ impl Problem {
     pub fn unknown_members(&self) -> &[(String, Box<serde_json::value::RawValue>)] {
         self.wire.unknown_members()
     }
+}
 
+impl crate::wire::Fields for Problem {
     fn wire_field(name: &str) -> Option<(u8, &'static str, bool)> {
         match name {
             "type" => Some((0, "type", false)),
@@ -6121,9 +6123,7 @@ impl<'de> ::serde::Deserialize<'de> for Problem {
                 let mut f3: Option<Option<String>> = None;
                 let mut f4: Option<Option<String>> = None;
                 let mut f5: Option<Option<Vec<BTreeMap<String, String>>>> = None;
-                while let Some(key) =
-                    map.next_key_seed(crate::wire::Keys(Self::Value::wire_field))?
-                {
+                while let Some(key) = map.next_key_seed(crate::wire::Keys::<Self::Value>::new())? {
                     match key {
                         crate::wire::Key::Known(0, spelling, alias) if f0.is_none() => {
                             if alias {
