@@ -589,6 +589,31 @@ mod tests {
     }
 
     #[test]
+    fn debug_names_the_source_and_never_shows_the_token() {
+        let secret = SecretString::from("s3cret-token");
+        assert_eq!(
+            format!("{:?}", StaticToken::new(secret.clone())),
+            "StaticToken([REDACTED])"
+        );
+        assert_eq!(
+            format!(
+                "{:?}",
+                ExpiringToken::new(secret, Duration::from_secs(90))
+            ),
+            "ExpiringToken { token: \"[REDACTED]\", expires_in: 90s }"
+        );
+        let cached = CachedToken::with_refresh_ahead(
+            || async { Err(Error::invalid_argument("token", "unused")) },
+            Duration::from_secs(7),
+        )
+        .load_timeout(Duration::from_secs(3));
+        assert_eq!(
+            format!("{cached:?}"),
+            "CachedToken { refresh_ahead: 7s, load_timeout: 3s, .. }"
+        );
+    }
+
+    #[test]
     fn later_saturates() {
         let now = Instant::now();
         assert_eq!(
