@@ -206,6 +206,25 @@ mod tests {
     }
 
     #[test]
+    fn standard_members_of_the_wrong_type_are_extensions() {
+        let body = br#"{"title":"t","Type":5,"detail":null,"instance":[1],"status":"abc",
+            "problems":"not a list"}"#;
+        let problem = Problem::from_json(body).unwrap();
+        assert_eq!(problem.title.as_deref(), Some("t"));
+        assert_eq!(
+            (&problem.r#type, &problem.detail, &problem.instance),
+            (&None, &None, &None)
+        );
+        assert_eq!(problem.status, None);
+        assert!(problem.problems.is_empty());
+        let mut kept: Vec<&str> = problem.extensions.keys().map(String::as_str).collect();
+        kept.sort_unstable();
+        assert_eq!(kept, ["Type", "detail", "instance", "problems", "status"]);
+        // Wrongly typed standard members alone do not make a problem document.
+        assert!(Problem::from_json(br#"{"type":5,"title":null,"status":"x"}"#).is_none());
+    }
+
+    #[test]
     fn non_problem_bodies_are_none() {
         assert!(Problem::from_json(b"").is_none());
         assert!(Problem::from_json(b"<html>").is_none());
