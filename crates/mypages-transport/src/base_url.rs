@@ -237,6 +237,50 @@ mod tests {
     }
 
     #[test]
+    fn the_parts_and_the_text_of_a_base_url() {
+        let base = BaseUrl::parse(" http://127.0.0.1:7070/payex/ ").unwrap();
+        assert_eq!(base.scheme(), &Scheme::HTTP);
+        assert_eq!(base.authority().as_str(), "127.0.0.1:7070");
+        assert_eq!(base.prefix(), "/payex");
+        assert_eq!(base.to_string(), "http://127.0.0.1:7070/payex");
+        assert_eq!(format!("{base:?}"), "BaseUrl(http://127.0.0.1:7070/payex)");
+        let bare = BaseUrl::parse("https://api.example.com/").unwrap();
+        assert_eq!(bare.prefix(), "");
+        assert_eq!(bare.to_string(), "https://api.example.com");
+    }
+
+    #[test]
+    fn a_link_to_the_prefix_itself_is_the_root() {
+        let base = BaseUrl::parse("http://127.0.0.1:7070/payex").unwrap();
+        assert_eq!(base.resolve_link("/payex").unwrap(), "/");
+        assert_eq!(base.resolve_link("/payex?$skip=2").unwrap(), "/?$skip=2");
+        assert_eq!(
+            base.resolve_link("http://127.0.0.1:7070/payex").unwrap(),
+            "/"
+        );
+    }
+
+    #[test]
+    fn a_link_is_followed_only_to_the_same_scheme_and_authority() {
+        let base = BaseUrl::parse("http://127.0.0.1:7070").unwrap();
+        for other in [
+            "http://127.0.0.1:7071/x",
+            "http://localhost:7070/x",
+            "https://127.0.0.1:7070/x",
+        ] {
+            let error = base.resolve_link(other).unwrap_err();
+            assert_eq!(error.argument(), Some("link"), "{other}");
+            assert!(
+                error
+                    .to_string()
+                    .contains("not to the configured `127.0.0.1:7070`"),
+                "{other}: {error}"
+            );
+        }
+        assert_eq!(base.resolve_link("http://127.0.0.1:7070").unwrap(), "/");
+    }
+
+    #[test]
     fn links_resolve_against_the_prefix() {
         let base = BaseUrl::parse("http://127.0.0.1:7070/payex").unwrap();
         let link = "/ledger/account/v1/1000/accounts/1/bills?$top=2&$skip=2";
