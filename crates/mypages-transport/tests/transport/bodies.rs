@@ -511,3 +511,29 @@ fn build_says_what_is_missing_or_wrong() {
         .unwrap_err();
     assert_eq!(error.argument(), Some("body_limit"));
 }
+
+#[tokio::test]
+async fn paging_debug_says_whether_it_finished_and_never_shows_the_link() {
+    let server = Server::start(|_| async { respond(200, r#"{"items":[7],"view":{}}"#) }).await;
+    let client = builder(&server.url()).build().unwrap();
+    let first = client
+        .link::<BillPage>("list_bills", "/bills?customerNo=1234567")
+        .unwrap();
+    assert_eq!(
+        format!("{first:?}"),
+        r#"Link { operation: "list_bills", .. }"#
+    );
+    let mut items = client
+        .link_pages(first, |page: &BillPage| page.view.next.clone())
+        .items(|page: BillPage| page.items);
+    assert_eq!(
+        format!("{items:?}"),
+        "Items { pages: Pages { finished: false, .. }, .. }"
+    );
+    assert_eq!(items.try_next().await.unwrap(), Some(7));
+    assert_eq!(items.try_next().await.unwrap(), None);
+    assert_eq!(
+        format!("{items:?}"),
+        "Items { pages: Pages { finished: true, .. }, .. }"
+    );
+}
