@@ -629,6 +629,181 @@ mod tests {
         assert_eq!(error.summary(), error.to_string());
     }
 
+    fn answered(status: u16) -> Error {
+        Error::api(
+            "PayEx",
+            StatusCode::from_u16(status).unwrap(),
+            HeaderMap::new(),
+            Bytes::new(),
+            Problem::from_json,
+        )
+    }
+
+    #[test]
+    fn the_category_follows_the_kind_and_the_status() {
+        let cases = [
+            (Error::invalid_argument("a", "b"), Category::InvalidInput),
+            (Error::connect("refused".into(), "h:1"), Category::Transient),
+            (Error::transport("reset".into()), Category::Transient),
+            (
+                Error::timeout(TimeoutKind::Attempt, Duration::ZERO),
+                Category::Transient,
+            ),
+            (Error::body_too_large(1), Category::Unexpected),
+            (Error::too_many_items(1), Category::Unexpected),
+            (
+                Error::decode("op", "a".into(), "b".into(), StatusCode::OK, None),
+                Category::Unexpected,
+            ),
+            (answered(400), Category::InvalidInput),
+            (answered(405), Category::InvalidInput),
+            (answered(422), Category::InvalidInput),
+            (answered(401), Category::Unauthorized),
+            (answered(403), Category::Unauthorized),
+            (answered(404), Category::NotFound),
+            (answered(410), Category::NotFound),
+            (answered(409), Category::Rejected),
+            (answered(503), Category::Transient),
+            // A token source that was refused is a credentials problem, whatever its status;
+            // one that timed out may pass.
+            (answered(400).token_source_failure(), Category::Unauthorized),
+            (
+                Error::timeout(TimeoutKind::TokenFetch, Duration::ZERO).token_source_failure(),
+                Category::Transient,
+            ),
+            (
+                answered(409).with_category(Category::StrongAuthenticationRequired),
+                Category::StrongAuthenticationRequired,
+            ),
+        ];
+        for (error, category) in cases {
+            assert_eq!(error.category(), category, "{error:?}");
+        }
+    }
+
+    #[test]
+    fn transience_and_reach_follow_the_kind_and_the_phase() {
+        let connect = Error::connect("refused".into(), "h:1");
+        assert!(connect.is_transient() && !connect.may_have_reached_server());
+        let broken = Error::transport("reset".into());
+        assert!(broken.is_transient() && broken.may_have_reached_server());
+        let refused = answered(409);
+        assert!(!refused.is_transient() && refused.may_have_reached_server());
+        let invalid = Error::invalid_argument("a", "b");
+        assert!(!invalid.is_transient() && !invalid.may_have_reached_server());
+        assert!(!invalid.is_token_source_failure());
+        let token = answered(401).token_source_failure();
+        assert!(token.is_token_source_failure() && !token.may_have_reached_server());
+    }
+
+    #[test]
+    fn an_api_message_shows_three_field_messages_and_counts_the_rest() {
+        let with_fields = |count: usize| {
+            let problems: Vec<String> = (0..count)
+                .map(|i| format!(r#"{{"f{i}":"bad {i}"}}"#))
+                .collect();
+            let body = format!(r#"{{"title":"Invalid","problems":[{}]}}"#, problems.join(","));
+            Error::api(
+                "PayEx",
+                StatusCode::BAD_REQUEST,
+                HeaderMap::new(),
+                Bytes::from(body),
+                Problem::from_json,
+            )
+            .to_string()
+        };
+        assert_eq!(
+            with_fields(3),
+            "PayEx answered 400 Bad Request: Invalid [f0: bad 0] [f1: bad 1] [f2: bad 2]"
+        );
+        assert_eq!(
+            with_fields(5),
+            "PayEx answered 400 Bad Request: Invalid [f0: bad 0] [f1: bad 1] [f2: bad 2] (and 2 more in Error::problem)"
+        );
+    }
+
+    #[test]
+    fn a_decode_error_names_the_top_level_or_the_path() {
+        let at = |path: &str| {
+            Error::decode("get_x", path.to_owned(), "bad".into(), StatusCode::OK, None).to_string()
+        };
+        for top in ["", "."] {
+            assert_eq!(
+                at(top),
+                "could not decode the response of get_x at the top level: bad; the provider may have changed its format"
+            );
+        }
+        assert_eq!(
+            at("items[0]"),
+            "could not decode the response of get_x at `items[0]`: bad; the provider may have changed its format"
+        );
+    }
+
+    #[derive(Debug)]
+    struct Outer(&'static str, std::io::Error);
+
+    impl fmt::Display for Outer {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl StdError for Outer {
+        fn source(&self) -> Option<&(dyn StdError + 'static)> {
+            Some(&self.1)
+        }
+    }
+
+    #[test]
+    fn connect_errors_name_each_cause_once_and_keep_the_source() {
+        let reset = || std::io::Error::other("connection reset");
+        let error = Error::connect(Box::new(Outer("handshake failed", reset())), "h:443");
+        assert_eq!(
+            error.summary(),
+            "could not connect to h:443: handshake failed: connection reset; check the base URL, the network and the provider's status"
+        );
+        assert_eq!(
+            StdError::source(&error).map(ToString::to_string).as_deref(),
+            Some("handshake failed")
+        );
+        let error = Error::transport(Box::new(Outer("tls: connection reset", reset())));
+        assert_eq!(
+            error.summary(),
+            "the connection failed during the request: tls: connection reset; the request may have reached the provider"
+        );
+        assert!(StdError::source(&Error::invalid_argument("a", "b")).is_none());
+    }
+
+    #[test]
+    fn debug_shows_the_kind_and_the_message_but_not_the_body() {
+        let error = Error::timeout(TimeoutKind::Attempt, Duration::from_millis(250));
+        assert_eq!(
+            format!("{error:?}"),
+            r#"Error { kind: Timeout, timeout: Attempt, message: "one attempt timed out after 250 ms" }"#
+        );
+        let error = Error::api(
+            "PayEx",
+            StatusCode::CONFLICT,
+            HeaderMap::new(),
+            Bytes::from_static(br#"{"type":"t\nx","detail":"customer 19121212"}"#),
+            Problem::from_json,
+        );
+        assert_eq!(
+            format!("{error:?}"),
+            r#"Error { kind: Refused, status: 409, problem_type: Some("t\\nx"), message: "PayEx answered 409 Conflict: t\\nx: customer 19121212" }"#
+        );
+        let error = Error::invalid_argument("amount", "must be positive");
+        assert_eq!(
+            format!("{error:?}"),
+            r#"Error { kind: InvalidArgument, argument: "amount", message: "invalid `amount`: must be positive" }"#
+        );
+        let error = Error::decode("op", "a.b".into(), "bad".into(), StatusCode::OK, None);
+        assert!(
+            format!("{error:?}").starts_with(r#"Error { kind: Decode, status: 200, json_path: "a.b", "#),
+            "{error:?}"
+        );
+    }
+
     #[test]
     fn bounded_cuts_after_max_characters_and_escapes_controls() {
         assert_eq!(bounded("abc", 3), "abc");
