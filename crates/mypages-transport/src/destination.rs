@@ -58,3 +58,39 @@ impl Destination {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PROVIDER: &str = "https://api.provider.example";
+
+    #[test]
+    fn one_of_environment_base_url_or_the_default() {
+        let mut environment = Destination::default();
+        environment.set_environment(PROVIDER);
+        assert_eq!(environment.resolve(None).unwrap(), PROVIDER);
+
+        let mut sandbox = Destination::default();
+        sandbox.set_base_url("http://127.0.0.1:7070/payex");
+        assert_eq!(
+            sandbox.resolve(Some(PROVIDER)).unwrap(),
+            "http://127.0.0.1:7070/payex"
+        );
+
+        assert_eq!(
+            Destination::default().resolve(Some(PROVIDER)).unwrap(),
+            PROVIDER
+        );
+        let missing = Destination::default().resolve(None).unwrap_err();
+        assert_eq!(missing.argument(), Some("base_url"));
+        assert!(missing.to_string().contains("both missing"), "{missing}");
+
+        let mut both = Destination::default();
+        both.set_environment(PROVIDER);
+        both.set_base_url("http://127.0.0.1:7070");
+        let error = both.resolve(Some(PROVIDER)).unwrap_err();
+        assert_eq!(error.argument(), Some("base_url"));
+        assert!(error.to_string().contains("both set"), "{error}");
+    }
+}

@@ -537,3 +537,26 @@ async fn paging_debug_says_whether_it_finished_and_never_shows_the_link() {
         "Items { pages: Pages { finished: true, .. }, .. }"
     );
 }
+
+#[tokio::test]
+async fn a_download_keeps_the_status_and_headers_of_its_answer() {
+    let server = Server::start(|_| async {
+        let mut response = respond(203, b"%PDF".to_vec());
+        let headers = response.headers_mut();
+        headers.insert("content-type", "application/pdf".parse().unwrap());
+        headers.insert("x-document", "bill-7".parse().unwrap());
+        response
+    })
+    .await;
+    let client = builder(&server.url()).build().unwrap();
+    let download = client.download(&Call::get("/bill.pdf")).await.unwrap();
+    assert_eq!(download.status(), StatusCode::NON_AUTHORITATIVE_INFORMATION);
+    assert_eq!(download.headers()["x-document"], "bill-7");
+    assert_eq!(
+        format!("{download:?}"),
+        r#"Download { status: 203, content_type: Some("application/pdf"), content_length: Some(4), .. }"#
+    );
+    let mut file = Vec::new();
+    assert_eq!(download.download_to(&mut file).await.unwrap(), 4);
+    assert_eq!(file, b"%PDF");
+}
