@@ -134,3 +134,12 @@ fn bad_identities_are_refused_with_the_argument_named() {
         .unwrap_err();
     assert_eq!(error.argument(), Some("root_certificate"));
 }
+
+#[test]
+fn identity_debug_counts_the_certificates_and_hides_the_key() {
+    let identity = Identity::from_pem(CLIENT_CERT, CLIENT_KEY).unwrap();
+    assert_eq!(
+        format!("{:?}", identity.clone()),
+        r#"Identity { certificates: 1, key: "[REDACTED]" }"#
+    );
+}
