@@ -205,3 +205,57 @@ where
         self.inner.size_hint()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http_body_util::{BodyExt, Full};
+    use tokio::sync::mpsc;
+
+    /// A body whose chunks arrive when the test sends them.
+    struct Chunks(mpsc::UnboundedReceiver<Bytes>);
+
+    impl Body for Chunks {
+        type Data = Bytes;
+        type Error = BoxError;
+
+        fn poll_frame(
+            mut self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+        ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+            self.0.poll_recv(cx).map(|chunk| chunk.map(|c| Ok(Frame::data(c))))
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_window_that_got_exactly_the_minimum_passes() {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let mut body = MinThroughput::new(Chunks(rx), 4, Duration::from_secs(1));
+        tx.send(Bytes::from_static(b"abcd")).unwrap();
+        let frame = body.frame().await.unwrap().unwrap();
+        assert_eq!(frame.into_data().unwrap(), "abcd");
+        // The first window (to 1 s) got its 4 bytes; nothing more arrives.
+        let waiting = tokio::time::timeout(Duration::from_millis(1_500), body.frame()).await;
+        assert!(waiting.is_err(), "no error at the end of a full window");
+        // The second window (to 2 s) gets nothing: too slow.
+        let error = tokio::time::timeout(Duration::from_secs(5), body.frame())
+            .await
+            .expect("the empty window fails")
+            .unwrap()
+            .unwrap_err();
+        let error = error.downcast::<Error>().unwrap();
+        assert_eq!(error.timeout_kind(), Some(crate::TimeoutKind::Throughput));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_guard_passes_on_the_end_and_the_size_of_the_body() {
+        let inner = Full::new(Bytes::from_static(b"abc")).map_err(|never| match never {});
+        let mut body = MinThroughput::new(inner, 1, Duration::from_secs(1));
+        assert_eq!(body.size_hint().exact(), Some(3));
+        assert!(!body.is_end_stream());
+        let frame = body.frame().await.unwrap().unwrap();
+        assert_eq!(frame.into_data().unwrap(), "abc");
+        assert!(body.is_end_stream());
+        assert!(body.frame().await.is_none());
+    }
+}
