@@ -141,3 +141,30 @@ impl std::fmt::Debug for Download {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::TryStreamExt;
+    use http_body::Frame;
+    use http_body_util::StreamBody;
+
+    #[tokio::test]
+    async fn empty_data_and_trailer_frames_yield_no_chunk() {
+        let frames = vec![
+            Ok::<_, std::convert::Infallible>(Frame::data(Bytes::from_static(b"ab"))),
+            Ok(Frame::data(Bytes::new())),
+            Ok(Frame::data(Bytes::from_static(b"c"))),
+            Ok(Frame::trailers(HeaderMap::new())),
+        ];
+        let body = ResponseBody::streaming(StreamBody::new(futures_util::stream::iter(frames)));
+        let download = Download::new(
+            StatusCode::OK,
+            HeaderMap::new(),
+            body,
+            Duration::from_secs(30),
+        );
+        let chunks: Vec<Bytes> = download.try_collect().await.unwrap();
+        assert_eq!(chunks, ["ab", "c"]);
+    }
+}

@@ -702,7 +702,10 @@ mod tests {
             let problems: Vec<String> = (0..count)
                 .map(|i| format!(r#"{{"f{i}":"bad {i}"}}"#))
                 .collect();
-            let body = format!(r#"{{"title":"Invalid","problems":[{}]}}"#, problems.join(","));
+            let body = format!(
+                r#"{{"title":"Invalid","problems":[{}]}}"#,
+                problems.join(",")
+            );
             Error::api(
                 "PayEx",
                 StatusCode::BAD_REQUEST,
@@ -799,7 +802,8 @@ mod tests {
         );
         let error = Error::decode("op", "a.b".into(), "bad".into(), StatusCode::OK, None);
         assert!(
-            format!("{error:?}").starts_with(r#"Error { kind: Decode, status: 200, json_path: "a.b", "#),
+            format!("{error:?}")
+                .starts_with(r#"Error { kind: Decode, status: 200, json_path: "a.b", "#),
             "{error:?}"
         );
     }

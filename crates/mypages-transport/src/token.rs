@@ -596,10 +596,7 @@ mod tests {
             "StaticToken([REDACTED])"
         );
         assert_eq!(
-            format!(
-                "{:?}",
-                ExpiringToken::new(secret, Duration::from_secs(90))
-            ),
+            format!("{:?}", ExpiringToken::new(secret, Duration::from_secs(90))),
             "ExpiringToken { token: \"[REDACTED]\", expires_in: 90s }"
         );
         let cached = CachedToken::with_refresh_ahead(
