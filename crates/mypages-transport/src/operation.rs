@@ -461,4 +461,110 @@ mod tests {
         assert!(!SETTLE.matches(&Method::DELETE, "/a/x/balance/more"));
         assert!(!SETTLE.matches(&Method::DELETE, "/b/x/balance"));
     }
+
+    static TOKEN: Operation = Operation::new("getToken", Method::POST, "/auth/token")
+        .with_query(&["a", "b"])
+        .with_answer(Answer::JsonOrEmpty)
+        .with_secret_answer();
+
+    #[test]
+    fn the_descriptor_reads_back_what_it_was_built_with() {
+        assert_eq!(TOKEN.id(), "getToken");
+        assert_eq!(TOKEN.method(), &Method::POST);
+        assert_eq!(TOKEN.path_template(), "/auth/token");
+        assert_eq!(TOKEN.query_names(), ["a", "b"]);
+        assert_eq!(TOKEN.retry(), RetryClass::Never);
+        assert_eq!(TOKEN.answer(), Answer::JsonOrEmpty);
+        assert!(TOKEN.has_secret_answer());
+        assert_eq!(LIST.query_names(), ["$top"]);
+        assert_eq!(LIST.answer(), Answer::Json);
+        assert!(!LIST.has_secret_answer());
+        for method in [
+            Method::GET,
+            Method::HEAD,
+            Method::OPTIONS,
+            Method::PUT,
+            Method::DELETE,
+        ] {
+            let retry = Operation::new("x", method.clone(), "/x").retry();
+            assert_eq!(retry, RetryClass::Idempotent, "{method}");
+        }
+        for method in [Method::POST, Method::PATCH] {
+            let retry = Operation::new("x", method.clone(), "/x").retry();
+            assert_eq!(retry, RetryClass::Never, "{method}");
+        }
+    }
+
+    #[test]
+    fn a_call_carries_its_query_headers_and_body_and_hides_them_in_debug() {
+        let call = TOKEN
+            .call(&[])
+            .unwrap()
+            .query_param_opt("a", Some("1"))
+            .query_param_opt("b", None::<String>)
+            .header(
+                HeaderName::from_static("x-one"),
+                HeaderValue::from_static("1"),
+            )
+            .header(
+                HeaderName::from_static("x-one"),
+                HeaderValue::from_static("2"),
+            )
+            .json_body(&serde_json::json!({"k": 1}))
+            .unwrap()
+            .expect_json_or_empty::<serde_json::Value>();
+        assert_eq!(call.operation(), "getToken");
+        assert_eq!(call.method(), Method::POST);
+        assert!(std::ptr::eq(call.operation_descriptor(), &TOKEN));
+        assert!(call.secret_output() && !call.idempotent());
+        assert!(!LIST.call(&[]).unwrap().secret_output());
+        assert_eq!(format!("{call:?}"), r#"Call { operation: "getToken", .. }"#);
+        for call in [call.clone(), call] {
+            assert_eq!(call.path().unwrap(), "/auth/token");
+            assert_eq!(call.query().unwrap(), vec![("a", "1".to_owned())]);
+            let headers = call.headers().unwrap();
+            let values: Vec<_> = headers.get_all("x-one").iter().collect();
+            assert_eq!(values, ["1", "2"]);
+            let body = call.body().unwrap().unwrap();
+            assert_eq!(body.bytes().as_ref(), br#"{"k":1}"#);
+        }
+    }
+
+    fn answer(body: &'static [u8]) -> Response {
+        Response::new(
+            "op",
+            http::StatusCode::OK,
+            HeaderMap::new(),
+            bytes::Bytes::from_static(body),
+        )
+    }
+
+    #[test]
+    fn each_answer_kind_decodes_as_its_call_says() {
+        let optional = TOKEN.call(&[]).unwrap().expect_json_or_empty::<u32>();
+        assert_eq!(optional.decode(answer(b" \r\n")).unwrap(), None);
+        assert_eq!(optional.decode(answer(b"")).unwrap(), None);
+        assert_eq!(optional.decode(answer(b" 7 ")).unwrap(), Some(7));
+        assert!(optional.decode(answer(b"x")).is_err());
+        let json = LIST.call(&[]).unwrap().expect_json::<u32>();
+        assert_eq!(json.decode(answer(b"8")).unwrap(), 8);
+        assert!(json.decode(answer(b"")).is_err());
+        let empty = LIST.call(&[]).unwrap().expect_empty();
+        assert!(empty.decode(answer(b"not json")).is_ok());
+        let raw = LIST
+            .call(&[])
+            .unwrap()
+            .decode_with(|response| Ok(response.into_body()));
+        assert_eq!(raw.decode(answer(b"%PDF")).unwrap(), "%PDF");
+    }
+
+    #[test]
+    fn a_wrong_parameter_count_says_how_many_are_taken() {
+        let error = SETTLE.call(&["a", "b"]).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid `settleBalance`: takes 1 path parameters (/a/{id}/balance), 2 given"
+        );
+        assert!(!SETTLE.matches(&Method::DELETE, "/a/x"));
+    }
 }
