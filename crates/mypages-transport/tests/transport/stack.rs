@@ -203,3 +203,18 @@ async fn an_attempt_layer_sees_every_attempt_and_a_layer_each_operation() {
         assert_eq!(seen.headers["authorization"], "Bearer t");
     }
 }
+
+#[test]
+fn auth_layer_debug_names_the_origin_and_whether_a_source_is_set() {
+    let base = BaseUrl::parse("https://api.example.com/payex").unwrap();
+    let layer = AuthLayer::new(&base);
+    assert_eq!(
+        format!("{layer:?}"),
+        r#"AuthLayer { scheme: "https", authority: api.example.com, token_source: false }"#
+    );
+    let token = StaticToken::new(SecretString::from("s3cret"));
+    let layer = layer.token_source(Arc::new(token));
+    let shown = format!("{layer:?}");
+    assert!(shown.ends_with("token_source: true }"), "{shown}");
+    assert!(!shown.contains("s3cret"), "{shown}");
+}
