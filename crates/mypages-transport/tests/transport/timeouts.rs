@@ -170,3 +170,20 @@ fn errors_can_cross_threads() {
     assert_send_sync::<mypages_transport::Error>();
     assert_send_sync::<mypages_transport::Client>();
 }
+
+#[tokio::test]
+async fn a_stalled_json_body_is_an_attempt_timeout() {
+    // The headers arrive at once, the body never finishes: reading it is part of the
+    // attempt, so the attempt timeout ends it (not the server closing 10 s later).
+    let addr = stalling_server(
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n[1,2,".to_vec(),
+    )
+    .await;
+    let client = builder(&format!("http://{addr}"))
+        .attempt_timeout(Duration::from_millis(100))
+        .retry(RetryPolicy::never())
+        .build()
+        .unwrap();
+    let error = client.execute(&Call::get("/x")).await.unwrap_err();
+    assert_eq!(error.timeout_kind(), Some(TimeoutKind::Attempt), "{error}");
+}
