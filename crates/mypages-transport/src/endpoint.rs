@@ -474,4 +474,105 @@ mod tests {
         assert_eq!(error.argument(), Some("customer_token"));
         assert!(!error.to_string().contains("a\nb"));
     }
+
+    /// An endpoint that only says its method: everything else is the trait's default.
+    struct ByMethod(Method);
+
+    impl Endpoint for ByMethod {
+        type Output = ();
+
+        fn operation(&self) -> &'static str {
+            "by_method"
+        }
+
+        fn method(&self) -> Method {
+            self.0.clone()
+        }
+
+        fn path(&self) -> Result<String, Error> {
+            Ok("/".to_owned())
+        }
+
+        fn decode(&self, response: Response) -> Result<(), Error> {
+            response.empty()
+        }
+    }
+
+    #[test]
+    fn the_defaults_send_nothing_extra_and_retry_by_method() {
+        let get = ByMethod(Method::GET);
+        assert!(get.query().unwrap().is_empty());
+        assert!(get.headers().unwrap().is_empty());
+        assert!(get.body().unwrap().is_none());
+        assert!(!get.secret_output());
+        for method in [
+            Method::GET,
+            Method::HEAD,
+            Method::OPTIONS,
+            Method::PUT,
+            Method::DELETE,
+        ] {
+            assert!(ByMethod(method.clone()).idempotent(), "{method}");
+        }
+        for method in [Method::POST, Method::PATCH, Method::CONNECT] {
+            assert!(!ByMethod(method.clone()).idempotent(), "{method}");
+        }
+    }
+
+    #[test]
+    fn bodies_and_responses_show_their_parts_and_only_sizes_in_debug() {
+        let body = RequestBody::json(&serde_json::json!({"ssn": "19121212"})).unwrap();
+        assert_eq!(body.content_type(), "application/json");
+        assert_eq!(body.bytes().as_ref(), br#"{"ssn":"19121212"}"#);
+        assert_eq!(
+            format!("{body:?}"),
+            r#"RequestBody { content_type: "application/json", len: 18 }"#
+        );
+        let form = RequestBody::new(
+            HeaderValue::from_static("application/x-www-form-urlencoded"),
+            "a=1",
+        );
+        let (content_type, bytes) = form.into_parts();
+        assert_eq!(
+            (content_type.to_str().unwrap(), bytes.as_ref()),
+            ("application/x-www-form-urlencoded", b"a=1".as_ref())
+        );
+
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "date",
+            HeaderValue::from_static("Sun, 06 Nov 1994 08:49:37 GMT"),
+        );
+        headers.insert("x-request", HeaderValue::from_static("r-1"));
+        let response = Response::new(
+            "get_x",
+            StatusCode::ACCEPTED,
+            headers,
+            Bytes::from_static(b"[19121212]"),
+        );
+        assert_eq!(response.status(), StatusCode::ACCEPTED);
+        assert_eq!(response.headers()["x-request"], "r-1");
+        assert_eq!(
+            response.server_date().map(|at| at.unix_timestamp()),
+            Some(784_111_777)
+        );
+        assert_eq!(
+            format!("{response:?}"),
+            r#"Response { operation: "get_x", status: 202, body_len: 10 }"#
+        );
+        assert_eq!(response.body().as_ref(), b"[19121212]");
+        assert_eq!(response.clone().into_body().as_ref(), b"[19121212]");
+        let no_date = Response::new("get_x", StatusCode::OK, HeaderMap::new(), Bytes::new());
+        assert_eq!(no_date.server_date(), None);
+    }
+
+    #[test]
+    fn a_decode_error_keeps_the_body_unless_the_answer_is_secret() {
+        let body = Bytes::from_static(br#"{"items":"x"}"#);
+        let plain = Response::new("get", StatusCode::OK, HeaderMap::new(), body.clone());
+        let error = plain.json::<Page>().unwrap_err();
+        assert_eq!(error.body(), Some(&body));
+        let secret = Response::new("get", StatusCode::OK, HeaderMap::new(), body).secret();
+        assert_eq!(secret.json::<Page>().unwrap_err().body(), None);
+    }
 }

@@ -176,7 +176,8 @@ async fn a_stalled_json_body_is_an_attempt_timeout() {
     // The headers arrive at once, the body never finishes: reading it is part of the
     // attempt, so the attempt timeout ends it (not the server closing 10 s later).
     let addr = stalling_server(
-        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n[1,2,".to_vec(),
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n[1,2,"
+            .to_vec(),
     )
     .await;
     let client = builder(&format!("http://{addr}"))
