@@ -218,3 +218,52 @@ fn auth_layer_debug_names_the_origin_and_whether_a_source_is_set() {
     assert!(shown.ends_with("token_source: true }"), "{shown}");
     assert!(!shown.contains("s3cret"), "{shown}");
 }
+
+#[test]
+fn a_client_and_its_builder_show_their_settings_but_no_secret() {
+    assert_eq!(mypages_transport::DEFAULT_BODY_LIMIT, 16 * 1024 * 1024);
+    let builder = mypages_transport::Client::builder()
+        .provider(" payex ")
+        .base_url("https://api.example.com/psp/")
+        .token(SecretString::from("s3cret"))
+        .body_limit(2048);
+    let shown = format!("{builder:?}");
+    assert!(
+        shown.starts_with(
+            r#"ClientBuilder { base_url: Some("https://api.example.com/psp/"), token_source: true, connect_timeout: 5s, attempt_timeout: 30s, operation_timeout: None, "#
+        ),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("body_limit: 2048, identity: false, provider: Some(\" payex \")"),
+        "{shown}"
+    );
+    assert!(!shown.contains("s3cret"), "{shown}");
+    let client = builder.build().unwrap();
+    assert_eq!(client.provider(), "payex");
+    assert_eq!(client.base_url().to_string(), "https://api.example.com/psp");
+    assert_eq!(
+        format!("{client:?}"),
+        r#"Client { provider: "payex", base_url: BaseUrl(https://api.example.com/psp), .. }"#
+    );
+}
+
+#[test]
+fn a_blank_provider_or_a_root_certificate_with_a_swapped_service_is_refused() {
+    let error = mypages_transport::Client::builder()
+        .provider("  ")
+        .base_url("https://localhost")
+        .build()
+        .unwrap_err();
+    assert_eq!(error.argument(), Some("provider"));
+    let hyper = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
+        .build_http::<Full<Bytes>>();
+    let error = mypages_transport::Client::builder()
+        .provider("p")
+        .base_url("https://localhost")
+        .add_root_certificate(include_bytes!("../fixtures/tls/ca.pem").to_vec())
+        .http_service(hyper)
+        .build()
+        .unwrap_err();
+    assert_eq!(error.argument(), Some("http_service"));
+}
