@@ -560,3 +560,30 @@ async fn a_download_keeps_the_status_and_headers_of_its_answer() {
     assert_eq!(download.download_to(&mut file).await.unwrap(), 4);
     assert_eq!(file, b"%PDF");
 }
+
+#[tokio::test]
+async fn a_response_body_reports_its_size_end_and_kind() {
+    use http_body::Body;
+    use http_body_util::BodyExt;
+    use mypages_transport::ResponseBody;
+
+    let mut body = ResponseBody::buffered(Bytes::from_static(b"abc"));
+    assert_eq!(format!("{body:?}"), "ResponseBody { buffered_len: 3 }");
+    assert_eq!(body.size_hint().exact(), Some(3));
+    assert!(!body.is_end_stream());
+    let frame = body.frame().await.unwrap().unwrap();
+    assert_eq!(frame.into_data().unwrap(), "abc");
+    assert!(body.is_end_stream());
+    assert_eq!(body.size_hint().exact(), Some(0));
+    assert_eq!(format!("{body:?}"), "ResponseBody { buffered_len: 0 }");
+    assert!(body.frame().await.is_none());
+
+    let mut streaming =
+        ResponseBody::streaming(http_body_util::Full::new(Bytes::from_static(b"xy")));
+    assert_eq!(format!("{streaming:?}"), "ResponseBody(streaming)");
+    assert_eq!(streaming.size_hint().exact(), Some(2));
+    assert!(!streaming.is_end_stream());
+    let frame = streaming.frame().await.unwrap().unwrap();
+    assert_eq!(frame.into_data().unwrap(), "xy");
+    assert!(streaming.is_end_stream());
+}
