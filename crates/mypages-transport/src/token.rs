@@ -611,6 +611,31 @@ mod tests {
     }
 
     #[test]
+    fn a_remembered_failure_holds_refreshes_back_until_its_end_and_no_longer() {
+        let (source, _) = counting(Duration::from_secs(100));
+        let now = Instant::now();
+        {
+            let mut state = source.state();
+            state.cached = Some(Cached {
+                token: SecretString::from("t"),
+                expires_at: now + Duration::from_secs(10),
+                refresh_at: now,
+            });
+            state.failed = Some(Failed {
+                until: now + Duration::from_secs(1),
+                error: Error::invalid_argument("token", "refresh failed"),
+            });
+        }
+        let due = |at| source.valid(at).map(|(_, due)| due);
+        assert_eq!(due(now), Some(false), "backing off");
+        assert_eq!(
+            due(now + Duration::from_secs(1)),
+            Some(true),
+            "due again the instant the backoff ends"
+        );
+    }
+
+    #[test]
     fn later_saturates() {
         let now = Instant::now();
         assert_eq!(
