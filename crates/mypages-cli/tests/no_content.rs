@@ -4,50 +4,9 @@
 //! The provider here is a small HTTP server on 127.0.0.1 that gives every request one fixed
 //! status line and no body.
 
-#![allow(clippy::unwrap_used)] // The loopback server is a helper outside #[test] functions.
-
 mod support;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
-
-use support::Mypages;
-
-/// Answers every request on a new loopback port with `status` (e.g. `204 No Content`) and an
-/// empty body, on a thread of its own, for as long as the test runs; returns the base URL.
-fn answering(status: &'static str) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let address = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(stream) = stream else { continue };
-            let mut reader = BufReader::new(stream);
-            // The request head, then as many body bytes as it announces.
-            let mut length = 0usize;
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                if let Some((name, value)) = line.split_once(':')
-                    && name.eq_ignore_ascii_case("content-length")
-                {
-                    length = value.trim().parse().unwrap_or(0);
-                }
-            }
-            let mut body = vec![0u8; length];
-            let _ = reader.read_exact(&mut body);
-            let length_header = if status.starts_with("204") {
-                ""
-            } else {
-                "content-length: 0\r\n"
-            };
-            let answer = format!("HTTP/1.1 {status}\r\n{length_header}connection: close\r\n\r\n");
-            let _ = reader.get_mut().write_all(answer.as_bytes());
-        }
-    });
-    format!("http://{address}")
-}
+use support::{Mypages, answering};
 
 fn p4p(base_url: &str, args: &[&str]) -> Mypages {
     Mypages::new()
@@ -127,7 +86,7 @@ fn commands(url: &str) -> Vec<(&'static str, Mypages)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_204_prints_nothing_and_exits_0_for_every_kind_of_command() {
-    let url = answering("204 No Content");
+    let url = answering("204 No Content", "");
     for (name, command) in commands(&url) {
         let run = command.run().await;
         assert_eq!(
@@ -141,7 +100,7 @@ async fn a_204_prints_nothing_and_exits_0_for_every_kind_of_command() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_empty_200_is_accepted_only_where_the_document_shows_no_body() {
-    let url = answering("200 OK");
+    let url = answering("200 OK", "");
     // The documents show no answer body for adding a p4p method; Avarda's invoice list,
     // payment start and payment status may come without one (specs/CONVENTIONS.md).
     for (name, command) in commands(&url) {
