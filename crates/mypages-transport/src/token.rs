@@ -635,6 +635,23 @@ mod tests {
         );
     }
 
+    #[tokio::test(start_paused = true)]
+    async fn a_failure_is_remembered_for_half_to_all_of_the_backoff() {
+        let source =
+            CachedToken::new(|| async { Err(Error::invalid_argument("token", "refused")) });
+        // The jitter is random: every draw must land in 2.5 to 5 s.
+        for _ in 0..32 {
+            let start = Instant::now();
+            source.load().await.unwrap_err();
+            let until = source.state().failed.as_ref().map(|f| f.until).unwrap();
+            let backoff = until - start;
+            assert!(
+                backoff >= FAILURE_BACKOFF / 2 && backoff <= FAILURE_BACKOFF,
+                "{backoff:?}"
+            );
+        }
+    }
+
     #[test]
     fn later_saturates() {
         let now = Instant::now();
