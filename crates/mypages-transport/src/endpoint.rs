@@ -575,4 +575,17 @@ mod tests {
         let secret = Response::new("get", StatusCode::OK, HeaderMap::new(), body).secret();
         assert_eq!(secret.json::<Page>().unwrap_err().body(), None);
     }
+
+    #[test]
+    fn insert_header_sets_a_valid_name_and_refuses_another() {
+        let mut headers = HeaderMap::new();
+        insert_header(&mut headers, "x-api-key", HeaderValue::from_static("k1")).unwrap();
+        insert_header(&mut headers, "x-api-key", HeaderValue::from_static("k2")).unwrap();
+        let values: Vec<_> = headers.get_all("x-api-key").iter().collect();
+        assert_eq!(values, ["k2"], "replaced, not appended");
+        let error =
+            insert_header(&mut headers, "bad name", HeaderValue::from_static("v")).unwrap_err();
+        assert_eq!(error.argument(), Some("bad name"));
+        assert_eq!(headers.len(), 1);
+    }
 }
