@@ -567,4 +567,12 @@ mod tests {
         );
         assert!(!SETTLE.matches(&Method::DELETE, "/a/x"));
     }
+
+    #[test]
+    fn only_a_whole_braced_segment_is_a_placeholder() {
+        static ODD: Operation = Operation::new("odd", Method::GET, "/a/v1}/{b");
+        assert!(ODD.matches(&Method::GET, "/a/v1}/{b"));
+        assert!(!ODD.matches(&Method::GET, "/a/v2/{b"));
+        assert!(!ODD.matches(&Method::GET, "/a/v1}/c"));
+    }
 }
