@@ -267,3 +267,39 @@ fn a_blank_provider_or_a_root_certificate_with_a_swapped_service_is_refused() {
         .unwrap_err();
     assert_eq!(error.argument(), Some("http_service"));
 }
+
+#[tokio::test]
+async fn a_streaming_body_from_a_users_layer_is_read_to_the_limit_its_status_allows() {
+    let server = Server::start(|seen| async move {
+        if seen.index == 0 {
+            respond(200, "{}")
+        } else {
+            respond(409, "{}")
+        }
+    })
+    .await;
+    // A layer (say, one that decompresses) hands back a streaming body of 100 000 bytes.
+    let client = builder(&server.url())
+        .retry(RetryPolicy::never())
+        .layer(tower::util::MapResponseLayer::new(
+            |response: http::Response<mypages_transport::ResponseBody>| {
+                let big = if response.status().is_success() {
+                    format!("\"{}\"", "a".repeat(99_998))
+                } else {
+                    "x".repeat(100_000)
+                };
+                response.map(|_| {
+                    mypages_transport::ResponseBody::streaming(Full::new(Bytes::from(big)))
+                })
+            },
+        ))
+        .build()
+        .unwrap();
+    // A success body is read whole, within the body limit (16 MiB by default)...
+    let value = client.execute(&Call::get("/ok")).await.unwrap();
+    assert_eq!(value.as_str().map(str::len), Some(99_998));
+    // ...an error body is cut at 64 KiB.
+    let error = client.execute(&Call::get("/conflict")).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Refused, "{error}");
+    assert_eq!(error.body().map(Bytes::len), Some(64 * 1024));
+}
