@@ -303,3 +303,16 @@ async fn a_streaming_body_from_a_users_layer_is_read_to_the_limit_its_status_all
     assert_eq!(error.kind(), ErrorKind::Refused, "{error}");
     assert_eq!(error.body().map(Bytes::len), Some(64 * 1024));
 }
+
+#[tokio::test]
+async fn a_shared_token_source_signs_the_requests() {
+    let server = Server::fixed(200, "{}").await;
+    let source: Arc<dyn mypages_transport::TokenSource> =
+        Arc::new(StaticToken::new(SecretString::from("shared")));
+    let client = builder(&server.url())
+        .shared_token_source(source)
+        .build()
+        .unwrap();
+    client.execute(&Call::get("/x")).await.unwrap();
+    assert_eq!(server.seen()[0].headers["authorization"], "Bearer shared");
+}
