@@ -316,3 +316,20 @@ async fn a_shared_token_source_signs_the_requests() {
     client.execute(&Call::get("/x")).await.unwrap();
     assert_eq!(server.seen()[0].headers["authorization"], "Bearer shared");
 }
+
+#[tokio::test]
+async fn the_user_agent_and_the_problem_reader_are_the_configured_ones() {
+    fn provider_shape(body: &[u8]) -> Option<mypages_transport::Problem> {
+        let code = std::str::from_utf8(body).ok()?.strip_prefix("code=")?;
+        mypages_transport::Problem::from_json(format!(r#"{{"type":"{code}"}}"#).as_bytes())
+    }
+    let server = Server::fixed(409, "code=card-declined").await;
+    let client = builder(&server.url())
+        .user_agent("merchant-shop/1.0")
+        .problem_reader(provider_shape)
+        .build()
+        .unwrap();
+    let error = client.execute(&Call::get("/x")).await.unwrap_err();
+    assert_eq!(error.problem().unwrap().type_str(), "card-declined");
+    assert_eq!(server.seen()[0].headers["user-agent"], "merchant-shop/1.0");
+}
