@@ -14,6 +14,10 @@
 //! cargo run --release -p mypages-bench -- decode token
 //! ```
 //!
+//! `mypages-bench decode-instructions [OTHER_MYPAGES_BENCH]` counts the instructions of one
+//! decode of each `decode` row under callgrind, beside another build's if one is given (see
+//! `decode_instructions`).
+//!
 //! A benchmark harness, not a test: it asserts nothing about speed.
 
 mod account_server;
