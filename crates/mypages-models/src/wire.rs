@@ -102,12 +102,17 @@ impl Wire {
         self.more.as_deref().map_or(&[], |more| &more.unknown)
     }
 
-    /// Keeps a member the struct does not model.
+    /// Keeps a member the struct does not model. Out of line, as the other rare paths: the
+    /// generated decoders stay small where every member passes.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn unknown(&mut self, name: String, value: Box<RawValue>) {
         self.more().unknown.push((name, compact(value)));
     }
 
     /// Records that field `index` was spelled `name` (an alias).
+    #[cold]
+    #[inline(never)]
     pub(crate) fn spelled(&mut self, index: u8, name: &'static str) {
         self.more().names.push((index, name));
     }
@@ -135,18 +140,22 @@ impl Wire {
     fn keep<F: Form>(&mut self, index: u8, value: &F::Value, keep: Keep) {
         let upper = match keep {
             Keep::Nothing => return,
-            Keep::Text(raw) => {
-                self.more().kept.push((index, raw));
-                return;
-            }
+            Keep::Text(raw) => return self.keep_text(index, raw),
             Keep::Lower => false,
             Keep::Upper => true,
         };
         if index < 32 {
             self.cases |= (if upper { 2 } else { 1 }) << (2 * u32::from(index));
         } else if let Some(raw) = F::cased(value, upper).and_then(|text| string_text(&text).ok()) {
-            self.more().kept.push((index, raw));
+            self.keep_text(index, raw);
         }
+    }
+
+    /// Keeps the received text of field `index`.
+    #[cold]
+    #[inline(never)]
+    fn keep_text(&mut self, index: u8, raw: Box<RawValue>) {
+        self.more().kept.push((index, raw));
     }
 
     /// Reads the value of field `index` through form `F`.
