@@ -25,8 +25,9 @@ use crate::problem::Problem;
 use crate::retry::RetryPolicy;
 use crate::stack::body_limit::ERROR_BODY_LIMIT;
 use crate::stack::{
-    AttemptTimeoutLayer, AuthLayer, BodyLimitLayer, HttpService, OperationDeadlineLayer,
-    RequestMeta, ResponseBody, RetryLayer, TraceLayer,
+    AttemptTimeout, AttemptTimeoutLayer, Auth, AuthLayer, BodyLimit, BodyLimitLayer, Either,
+    HttpService, OperationDeadline, OperationDeadlineLayer, RequestMeta, ResponseBody, Retry,
+    RetryLayer, Trace, TraceLayer,
 };
 use crate::token::{StaticToken, TokenSource};
 
@@ -49,8 +50,18 @@ struct ClientInner {
     attempt_timeout: Duration,
     body_limit: usize,
     read_problem: ProblemReader,
-    service: HttpService,
+    service: Stack,
 }
+
+/// The connector: the built-in one, or the service given to
+/// [`ClientBuilder::http_service`].
+type Transport = Either<Connector, HttpService>;
+/// One attempt: auth -> attempt timeout -> body limit -> connector; boxed when attempt
+/// layers wrap it.
+type Attempt = Either<Auth<AttemptTimeout<BodyLimit<Transport>>>, HttpService>;
+/// The whole stack: trace -> operation deadline -> retry -> (each attempt); boxed when
+/// layers wrap it.
+type Stack = Either<Trace<OperationDeadline<Retry<Attempt>>>, HttpService>;
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -249,7 +260,8 @@ impl Client {
         &self,
         request: http::Request<Bytes>,
     ) -> Result<http::Response<ResponseBody>, Error> {
-        self.inner.service.clone().oneshot(request).await
+        let mut service = self.inner.service.clone();
+        service.ready().await?.call(request).await
     }
 }
 
@@ -588,7 +600,7 @@ impl ClientBuilder {
                     "replaces the built-in connector, so `identity` and `add_root_certificate` would be ignored; configure TLS in your service instead",
                 ));
             }
-            Some(make) => make(self.connect_timeout),
+            Some(make) => Either::Right(make(self.connect_timeout)),
             None => {
                 let mut extra_roots = Vec::new();
                 for pem in &self.root_certificates {
@@ -613,7 +625,7 @@ impl ClientBuilder {
                     identity: self.identity,
                     extra_roots,
                 };
-                BoxCloneSyncService::new(Connector::new(
+                Either::Left(Connector::new(
                     settings,
                     self.connect_timeout,
                     self.pool_idle_timeout,
@@ -629,27 +641,35 @@ impl ClientBuilder {
             body_limit = body_limit.min_throughput(bytes, per);
         }
         // One attempt: auth -> attempt timeout -> body limit -> connector.
-        let mut attempt: HttpService = BoxCloneSyncService::new(
-            ServiceBuilder::new()
-                .layer(auth)
-                .layer(AttemptTimeoutLayer::new(self.attempt_timeout))
-                .layer(body_limit)
-                .service(connector),
-        );
-        for layer in self.attempt_layers {
-            attempt = layer(attempt);
-        }
+        let attempt = ServiceBuilder::new()
+            .layer(auth)
+            .layer(AttemptTimeoutLayer::new(self.attempt_timeout))
+            .layer(body_limit)
+            .service(connector);
+        let attempt: Attempt = if self.attempt_layers.is_empty() {
+            Either::Left(attempt)
+        } else {
+            let mut boxed: HttpService = BoxCloneSyncService::new(attempt);
+            for layer in self.attempt_layers {
+                boxed = layer(boxed);
+            }
+            Either::Right(boxed)
+        };
         // The operation: trace -> operation deadline -> retry -> (each attempt).
-        let mut service: HttpService = BoxCloneSyncService::new(
-            ServiceBuilder::new()
-                .layer(TraceLayer::new(provider.clone()))
-                .layer(OperationDeadlineLayer::new(self.operation_timeout))
-                .layer(RetryLayer::new(self.retry))
-                .service(attempt),
-        );
-        for layer in self.layers {
-            service = layer(service);
-        }
+        let operation = ServiceBuilder::new()
+            .layer(TraceLayer::new(provider.clone()))
+            .layer(OperationDeadlineLayer::new(self.operation_timeout))
+            .layer(RetryLayer::new(self.retry))
+            .service(attempt);
+        let service: Stack = if self.layers.is_empty() {
+            Either::Left(operation)
+        } else {
+            let mut boxed: HttpService = BoxCloneSyncService::new(operation);
+            for layer in self.layers {
+                boxed = layer(boxed);
+            }
+            Either::Right(boxed)
+        };
         Ok(Client {
             inner: Arc::new(ClientInner {
                 base_url,
