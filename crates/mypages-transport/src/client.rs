@@ -18,7 +18,7 @@ use crate::connector::{
     Connector, Identity, TlsSettings, authority_of, classify_boxed, refuse_plain_http,
 };
 use crate::download::Download;
-use crate::endpoint::{Endpoint, Response, encode_query_component};
+use crate::endpoint::{Endpoint, Response, push_encoded};
 use crate::error::{BoxError, Error, ProblemReader};
 use crate::paging::{Link, Pages};
 use crate::problem::Problem;
@@ -197,17 +197,7 @@ impl Client {
     /// The path and query an endpoint asks for, before the base URL's prefix.
     pub(crate) fn target_of<E: Endpoint + ?Sized>(endpoint: &E) -> Result<String, Error> {
         let mut target = endpoint.path()?;
-        let query = endpoint.query()?;
-        if !query.is_empty() {
-            let mut separator = if target.contains('?') { '&' } else { '?' };
-            for (key, value) in query {
-                target.push(separator);
-                target.push_str(&encode_query_component(key));
-                target.push('=');
-                target.push_str(&encode_query_component(&value));
-                separator = '&';
-            }
-        }
+        push_query(&mut target, endpoint.query()?);
         Ok(target)
     }
 
@@ -216,8 +206,23 @@ impl Client {
         endpoint: &E,
         streaming: bool,
     ) -> Result<http::Request<Bytes>, Error> {
-        let target = Client::target_of(endpoint)?;
-        let uri = self.inner.base_url.join(&target)?;
+        let base_url = &self.inner.base_url;
+        let path = endpoint.path()?;
+        let query = endpoint.query()?;
+        let prefix = base_url.prefix();
+        // The prefix, path and query in one buffer, sized once.
+        let target = if prefix.is_empty() {
+            let mut target = path;
+            push_query(&mut target, query);
+            target
+        } else {
+            let mut target = String::with_capacity(prefix.len() + path.len());
+            target.push_str(prefix);
+            target.push_str(&path);
+            push_query(&mut target, query);
+            target
+        };
+        let uri = base_url.uri_of(target, prefix.len())?;
         let mut builder = http::Request::builder()
             .method(endpoint.method())
             .uri(uri)
@@ -262,6 +267,22 @@ impl Client {
     ) -> Result<http::Response<ResponseBody>, Error> {
         let mut service = self.inner.service.clone();
         service.ready().await?.call(request).await
+    }
+}
+
+/// Appends `query` to `target` (after `?`, or `&` when it has a query already),
+/// percent-encoded.
+fn push_query(target: &mut String, query: Vec<(&'static str, String)>) {
+    if query.is_empty() {
+        return;
+    }
+    let mut separator = if target.contains('?') { '&' } else { '?' };
+    for (key, value) in query {
+        target.push(separator);
+        push_encoded(target, key, true);
+        target.push('=');
+        push_encoded(target, &value, true);
+        separator = '&';
     }
 }
 

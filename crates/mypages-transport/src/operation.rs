@@ -35,7 +35,7 @@ use http::{HeaderMap, Method};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::endpoint::{Endpoint, RequestBody, Response, encode_segment};
+use crate::endpoint::{Endpoint, RequestBody, Response, push_encoded};
 use crate::error::Error;
 
 /// Whether an operation may be sent again once it may have reached the provider.
@@ -192,7 +192,8 @@ impl Operation {
     /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) error naming the
     /// operation.
     pub fn call(&'static self, params: &[&str]) -> Result<Call<()>, Error> {
-        let mut path = String::with_capacity(self.path.len() + 16);
+        let room: usize = params.iter().map(|param| param.len()).sum();
+        let mut path = String::with_capacity(self.path.len() + room);
         let mut rest = self.path;
         let mut values = params.iter();
         while let Some(open) = rest.find('{') {
@@ -206,7 +207,7 @@ impl Operation {
                 .next()
                 .ok_or_else(|| self.wrong_arity(params.len()))?;
             path.push_str(&rest[..open]);
-            path.push_str(&encode_segment(value));
+            push_encoded(&mut path, value, false);
             rest = &rest[close + 1..];
         }
         if values.next().is_some() {

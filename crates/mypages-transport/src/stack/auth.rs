@@ -116,7 +116,10 @@ where
     fn call(&mut self, mut request: http::Request<Bytes>) -> Self::Future {
         let config = &*self.layer.config;
         let same_origin = request.uri().scheme() == Some(&config.scheme)
-            && request.uri().authority() == Some(&config.authority);
+            && request.uri().authority().is_some_and(|authority| {
+                // The same bytes (as the client builds them), or the same ignoring case.
+                authority.as_str() == config.authority.as_str() || *authority == config.authority
+            });
         if !same_origin {
             // Credentials never travel to another origin, whoever set them.
             request.headers_mut().remove(AUTHORIZATION);
