@@ -66,12 +66,14 @@ async fn strong_authentication_then_a_loan_is_paid_through_pay() {
         .pay()
         .start(&PayRequest::new(loan_id.clone()))
         .await
-        .unwrap();
+        .unwrap()
+        .expect("Avarda answered a purchase session");
     let status = avarda
         .pay()
         .status(&session.purchase_id, &loan_id)
         .await
-        .unwrap();
+        .unwrap()
+        .expect("Avarda answered a payment state");
     assert_eq!(status.state, PaymentState::Unpaid);
 
     sandbox
@@ -81,7 +83,8 @@ async fn strong_authentication_then_a_loan_is_paid_through_pay() {
         .pay()
         .status(&session.purchase_id, &loan_id)
         .await
-        .unwrap();
+        .unwrap()
+        .expect("Avarda answered a payment state");
     assert_eq!(status.state, PaymentState::Paid);
 
     // 5. The loan is paid off, with the payment among its transactions.
@@ -141,13 +144,15 @@ async fn a_cancelled_payment_leaves_the_invoice_open() {
         .pay()
         .start(&PayRequest::new(open.id.clone()))
         .await
-        .unwrap();
+        .unwrap()
+        .expect("Avarda answered a purchase session");
     sandbox.avarda_cancel_payment(&session.purchase_id).unwrap();
     let status = avarda
         .pay()
         .status(&session.purchase_id, &open.id)
         .await
-        .unwrap();
+        .unwrap()
+        .expect("Avarda answered a payment state");
     assert_eq!(status.state, PaymentState::Cancelled);
 
     let still = avarda

@@ -138,7 +138,8 @@ async fn an_overview_of_one_customer_across_three_providers_follows_their_paymen
         .pay()
         .start(&avarda_client::models::PayRequest::new(loan_id.clone()))
         .await
-        .unwrap();
+        .unwrap()
+        .expect("Avarda answered a purchase session");
     sandbox
         .avarda_complete_payment(&session.purchase_id)
         .unwrap();

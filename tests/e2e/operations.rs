@@ -315,7 +315,7 @@ async fn every_avarda_operation_is_reached_through_its_descriptor() {
         .pay()
         .start(&PayRequest::new(invoice.id.clone()))
         .await;
-    if let Ok(session) = session {
+    if let Ok(Some(session)) = session {
         let _ = avarda.pay().status(&session.purchase_id, &invoice.id).await;
     } else {
         let _ = avarda.pay().status("P1", &invoice.id).await;

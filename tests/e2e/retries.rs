@@ -342,7 +342,12 @@ async fn avarda_pay_meeting_a_503_is_not_retried_but_pay_status_is() {
     assert!(error.may_have_reached_server());
     assert_eq!(pays.count().await, 1);
 
-    let session = avarda.pay().start(&request).await.unwrap();
+    let session = avarda
+        .pay()
+        .start(&request)
+        .await
+        .unwrap()
+        .expect("Avarda answered a purchase session");
     assert_eq!(pays.count().await, 2);
 
     // Pay/Status is a POST too, but a read: the client marks it idempotent.

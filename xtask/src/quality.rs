@@ -86,7 +86,7 @@ pub(crate) fn fuzz_smoke(root: &Path) -> Result<(), String> {
 }
 
 fn succeeds(root: &Path, args: &[&str]) -> bool {
-    Command::new(cargo())
+    Command::new(cargo_for(args))
         .args(args)
         .current_dir(root)
         .output()
@@ -95,7 +95,7 @@ fn succeeds(root: &Path, args: &[&str]) -> bool {
 
 fn run(root: &Path, args: &[&str], env: Option<(&str, &str)>) -> Result<(), String> {
     eprintln!("xtask: cargo {}", args.join(" "));
-    let mut command = Command::new(cargo());
+    let mut command = Command::new(cargo_for(args));
     command.args(args).current_dir(root);
     if let Some((key, value)) = env {
         command.env(key, value);
@@ -110,6 +110,25 @@ fn run(root: &Path, args: &[&str], env: Option<(&str, &str)>) -> Result<(), Stri
     }
 }
 
-fn cargo() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
+/// The cargo to run `args` with: the one running xtask (`$CARGO`, a toolchain's own
+/// binary), except for a `+toolchain` override, which only rustup's `cargo` proxy on the
+/// PATH understands.
+fn cargo_for(args: &[&str]) -> String {
+    match args.first() {
+        Some(first) if first.starts_with('+') => "cargo".to_owned(),
+        _ => std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_toolchain_override_goes_through_the_rustup_proxy() {
+        assert_eq!(cargo_for(&["+nightly", "fuzz", "--version"]), "cargo");
+        // Under `cargo test` CARGO is the toolchain's own cargo, which rejects `+nightly`.
+        let own = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        assert_eq!(cargo_for(&["test", "--locked"]), own);
+    }
 }

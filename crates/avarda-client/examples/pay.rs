@@ -32,18 +32,31 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Start the payment. This creates a purchase session at Avarda, so it is never retried
     // automatically once it may have been sent.
     let request = PayRequest::new(open.id.clone()).with_language(PayLanguage::SWEDISH);
-    let session = avarda.pay().start(&request).await?;
+    let session = avarda
+        .pay()
+        .start(&request)
+        .await?
+        // `None`: Avarda answered without a session (204), so there is no form to mount.
+        .ok_or("Avarda returned no purchase session; ask for the payment's status")?;
     // In the browser: avardaCheckoutInit({ purchaseId, purchaseJwt: jwt, ... }).
     // The JWT is for that page only; never log it.
     println!("mount Checkout 3.0 with purchaseId {}", session.purchase_id);
 
-    let status = avarda.pay().status(&session.purchase_id, &open.id).await?;
+    let status = avarda
+        .pay()
+        .status(&session.purchase_id, &open.id)
+        .await?
+        .ok_or("Avarda knows no state for the payment yet; ask again later")?;
     println!("before paying: {}", status.state);
 
     // The customer pays in the form (the sandbox's pay page does the same).
     sandbox.avarda_complete_payment(&session.purchase_id)?;
 
-    let status = avarda.pay().status(&session.purchase_id, &open.id).await?;
+    let status = avarda
+        .pay()
+        .status(&session.purchase_id, &open.id)
+        .await?
+        .ok_or("Avarda knows no state for the payment yet; ask again later")?;
     match status.state {
         PaymentState::Paid => println!("paid: show the confirmation page"),
         PaymentState::Unpaid => println!("not finished yet: ask again later"),

@@ -21,7 +21,7 @@ impl<'a> Invoices<'a> {
 
     /// Every invoice of the customer who made `purchase_id` (any of their purchases), as
     /// summaries (`listInvoices`, `GET /Invoices?purchaseId=`). Avarda does not page this
-    /// list.
+    /// list; an answer without a body (204 No Content) is an empty list.
     ///
     /// Invoices need no strong authentication; the customer's return URL is not sent.
     pub async fn list(
@@ -34,7 +34,8 @@ impl<'a> Invoices<'a> {
             .call(&[])?
             .query_param("purchaseId", purchase_id);
         let call = customer.add_headers(call, false)?;
-        self.client.execute(call.expect_json()).await
+        let invoices = self.client.execute(call.expect_json_or_empty()).await?;
+        Ok(invoices.unwrap_or_default())
     }
 
     /// One invoice in detail (`getInvoice`, `GET /Invoices/{invoiceId}?purchaseId=`).

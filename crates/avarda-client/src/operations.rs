@@ -25,21 +25,24 @@ pub static GET_PARTNER_ACCESS_TOKEN: Operation =
 /// `POST /Pay/Status`: Get the state of a payment.
 pub static GET_PAYMENT_STATUS: Operation =
     Operation::new("getPaymentStatus", Method::POST, "/Pay/Status")
-        .with_retry(RetryClass::Idempotent);
+        .with_retry(RetryClass::Idempotent)
+        .with_answer(Answer::JsonOrEmpty);
 
 /// `GET /Accounts`: List the customer's accounts.
 pub static LIST_ACCOUNTS: Operation =
     Operation::new("listAccounts", Method::GET, "/Accounts").with_query(&["purchaseId"]);
 
 /// `GET /Invoices`: List the customer's invoices.
-pub static LIST_INVOICES: Operation =
-    Operation::new("listInvoices", Method::GET, "/Invoices").with_query(&["purchaseId"]);
+pub static LIST_INVOICES: Operation = Operation::new("listInvoices", Method::GET, "/Invoices")
+    .with_query(&["purchaseId"])
+    .with_answer(Answer::JsonOrEmpty);
 
 /// `POST /Pay`: Start the payment of an account or invoice.
 ///
 /// Never sent twice once it may have reached the provider (`x-retry: never`).
-pub static START_PAYMENT: Operation =
-    Operation::new("startPayment", Method::POST, "/Pay").with_retry(RetryClass::Never);
+pub static START_PAYMENT: Operation = Operation::new("startPayment", Method::POST, "/Pay")
+    .with_retry(RetryClass::Never)
+    .with_answer(Answer::JsonOrEmpty);
 
 /// Every operation of the spec, in `operationId` order.
 pub static ALL: [&Operation; 7] = [

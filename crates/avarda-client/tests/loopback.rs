@@ -220,7 +220,10 @@ async fn a_transient_token_failure_is_retried_within_the_calls_policy() {
         .pay()
         .start(&PayRequest::new("acc-1".to_owned()))
         .await;
-    assert_eq!(session.unwrap().purchase_id, "P1");
+    assert_eq!(
+        session.unwrap().expect("a purchase session").purchase_id,
+        "P1"
+    );
     assert_eq!(server.token_fetches(), 2);
     assert_eq!(server.api_requests(), 1);
 
@@ -394,13 +397,23 @@ async fn pay_sends_the_language_as_given_and_is_never_retried() {
 
     let request =
         PayRequest::new("acc-1".to_owned()).with_language(PayLanguage::Name("English".into()));
-    let session = avarda.pay().start(&request).await.unwrap();
+    let session = avarda
+        .pay()
+        .start(&request)
+        .await
+        .unwrap()
+        .expect("Avarda answered a purchase session");
     assert_eq!(session.purchase_id, "P1");
     assert_eq!(session.jwt.expose(), "eyJ.jwt.sig");
     assert!(!format!("{session:?}").contains("eyJ.jwt.sig"));
 
     // Pay/Status is a read: a 503 is retried, and "paid" reads as Paid.
-    let status = avarda.pay().status("P1", "acc-1").await.unwrap();
+    let status = avarda
+        .pay()
+        .status("P1", "acc-1")
+        .await
+        .unwrap()
+        .expect("Avarda answered a payment state");
     assert_eq!(status.state, PaymentState::Paid);
 
     let seen = server.seen();
@@ -413,6 +426,22 @@ async fn pay_sends_the_language_as_given_and_is_never_retried() {
     assert_eq!(seen[2].path, "/Pay/Status");
     assert_eq!(seen[3].body, r#"{"purchaseId":"P1","accountId":"acc-1"}"#);
     assert_eq!(seen[3].header("content-type"), Some("application/json"));
+}
+
+/// Avarda may answer the invoice list, a payment's start and its status without a body
+/// (specs/CONVENTIONS.md, "No content"): an empty list and `None`. Where a body is
+/// documented (an invoice's details), an empty answer still does not decode.
+#[tokio::test]
+async fn answers_without_a_body_are_an_empty_list_and_none_where_the_spec_allows_them() {
+    let server = Server::start(Config::answering(|_, _| (204, String::new()))).await;
+    let avarda = client(&server);
+    let me = customer("customer-1");
+    assert_eq!(avarda.invoices().list(&me, "p").await.unwrap(), Vec::new());
+    let request = PayRequest::new("acc-1".to_owned());
+    assert_eq!(avarda.pay().start(&request).await.unwrap(), None);
+    assert_eq!(avarda.pay().status("P1", "acc-1").await.unwrap(), None);
+    let error = avarda.invoices().get(&me, "p", "inv-1").await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Decode, "{error}");
 }
 
 #[tokio::test]

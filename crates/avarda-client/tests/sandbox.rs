@@ -208,7 +208,12 @@ async fn an_invoice_is_paid_through_pay_and_pay_status() {
         .expect("the demo customer has an open invoice");
 
     let request = PayRequest::new(open.id.clone()).with_language(PayLanguage::SWEDISH);
-    let session = avarda.pay().start(&request).await.unwrap();
+    let session = avarda
+        .pay()
+        .start(&request)
+        .await
+        .unwrap()
+        .expect("Avarda answered a purchase session");
     assert!(!session.purchase_id.is_empty());
     assert!(session.jwt.expose().starts_with("eyJ"));
 
@@ -216,7 +221,8 @@ async fn an_invoice_is_paid_through_pay_and_pay_status() {
         .pay()
         .status(&session.purchase_id, &open.id)
         .await
-        .unwrap();
+        .unwrap()
+        .expect("Avarda answered a payment state");
     assert_eq!(status.state, PaymentState::Unpaid);
 
     // The customer pays in the Checkout form (the sandbox's pay page does the same).
@@ -227,7 +233,8 @@ async fn an_invoice_is_paid_through_pay_and_pay_status() {
         .pay()
         .status(&session.purchase_id, &open.id)
         .await
-        .unwrap();
+        .unwrap()
+        .expect("Avarda answered a payment state");
     assert_eq!(status.state, PaymentState::Paid);
 
     let paid = avarda

@@ -161,7 +161,7 @@ pub(crate) async fn run(args: Args, out: &Output) -> Result<(), CliError> {
         ),
         _ => None,
     };
-    let avarda = client(&args)?;
+    let avarda = client(&args, out)?;
     match args.command {
         Resource::Invoices(command) => {
             let customer = require(customer)?;
@@ -217,7 +217,7 @@ pub(crate) async fn run(args: Args, out: &Output) -> Result<(), CliError> {
                 request = request.with_language(language);
             }
             let session = avarda.pay().start(&request).await.map_err(cli_error)?;
-            out.print(&session)
+            out.print_optional(&session)
         }
         Resource::Pay(PayCommand::Status {
             purchase_id,
@@ -228,7 +228,7 @@ pub(crate) async fn run(args: Args, out: &Output) -> Result<(), CliError> {
                 .status(&purchase_id, &account_id)
                 .await
                 .map_err(cli_error)?;
-            out.print(&status)
+            out.print_optional(&status)
         }
     }
 }
@@ -269,13 +269,15 @@ fn require(customer: Option<Customer>) -> Result<Customer, CliError> {
 }
 
 /// The client from the connection and credential options.
-fn client(args: &Args) -> Result<AvardaClient, CliError> {
+fn client(args: &Args, out: &Output) -> Result<AvardaClient, CliError> {
     let timeout = args.connection.timeout()?;
     let retry = RetryPolicy::default().max_attempts(args.connection.attempts());
     let mut builder = AvardaClient::builder().transport(|t| {
-        t.attempt_timeout(timeout)
-            .retry(retry.clone())
-            .user_agent(concat!("mypages-cli/", env!("CARGO_PKG_VERSION")))
+        out.no_content().watch(
+            t.attempt_timeout(timeout)
+                .retry(retry.clone())
+                .user_agent(concat!("mypages-cli/", env!("CARGO_PKG_VERSION"))),
+        )
     });
     builder = match args.connection.base_url(BASE_URL_ENV) {
         Some(url) => builder.base_url(url),

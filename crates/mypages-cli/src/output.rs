@@ -13,6 +13,7 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::exit::CliError;
+use crate::no_content::NoContent;
 
 /// The `--output` formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -24,15 +25,25 @@ pub(crate) enum OutputFormat {
 }
 
 /// Prints results in the format the user chose.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct Output {
     format: OutputFormat,
+    no_content: NoContent,
 }
 
 impl Output {
     /// An output in `format`.
     pub(crate) fn new(format: OutputFormat) -> Self {
-        Self { format }
+        Self {
+            format,
+            no_content: NoContent::default(),
+        }
+    }
+
+    /// Whether the command's last answer was `204 No Content`: then nothing is printed
+    /// (docs/cli.md). A provider command's client reports to it (`NoContent::watch`).
+    pub(crate) fn no_content(&self) -> &NoContent {
+        &self.no_content
     }
 
     /// The chosen format.
@@ -40,8 +51,12 @@ impl Output {
         self.format
     }
 
-    /// Prints `value` as one JSON document, or as a table.
+    /// Prints `value` as one JSON document, or as a table; nothing when the command's last
+    /// answer was `204 No Content`.
     pub(crate) fn print<T: Serialize + ?Sized>(&self, value: &T) -> Result<(), CliError> {
+        if self.no_content.seen() {
+            return Ok(());
+        }
         let json = serde_json::to_string_pretty(value)
             .map_err(|e| CliError::failure(format!("could not encode the result as JSON: {e}")))?;
         let text = match self.format {
@@ -50,6 +65,14 @@ impl Output {
                 .map_err(|e| CliError::failure(format!("could not render the table: {e}")))?,
         };
         write_stdout(&text)
+    }
+
+    /// Prints the answer of an operation that may answer without a body: nothing for `None`.
+    pub(crate) fn print_optional<T: Serialize>(&self, value: &Option<T>) -> Result<(), CliError> {
+        match value {
+            Some(value) => self.print(value),
+            None => Ok(()),
+        }
     }
 
     /// Prints an already formatted text (for the demo and the overview tables).

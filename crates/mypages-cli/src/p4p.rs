@@ -198,7 +198,7 @@ enum EventArg {
 
 /// Runs one `mypages p4p` command.
 pub(crate) async fn run(args: Args, out: &Output) -> Result<(), CliError> {
-    let client = build_client(&args)?;
+    let client = build_client(&args, out)?;
     match args.command {
         Resource::Accounts(command) => accounts(&client, command, out).await,
         Resource::Balance(BalanceCommand::Add { id, file }) => {
@@ -214,15 +214,13 @@ pub(crate) async fn run(args: Args, out: &Output) -> Result<(), CliError> {
         }
         Resource::Links(LinksCommand::Create { id }) => {
             let account = account_ref("ID", &id)?;
-            match client
-                .accounts()
-                .create_login_link(account)
-                .await
-                .map_err(api)?
-            {
-                Some(link) => out.print(&link),
-                None => Ok(()),
-            }
+            out.print_optional(
+                &client
+                    .accounts()
+                    .create_login_link(account)
+                    .await
+                    .map_err(api)?,
+            )
         }
         Resource::Methods(MethodsCommand::Add { id, card }) => {
             let account = account_id("ID", &id)?;
@@ -233,7 +231,7 @@ pub(crate) async fn run(args: Args, out: &Output) -> Result<(), CliError> {
                 ));
             }
             let card = SecretString::from(card.into_inner());
-            out.print(
+            out.print_optional(
                 &client
                     .accounts()
                     .add_card(&account, &card)
@@ -338,7 +336,7 @@ async fn subscriptions(
     }
 }
 
-fn build_client(args: &Args) -> Result<P4pClient, CliError> {
+fn build_client(args: &Args, out: &Output) -> Result<P4pClient, CliError> {
     let key = args
         .key
         .as_ref()
@@ -354,7 +352,10 @@ fn build_client(args: &Args) -> Result<P4pClient, CliError> {
     let retry = RetryPolicy::default().max_attempts(args.connection.attempts());
     let builder = P4pClient::builder()
         .key(SecretString::from(key.trim().to_owned()))
-        .transport(|t| t.attempt_timeout(timeout).retry(retry));
+        .transport(|t| {
+            out.no_content()
+                .watch(t.attempt_timeout(timeout).retry(retry))
+        });
     // PayFunc has one root for test and production (the key decides the mode), so
     // `--env stage` uses it too.
     let builder = match args.connection.base_url(BASE_URL_ENV) {

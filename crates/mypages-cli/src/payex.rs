@@ -275,7 +275,7 @@ enum ScopeArg {
 
 /// Runs one `mypages payex` command.
 pub(crate) async fn run(args: Args, out: &Output) -> Result<(), CliError> {
-    let client = build_client(&args)?;
+    let client = build_client(&args, out)?;
     match args.command {
         Resource::Accounts(command) => accounts(&client, command, out).await,
         Resource::Bills(command) => bills(&client, command, out).await,
@@ -600,7 +600,7 @@ fn print_some<T: Serialize>(out: &Output, value: Option<T>) -> Result<(), CliErr
     }
 }
 
-fn build_client(args: &Args) -> Result<PayexClient, CliError> {
+fn build_client(args: &Args, out: &Output) -> Result<PayexClient, CliError> {
     let token = args.token.as_deref().map(str::trim).filter(|token| !token.is_empty()).ok_or_else(|| {
         CliError::usage("--token", "is required: pass --token TOKEN or set PAYEX_TOKEN to the token PayEx issued for the ledger")
     })?;
@@ -615,7 +615,10 @@ fn build_client(args: &Args) -> Result<PayexClient, CliError> {
     let mut builder = PayexClient::builder()
         .ledger(args.ledger.trim())
         .token(SecretString::from(token.to_owned()))
-        .transport(|t| t.attempt_timeout(timeout).retry(retry));
+        .transport(|t| {
+            out.no_content()
+                .watch(t.attempt_timeout(timeout).retry(retry))
+        });
     builder = match args.connection.base_url(BASE_URL_ENV) {
         Some(url) => builder.base_url(url),
         None => builder.environment(match args.connection.environment() {

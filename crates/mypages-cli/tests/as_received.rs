@@ -3,39 +3,12 @@
 //! provider here is a small HTTP server on 127.0.0.1 that answers every request with one
 //! fixed body, so the answer holds exactly what the test wrote.
 
-#![allow(clippy::unwrap_used)] // The loopback server is a helper outside #[test] functions.
+#![allow(clippy::unwrap_used)] // Test code: a failure here fails the test loudly.
 
 mod support;
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
-
 use serde_json::Value;
-use support::Mypages;
-
-/// Serves `body` as `200 OK` JSON to every request on a new loopback port, on a thread of its
-/// own, for as long as the test runs; returns the base URL.
-fn answering(body: &'static str) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let address = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            // Read the request head; every request here is a GET without a body.
-            let mut head = Vec::new();
-            let mut byte = [0u8; 1];
-            while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
-                head.push(byte[0]);
-            }
-            let answer = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = stream.write_all(answer.as_bytes());
-        }
-    });
-    format!("http://{address}")
-}
+use support::{Mypages, answering};
 
 fn payex(base_url: &str, args: &[&str]) -> Mypages {
     Mypages::new()
@@ -51,7 +24,7 @@ const ACCOUNT: &str = r#"{"accountNo":"NNN","status":"pendingclose","currency":"
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_account_prints_exactly_as_sent() {
-    let url = answering(ACCOUNT);
+    let url = answering("200 OK", ACCOUNT);
     let run = payex(&url, &["accounts", "get", "NNN"]).run().await.ok();
     let sent: Value = serde_json::from_str(ACCOUNT).unwrap();
     assert_eq!(run.json(), sent);
@@ -75,7 +48,7 @@ const BILLS: &str = r#"{"@id":"/bills","items":[{"billNo":"1","billType":"remind
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_list_prints_its_items_exactly_as_sent() {
-    let url = answering(BILLS);
+    let url = answering("200 OK", BILLS);
     let run = payex(&url, &["bills", "list", "NNN"]).run().await.ok();
     let sent: Value = serde_json::from_str(BILLS).unwrap();
     assert_eq!(run.json(), sent["items"]);

@@ -16,12 +16,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // A tokenized card becomes the account's payment method.
     let card = SecretString::from("card-token-from-the-card-form".to_owned());
-    let with_card = private.accounts().add_card(&account, &card).await?;
-    println!(
-        "{} has {} payment method(s)",
-        with_card.id,
-        with_card.method.map_or(0, |m| m.len())
-    );
+    // The documents show no answer for this call, so the account may not come back.
+    match private.accounts().add_card(&account, &card).await? {
+        Some(with_card) => println!(
+            "{} has {} payment method(s)",
+            with_card.id,
+            with_card.method.map_or(0, |m| m.len())
+        ),
+        None => println!("card added; PayFunc answered without the account"),
+    }
 
     // With the private key the login link comes back; it is also emailed to the customer.
     if let Some(link) = private.accounts().create_login_link(&account).await? {

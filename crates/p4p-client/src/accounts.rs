@@ -101,26 +101,29 @@ impl<'a> Accounts<'a> {
         self.client.execute(call.expect_json_or_empty()).await
     }
 
-    /// Adds a payment method to the account (`addMethod`); answers the account.
+    /// Adds a payment method to the account (`addMethod`); answers the account, or `None`
+    /// when the provider answers without a body (the documents show none for this call:
+    /// the method was added; [`Accounts::get`] reads the account).
     pub async fn add_method(
         &self,
         account: &AccountId,
         method: &MethodCreatable,
-    ) -> Result<Account, Error> {
+    ) -> Result<Option<Account>, Error> {
         validate::method("method", method)?;
         let call = op::ADD_METHOD
             .call(&[account.as_str()])?
             .json_body(method)?;
-        self.client.execute(call.expect_json()).await
+        self.client.execute(call.expect_json_or_empty()).await
     }
 
     /// Adds a tokenized card as the account's payment method (`addMethod`); answers the
-    /// account.
+    /// account, or `None` when the provider answers without a body (see
+    /// [`Accounts::add_method`]).
     pub async fn add_card(
         &self,
         account: &AccountId,
         card: &SecretString,
-    ) -> Result<Account, Error> {
+    ) -> Result<Option<Account>, Error> {
         let method = MethodCreatable::new(
             MethodCreatableType::Token,
             Sensitive::new(card.expose_secret().to_owned()),

@@ -19,7 +19,8 @@ pub static ADD_BALANCE: Operation =
 /// Never sent twice once it may have reached the provider (`x-retry: never`).
 pub static ADD_METHOD: Operation =
     Operation::new("addMethod", Method::POST, "/account/{accountId}/method")
-        .with_retry(RetryClass::Never);
+        .with_retry(RetryClass::Never)
+        .with_answer(Answer::JsonOrEmpty);
 
 /// `PATCH /order/`: Charge, cancel or refund orders, several at once (private key).
 ///

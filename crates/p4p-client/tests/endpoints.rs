@@ -298,6 +298,24 @@ async fn login_link_is_returned_or_absent() {
     assert!(requests.iter().all(|r| r.method == Method::POST));
 }
 
+/// The documents show no answer for adding a method: an empty answer is `None`, a 204 too.
+#[tokio::test]
+async fn add_card_without_an_answer_body_is_none() {
+    for reply in [Reply::empty(201), Reply::empty(204)] {
+        let server = Server::start().await;
+        server.reply(reply);
+        let card = SecretString::from("card.token.value");
+        let account = server
+            .client()
+            .accounts()
+            .add_card(&account_id(), &card)
+            .await
+            .unwrap();
+        assert_eq!(account, None);
+        assert_eq!(server.only_request().method, Method::POST);
+    }
+}
+
 #[tokio::test]
 async fn add_card_posts_a_token_method() {
     let server = Server::start().await;
@@ -311,7 +329,8 @@ async fn add_card_posts_a_token_method() {
         .accounts()
         .add_card(&account_id(), &card)
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the answer's account");
     let method = &account.method.unwrap()[0];
     assert_eq!(method.expires.unwrap().month(), 2);
     let request = server.only_request();

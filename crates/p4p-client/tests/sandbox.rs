@@ -141,7 +141,8 @@ async fn accounts_keys_balance_and_links() {
         .accounts()
         .add_card(&id, &SecretString::from("card.token.4111"))
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the sandbox answers the account");
     let methods = with_card.method.unwrap();
     assert_eq!(methods.len(), 1);
     assert!(!format!("{methods:?}").contains("card.token.4111"));

@@ -670,7 +670,9 @@ pub async fn avarda_start_payment(
         .pay()
         .start(&PayRequest::new(account_id.to_owned()))
         .await
-        .map_err(|e| avarda_failure(&e))?;
+        .map_err(|e| avarda_failure(&e))?
+        // Avarda answered without a session (204): there is no checkout to send them to.
+        .ok_or(Failure::Unavailable)?;
     let pay_page = providers
         .pay_page_root
         .as_ref()
@@ -681,18 +683,19 @@ pub async fn avarda_start_payment(
     })
 }
 
-/// The state of a payment started with [`avarda_start_payment`].
+/// The state of a payment started with [`avarda_start_payment`]; `None` while Avarda knows
+/// none (it answered without a body).
 pub async fn avarda_payment_state(
     providers: &Providers,
     purchase_id: &str,
     account_id: &str,
-) -> Answer<PaymentState> {
+) -> Answer<Option<PaymentState>> {
     let side = avarda(providers)?;
     side.client
         .pay()
         .status(purchase_id, account_id)
         .await
-        .map(|status| status.state)
+        .map(|status| status.map(|status| status.state))
         .map_err(|e| avarda_failure(&e))
 }
 

@@ -483,7 +483,7 @@ async fn avarda_payment(
             "Payment",
             views::avarda_payment(
                 &payment.purchase_id,
-                &payment_state,
+                payment_state.as_ref(),
                 payment.pay_page.as_deref(),
             ),
         ),

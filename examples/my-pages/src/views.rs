@@ -495,18 +495,22 @@ pub(crate) fn avarda_not_identified() -> Markup {
     }
 }
 
-/// `/avarda/payments/{purchaseId}`: the payment and its state.
+/// `/avarda/payments/{purchaseId}`: the payment and its state (`None`: Avarda knows none
+/// yet).
 pub(crate) fn avarda_payment(
     purchase_id: &str,
-    state: &PaymentState,
+    state: Option<&PaymentState>,
     pay_page: Option<&str>,
 ) -> Markup {
-    let finished = !matches!(state, PaymentState::Unpaid);
+    let finished = state.is_some_and(|state| !matches!(state, PaymentState::Unpaid));
     html! {
         h1 { "Payment" }
-        p { "State: " strong #payment-state data-state=(state) { (state) } }
+        @match state {
+            Some(state) => p { "State: " strong #payment-state data-state=(state) { (state) } },
+            None => p { "State: " strong #payment-state data-state="" { "not known yet" } },
+        }
         @if finished {
-            @if matches!(state, PaymentState::Paid) {
+            @if matches!(state, Some(PaymentState::Paid)) {
                 p.ok #paid { "Thank you, your payment is complete." }
             }
             p { a href="/avarda" { "Back to your invoices" } }

@@ -5,7 +5,8 @@
 #![allow(clippy::unwrap_used)] // Test support: a failure here fails the test loudly.
 
 use std::ffi::OsStr;
-use std::io::Write;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
 use std::process::{Command, Output, Stdio};
 
 use mypages_sandbox::{RunningSandbox, Sandbox};
@@ -198,4 +199,44 @@ impl Run {
         );
         self
     }
+}
+
+/// A provider that answers every request on a new loopback port with `status` (e.g.
+/// `200 OK`) and `body` (JSON), on a thread of its own, for as long as the test runs;
+/// returns the base URL. The request, body included, is read before answering.
+pub(crate) fn answering(status: &'static str, body: &'static str) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            let mut reader = BufReader::new(stream);
+            let mut length = 0usize;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some((name, value)) = line.split_once(':')
+                    && name.eq_ignore_ascii_case("content-length")
+                {
+                    length = value.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut request_body = vec![0u8; length];
+            let _ = reader.read_exact(&mut request_body);
+            // A 204 has no body and no length (RFC 9110, section 8.6).
+            let head = if status.starts_with("204") {
+                String::new()
+            } else {
+                format!(
+                    "content-type: application/json\r\ncontent-length: {}\r\n",
+                    body.len()
+                )
+            };
+            let answer = format!("HTTP/1.1 {status}\r\n{head}connection: close\r\n\r\n{body}");
+            let _ = reader.get_mut().write_all(answer.as_bytes());
+        }
+    });
+    format!("http://{address}")
 }

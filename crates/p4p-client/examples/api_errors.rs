@@ -1,7 +1,7 @@
 //! What failures look like: input refused before sending, PayFunc's error body, and which
 //! calls are retried.
 //!
-//! `cargo run -p p4p-client --example errors`
+//! `cargo run -p p4p-client --example api_errors`
 
 #[path = "common/mod.rs"]
 mod common;
