@@ -194,26 +194,35 @@ impl Operation {
     pub fn call(&'static self, params: &[&str]) -> Result<Call<()>, Error> {
         let room: usize = params.iter().map(|param| param.len()).sum();
         let mut path = String::with_capacity(self.path.len() + room);
-        let mut rest = self.path;
         let mut values = params.iter();
-        while let Some(open) = rest.find('{') {
-            let close = rest[open..]
-                .find('}')
-                .map(|end| open + end)
+        let template = self.path.as_bytes();
+        // The template's text between placeholders starts here.
+        let mut text = 0;
+        let mut at = 0;
+        while at < template.len() {
+            if template[at] != b'{' {
+                at += 1;
+                continue;
+            }
+            let close = template[at..]
+                .iter()
+                .position(|&byte| byte == b'}')
+                .map(|end| at + end)
                 .ok_or_else(|| {
                     Error::invalid_argument(self.id, "has a path template with an unclosed `{`")
                 })?;
             let value = values
                 .next()
                 .ok_or_else(|| self.wrong_arity(params.len()))?;
-            path.push_str(&rest[..open]);
+            path.push_str(&self.path[text..at]);
             push_encoded(&mut path, value, false);
-            rest = &rest[close + 1..];
+            at = close + 1;
+            text = at;
         }
         if values.next().is_some() {
             return Err(self.wrong_arity(params.len()));
         }
-        path.push_str(rest);
+        path.push_str(&self.path[text..]);
         Ok(self.at(path))
     }
 

@@ -132,26 +132,26 @@ where
         // The service made ready goes with this call; this layer keeps a clone.
         let clone = self.inner.clone();
         let inner = std::mem::replace(&mut self.inner, clone);
-        let shared = self.shared.clone();
-        Box::pin(async move {
-            let (outcome, attempts) = run(inner, &shared, request).await;
-            tracing::Span::current().record("attempts", attempts);
-            outcome
-        })
+        Box::pin(run(inner, self.shared.clone(), request))
     }
 }
 
-/// Runs the attempts; returns the final outcome and how many attempts were made.
+/// Runs the attempts; returns the final outcome, and records how many attempts were made
+/// in the current (the operation's) span.
 ///
 /// The budget: a retry withdraws [`RetryPolicy::RETRY_COST`] (after a timeout
 /// [`RetryPolicy::TIMEOUT_RETRY_COST`]); a call that succeeds after retries gives back
 /// what its retries withdrew, and one that succeeds at the first try deposits
 /// [`RetryPolicy::SUCCESS_REFUND`].
-async fn run<S, B>(mut inner: S, shared: &Shared, request: http::Request<Bytes>) -> (Outcome<B>, u32)
+async fn run<S, B>(mut inner: S, shared: Arc<Shared>, request: http::Request<Bytes>) -> Outcome<B>
 where
     S: Service<http::Request<Bytes>, Response = http::Response<B>>,
     S::Error: Into<BoxError>,
 {
+    let done = |outcome: Outcome<B>, attempts: u32| {
+        tracing::Span::current().record("attempts", attempts);
+        outcome
+    };
     let policy = &shared.policy;
     let meta = meta_of(&request);
     let deadline = request.extensions().get::<Deadline>().map(|d| d.0);
@@ -171,10 +171,10 @@ where
                     RetryPolicy::SUCCESS_REFUND
                 });
             }
-            return (outcome, attempt);
+            return done(outcome, attempt);
         };
         let Some(next) = next else {
-            return (outcome, attempt);
+            return done(outcome, attempt);
         };
         let delay = retryable
             .retry_after
@@ -187,7 +187,7 @@ where
                     attempt,
                     "no time left before the operation deadline; not retrying"
                 );
-                return (outcome, attempt);
+                return done(outcome, attempt);
             }
         }
         let cost = if retryable.timeout {
@@ -197,7 +197,7 @@ where
         };
         if !shared.budget.withdraw(cost) {
             tracing::warn!(attempt, "retry budget exhausted; not retrying");
-            return (outcome, attempt);
+            return done(outcome, attempt);
         }
         spent = spent.saturating_add(cost);
         tracing::debug!(
@@ -229,14 +229,20 @@ where
         status = tracing::field::Empty,
         elapsed_ms = tracing::field::Empty,
     );
-    let started = Instant::now();
-    let outcome = async {
-        let ready = inner.ready().await.map_err(into_error)?;
-        ready.call(request).await.map_err(into_error)
+    // No clock reading for a span nobody listens to.
+    let started = (!span.is_disabled()).then(Instant::now);
+    let ready = inner.ready().await.map_err(into_error);
+    let outcome = match ready {
+        Ok(ready) => ready
+            .call(request)
+            .instrument(span.clone())
+            .await
+            .map_err(into_error),
+        Err(error) => Err(error),
+    };
+    if let Some(started) = started {
+        span.record("elapsed_ms", started.elapsed().as_millis() as u64);
     }
-    .instrument(span.clone())
-    .await;
-    span.record("elapsed_ms", started.elapsed().as_millis() as u64);
     match &outcome {
         Ok(response) => span.record("status", response.status().as_u16()),
         Err(error) => span.record("status", tracing::field::debug(error.kind())),

@@ -74,7 +74,8 @@ where
             attempts = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
-        let started = Instant::now();
+        // No clock reading for a span nobody listens to.
+        let started = (!span.is_disabled()).then(Instant::now);
         let inner = {
             let _entered = span.enter();
             self.inner.call(request)
@@ -93,7 +94,7 @@ pin_project! {
         #[pin]
         inner: Instrumented<F>,
         span: Span,
-        started: Instant,
+        started: Option<Instant>,
     }
 }
 
@@ -108,7 +109,9 @@ where
         let this = self.project();
         let outcome = ready!(this.inner.poll(cx)).map_err(into_error);
         let span = &*this.span;
-        span.record("elapsed_ms", this.started.elapsed().as_millis() as u64);
+        if let Some(started) = this.started {
+            span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+        }
         match &outcome {
             Ok(response) => {
                 span.record("status", response.status().as_u16());
