@@ -1,6 +1,5 @@
 //! Endpoints as data: the [`Endpoint`] trait and the request and response values around it.
 
-
 use bytes::Bytes;
 use http::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 use http::{HeaderMap, Method, StatusCode};

@@ -10,8 +10,8 @@ use bytes::Bytes;
 use http::StatusCode;
 use http::header::{AUTHORIZATION, HeaderValue};
 use http::uri::{Authority, Scheme};
-use secrecy::{ExposeSecret, SecretString};
 use pin_project_lite::pin_project;
+use secrecy::{ExposeSecret, SecretString};
 use tower::{Layer, Service, ServiceExt};
 
 use super::{PassFuture, into_error};
@@ -226,7 +226,10 @@ where
     send(&mut inner, request).await
 }
 
-async fn send<S, B>(inner: &mut S, request: http::Request<Bytes>) -> Result<http::Response<B>, Error>
+async fn send<S, B>(
+    inner: &mut S,
+    request: http::Request<Bytes>,
+) -> Result<http::Response<B>, Error>
 where
     S: Service<http::Request<Bytes>, Response = http::Response<B>>,
     S::Error: Into<BoxError>,

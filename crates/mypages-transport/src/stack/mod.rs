@@ -248,9 +248,9 @@ impl Body for ResponseBody {
             BodyInner::Streaming { body, guard } => (body, guard),
         };
         let polled = match body {
-            Stream::Hyper(body) => Pin::new(body)
-                .poll_frame(cx)
-                .map(|frame| frame.map(|result| result.map_err(|error| Error::transport(Box::new(error))))),
+            Stream::Hyper(body) => Pin::new(body).poll_frame(cx).map(|frame| {
+                frame.map(|result| result.map_err(|error| Error::transport(Box::new(error))))
+            }),
             Stream::Boxed(body) => Pin::new(body)
                 .poll_frame(cx)
                 .map(|frame| frame.map(|result| result.map_err(Error::from_boxed))),

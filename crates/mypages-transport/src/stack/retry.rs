@@ -9,8 +9,8 @@ use tokio::time::Instant;
 use tower::{Layer, Service, ServiceExt};
 use tracing::Instrument;
 
-use super::{into_error, meta_of};
 use super::timeout::Deadline;
+use super::{into_error, meta_of};
 use crate::error::{BoxError, Error, ErrorKind, Phase, is_retryable_status};
 use crate::retry::{RetryBudget, RetryPolicy};
 use crate::token::BoxFuture;
