@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use http::HeaderMap;
 use http::header::{ACCEPT, CONTENT_TYPE, HeaderValue, USER_AGENT};
 use http_body::Body;
 use http_body_util::Full;
@@ -223,22 +224,23 @@ impl Client {
             target
         };
         let uri = base_url.uri_of(target, prefix.len())?;
-        let mut builder = http::Request::builder()
-            .method(endpoint.method())
-            .uri(uri)
-            .header(USER_AGENT, self.inner.user_agent.clone())
-            .header(ACCEPT, HeaderValue::from_static("application/json"));
+        // Built field by field (the builder moves a `Result` of the whole request at every
+        // step); room for the headers set here and the `Authorization` the stack adds.
+        let mut headers = HeaderMap::with_capacity(4);
+        headers.insert(USER_AGENT, self.inner.user_agent.clone());
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         let body = match endpoint.body()? {
             Some(body) => {
                 let (content_type, bytes) = body.into_parts();
-                builder = builder.header(CONTENT_TYPE, content_type);
+                headers.insert(CONTENT_TYPE, content_type);
                 bytes
             }
             None => Bytes::new(),
         };
-        let mut request = builder.body(body).map_err(|error| {
-            Error::invalid_argument("request", format_args!("could not be built ({error})"))
-        })?;
+        let mut request = http::Request::new(body);
+        *request.method_mut() = endpoint.method();
+        *request.uri_mut() = uri;
+        *request.headers_mut() = headers;
         let mut last = None;
         for (name, value) in endpoint.headers()? {
             match name {
