@@ -130,13 +130,13 @@ where
         if request.headers().contains_key(AUTHORIZATION) {
             return AuthFuture::pass(self.inner.call(request));
         }
-        let Some(source) = config.source.clone() else {
-            return AuthFuture::pass(self.inner.call(request));
-        };
         if let Some(header) = &config.fixed {
             request.headers_mut().insert(AUTHORIZATION, header.clone());
             return AuthFuture::pass(self.inner.call(request));
         }
+        let Some(source) = config.source.clone() else {
+            return AuthFuture::pass(self.inner.call(request));
+        };
         // The service made ready goes with this call; this layer keeps a clone.
         let clone = self.inner.clone();
         let inner = std::mem::replace(&mut self.inner, clone);
