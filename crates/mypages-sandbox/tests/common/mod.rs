@@ -63,14 +63,15 @@ pub async fn send(
     if let Some(body) = body {
         stream.write_all(body).await?;
     }
-    let raw = tokio::time::timeout(Duration::from_secs(20), read_response(&mut stream))
+    let raw = tokio::time::timeout(Duration::from_secs(30), read_response(&mut stream))
         .await
         .map_err(|_| std::io::Error::new(std::io::ErrorKind::TimedOut, "no answer"))??;
     parse(&raw)
 }
 
 /// Reads one response: up to its `Content-Length`, its last chunk, or the end of the stream
-/// (some servers keep the connection open despite `Connection: close`).
+/// (some servers, chromedriver among them, keep the connection open despite
+/// `Connection: close`).
 async fn read_response(stream: &mut TcpStream) -> std::io::Result<Vec<u8>> {
     let mut raw = Vec::new();
     let mut buf = [0u8; 8192];
