@@ -14,10 +14,15 @@
 //! cargo run --release -p mypages-bench -- decode token
 //! ```
 //!
+//! `mypages-bench decode-instructions [OTHER_MYPAGES_BENCH]` counts the instructions of one
+//! decode of each `decode` row under callgrind, beside another build's if one is given (see
+//! `decode_instructions`).
+//!
 //! A benchmark harness, not a test: it asserts nothing about speed.
 
 mod account_server;
 mod decode;
+mod decode_instructions;
 mod e2e;
 mod exactness;
 mod fixtures;
@@ -65,6 +70,8 @@ fn main() -> ExitCode {
         Some("serve-sandbox") => serve_sandbox(&args[1..]),
         Some("serve-account") => account_server::serve(),
         Some("overhead-calls") => overhead::calls(&args[1..]),
+        Some("decode-times") => decode_instructions::times(&args[1..]),
+        Some("decode-instructions") => decode_instructions::run(&args[1..]),
         Some("--group") => run_group(&args[1..]),
         _ => run_all(&args),
     };

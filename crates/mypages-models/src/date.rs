@@ -21,9 +21,9 @@ use std::borrow::Cow;
 use serde::de::{Error as _, Unexpected};
 use serde::ser::Error as _;
 use serde::{Deserialize, Deserializer, Serializer};
-use time::Date;
 use time::format_description::BorrowedFormatItem;
 use time::macros::format_description;
+use time::{Date, Month};
 
 use crate::codec::{Codec, codec_modules};
 
@@ -43,10 +43,35 @@ const BASIC: &[BorrowedFormatItem<'static>] = format_description!("[year][month]
 /// ```
 pub fn parse(text: &str) -> Option<Date> {
     let text = text.trim();
+    if let Some(date) = parse_plain(text.as_bytes()) {
+        return Some(date);
+    }
     if let Ok(date) = Date::parse(text, DATE).or_else(|_| Date::parse(text, BASIC)) {
         return Some(date);
     }
     crate::date_time::parse(text).and_then(|_| Date::parse(text.get(..10)?, DATE).ok())
+}
+
+/// `YYYY-MM-DD` read without the general parser: the form nearly every answer uses, read for
+/// every date decoded. `None` for anything else, which [`parse`] then reads.
+pub(crate) fn parse_plain(text: &[u8]) -> Option<Date> {
+    match text {
+        [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] => {
+            let year = digits(&[*y0, *y1, *y2, *y3])?;
+            let month = Month::try_from(u8::try_from(digits(&[*m0, *m1])?).ok()?).ok()?;
+            let day = u8::try_from(digits(&[*d0, *d1])?).ok()?;
+            Date::from_calendar_date(i32::try_from(year).ok()?, month, day).ok()
+        }
+        _ => None,
+    }
+}
+
+/// The value of a run of ASCII digits; `None` if any byte is not a digit.
+pub(crate) fn digits(text: &[u8]) -> Option<u32> {
+    text.iter().try_fold(0u32, |value, &byte| {
+        byte.is_ascii_digit()
+            .then(|| value * 10 + u32::from(byte - b'0'))
+    })
 }
 
 /// Formats a date as `YYYY-MM-DD`.
@@ -76,11 +101,14 @@ impl crate::wire::Canonical<Date> for DateCodec {
     ) -> Result<crate::wire::Kept<Date>, D::Error> {
         crate::wire::read_text(
             deserializer,
-            parse,
-            // `YYYY-MM-DD` as written is what `format` writes back.
-            |text, _| {
+            |text| {
                 let bytes = text.as_bytes();
-                bytes.len() == 10 && bytes[4] == b'-' && bytes[7] == b'-'
+                if let Some(date) = parse_plain(bytes) {
+                    return Some((date, true));
+                }
+                // `YYYY-MM-DD` as written is what `format` writes back.
+                let canonical = bytes.len() == 10 && bytes[4] == b'-' && bytes[7] == b'-';
+                parse(text).map(|date| (date, canonical))
             },
             "a date as YYYY-MM-DD",
         )
@@ -88,3 +116,44 @@ impl crate::wire::Canonical<Date> for DateCodec {
 }
 
 codec_modules!(DateCodec, Date, "a calendar date");
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    #[test]
+    fn a_plain_date_takes_the_short_path() {
+        assert_eq!(
+            parse_plain(b"2021-11-27"),
+            Date::from_calendar_date(2021, Month::November, 27).ok()
+        );
+        for text in [
+            "2021-02-30",
+            "2021-13-01",
+            "2021-1-011",
+            "20211127",
+            "+021-01-01",
+        ] {
+            assert_eq!(parse_plain(text.as_bytes()), None, "{text}");
+        }
+    }
+
+    proptest! {
+        /// The short path reads exactly the texts that the general `YYYY-MM-DD` parser reads
+        /// and `format` writes back as received, as the same date.
+        #[test]
+        fn the_short_path_is_the_general_parser_on_canonical_text(
+            text in prop_oneof![
+                "[0-9]{4}-[01][0-9]-[0-3][0-9]",
+                "[+-]?[0-9]{3,5}-?[01]?[0-9]-?[0-3]?[0-9]",
+            ]
+        ) {
+            let general = Date::parse(&text, DATE)
+                .ok()
+                .filter(|date| format(*date).ok().as_deref() == Some(text.as_str()));
+            prop_assert_eq!(parse_plain(text.as_bytes()), general);
+        }
+    }
+}

@@ -77,21 +77,28 @@ pub fn from_json_text(text: &str) -> Result<Decimal, DecimalError> {
 }
 
 fn parse_number(text: &str) -> Result<Decimal, DecimalError> {
-    let mut chars = text.chars();
-    let first = match chars.next() {
-        Some('-' | '+') => chars.next(),
-        first => first,
+    let bytes = text.as_bytes();
+    let unsigned = match bytes {
+        [b'-' | b'+', rest @ ..] => rest,
+        _ => bytes,
     };
-    if !first.is_some_and(|c| c.is_ascii_digit() || c == '.') {
-        return Err(DecimalError::NotANumber);
-    }
-    if !text
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
+    if !unsigned
+        .first()
+        .is_some_and(|b| b.is_ascii_digit() || *b == b'.')
     {
         return Err(DecimalError::NotANumber);
     }
-    let parsed = if text.contains(['e', 'E']) {
+    // One pass over the bytes (this runs for every amount decoded): only digits, signs, points
+    // and exponents, since `Decimal`'s own parser would also take `_`.
+    let mut scientific = false;
+    for byte in bytes {
+        match byte {
+            b'0'..=b'9' | b'.' | b'-' | b'+' => {}
+            b'e' | b'E' => scientific = true,
+            _ => return Err(DecimalError::NotANumber),
+        }
+    }
+    let parsed = if scientific {
         Decimal::from_scientific(text)
     } else {
         Decimal::from_str_exact(text)

@@ -102,12 +102,17 @@ impl Wire {
         self.more.as_deref().map_or(&[], |more| &more.unknown)
     }
 
-    /// Keeps a member the struct does not model.
+    /// Keeps a member the struct does not model. Out of line, as the other rare paths: the
+    /// generated decoders stay small where every member passes.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn unknown(&mut self, name: String, value: Box<RawValue>) {
         self.more().unknown.push((name, compact(value)));
     }
 
     /// Records that field `index` was spelled `name` (an alias).
+    #[cold]
+    #[inline(never)]
     pub(crate) fn spelled(&mut self, index: u8, name: &'static str) {
         self.more().names.push((index, name));
     }
@@ -131,50 +136,46 @@ impl Wire {
             .map(|(_, raw)| &**raw)
     }
 
+    #[inline]
     fn keep<F: Form>(&mut self, index: u8, value: &F::Value, keep: Keep) {
         let upper = match keep {
             Keep::Nothing => return,
-            Keep::Text(raw) => {
-                self.more().kept.push((index, raw));
-                return;
-            }
+            Keep::Text(raw) => return self.keep_text(index, raw),
             Keep::Lower => false,
             Keep::Upper => true,
         };
         if index < 32 {
             self.cases |= (if upper { 2 } else { 1 }) << (2 * u32::from(index));
         } else if let Some(raw) = F::cased(value, upper).and_then(|text| string_text(&text).ok()) {
-            self.more().kept.push((index, raw));
+            self.keep_text(index, raw);
         }
     }
 
+    /// Keeps the received text of field `index`.
+    #[cold]
+    #[inline(never)]
+    fn keep_text(&mut self, index: u8, raw: Box<RawValue>) {
+        self.more().kept.push((index, raw));
+    }
+
     /// Reads the value of field `index` through form `F`.
+    #[inline]
     pub(crate) fn take<'de, A: MapAccess<'de>, F: Form>(
         &mut self,
         map: &mut A,
         index: u8,
     ) -> Result<F::Value, A::Error> {
-        let Read(value, keep) = map.next_value::<Read<F>>()?;
-        self.keep::<F>(index, &value, keep);
-        Ok(value)
+        map.next_value_seed(Take::<F>(self, index, PhantomData))
     }
 
     /// Reads the value of the optional field `index` through form `F`; `null` is `None`.
+    #[inline]
     pub(crate) fn take_option<'de, A: MapAccess<'de>, F: Form>(
         &mut self,
         map: &mut A,
         index: u8,
     ) -> Result<Option<F::Value>, A::Error> {
-        match map.next_value::<Option<Read<F>>>()? {
-            Some(Read(value, keep)) => {
-                self.keep::<F>(index, &value, keep);
-                Ok(Some(value))
-            }
-            None => {
-                self.nulls |= 1 << index;
-                Ok(None)
-            }
-        }
+        map.next_value_seed(TakeOption::<F>(self, index, PhantomData))
     }
 
     /// Writes field `index` (wire name `name`) through form `F`.
@@ -339,12 +340,60 @@ fn decode_text<F: Form + ?Sized>(text: &str) -> Result<F::Value, serde_json::Err
     Ok(value)
 }
 
-/// A value read through form `F`, with the kept text.
-struct Read<F: Form>(F::Value, Keep);
+/// Reads a field's value through form `F` into the `Wire` of its struct (field `.1`): the value
+/// is returned, what to keep of the received JSON is recorded. A form that is always written
+/// back as received is read by its decoder alone, with no bookkeeping at all.
+struct Take<'w, F>(&'w mut Wire, u8, PhantomData<F>);
 
-impl<'de, F: Form> Deserialize<'de> for Read<F> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        F::read(deserializer).map(|(value, raw)| Self(value, raw))
+impl<'de, F: Form> DeserializeSeed<'de> for Take<'_, F> {
+    type Value = F::Value;
+
+    #[inline]
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<F::Value, D::Error> {
+        if F::EXACT {
+            return F::de(deserializer);
+        }
+        let (value, keep) = F::read(deserializer)?;
+        self.0.keep::<F>(self.1, &value, keep);
+        Ok(value)
+    }
+}
+
+/// [`Take`] for an optional field: `null` is `None`, recorded as received.
+struct TakeOption<'w, F>(&'w mut Wire, u8, PhantomData<F>);
+
+impl<'de, F: Form> DeserializeSeed<'de> for TakeOption<'_, F> {
+    type Value = Option<F::Value>;
+
+    #[inline]
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de, F: Form> Visitor<'de> for TakeOption<'_, F> {
+    type Value = Option<F::Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a value or null")
+    }
+
+    #[inline]
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        self.0.nulls |= 1 << self.1;
+        Ok(None)
+    }
+
+    #[inline]
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        self.visit_none()
+    }
+
+    #[inline]
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        Take::<F>(self.0, self.1, PhantomData)
+            .deserialize(deserializer)
+            .map(Some)
     }
 }
 
@@ -529,17 +578,17 @@ impl<C: Canonical<T>, T: PartialEq> Form for Coded<C, T> {
     }
 }
 
-/// A text read as a date or date-time, kept when it is not in the form written back.
+/// A text read as a date or date-time: `read` gives the value and whether writing it back
+/// gives the same text; the text is kept when it does not.
 pub(crate) fn read_text<'de, D: Deserializer<'de>, T>(
     deserializer: D,
-    parse: impl FnOnce(&str) -> Option<T>,
-    canonical: impl FnOnce(&str, &T) -> bool,
+    read: impl FnOnce(&str) -> Option<(T, bool)>,
     expected: &str,
 ) -> Result<Kept<T>, D::Error> {
     let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-    let value = parse(&text)
+    let (value, canonical) = read(&text)
         .ok_or_else(|| D::Error::custom(format!("expected {expected}, found {text:?}")))?;
-    let keep = if canonical(&text, &value) {
+    let keep = if canonical {
         Keep::Nothing
     } else {
         Keep::Text(string_text(&text).map_err(D::Error::custom)?)
@@ -616,6 +665,7 @@ impl<T> Keys<T> {
 impl<'de, T: Fields> DeserializeSeed<'de> for Keys<T> {
     type Value = Key;
 
+    #[inline]
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
         deserializer.deserialize_identifier(self)
     }
@@ -628,6 +678,7 @@ impl<T: Fields> Visitor<'_> for Keys<T> {
         f.write_str("a member name")
     }
 
+    #[inline]
     fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Key, E> {
         Ok(match T::wire_field(name) {
             Some((field, spelling, alias)) => Key::Known(field, spelling, alias),
