@@ -86,16 +86,21 @@ fn main() -> ExitCode {
 
 fn usage() -> String {
     let names: Vec<&str> = GROUPS.iter().map(|(name, _)| *name).collect();
-    format!("usage: mypages-bench [--quick] [{}]...", names.join(" | "))
+    format!(
+        "usage: mypages-bench [--quick] [--no-build-cost] [{}]...",
+        names.join(" | ")
+    )
 }
 
 /// Prints the machine, then runs each chosen group in a child process of its own.
 fn run_all(args: &[String]) -> Result<(), String> {
     let mut quick = false;
+    let mut build_cost = true;
     let mut chosen = Vec::new();
     for arg in args {
         match arg.as_str() {
             "--quick" => quick = true,
+            "--no-build-cost" => build_cost = false,
             "-h" | "--help" => {
                 println!("{}", usage());
                 for (name, what) in GROUPS {
@@ -125,6 +130,9 @@ fn run_all(args: &[String]) -> Result<(), String> {
         if quick {
             command.arg("--quick");
         }
+        if !build_cost {
+            command.arg("--no-build-cost");
+        }
         let status = command
             .status()
             .map_err(|e| format!("cannot run the {name} group: {e}"))?;
@@ -139,6 +147,7 @@ fn run_all(args: &[String]) -> Result<(), String> {
 fn run_group(args: &[String]) -> Result<(), String> {
     let name = args.first().map(String::as_str).unwrap_or_default();
     let quick = args.iter().any(|a| a == "--quick");
+    let build_cost = !args.iter().any(|a| a == "--no-build-cost");
     let budget = Budget::new(quick);
     let load = machine::load_average();
     let title = GROUPS
@@ -147,7 +156,7 @@ fn run_group(args: &[String]) -> Result<(), String> {
         .map(|(_, what)| format!("{name}: {what} (load average at start: {load})"))
         .ok_or_else(|| format!("unknown group {name:?}; {}", usage()))?;
     let rows: Vec<Row> = match name {
-        "overhead" => return overhead::run(quick, &title),
+        "overhead" => return overhead::run(quick, build_cost, &title),
         "decode" => decode::run(budget),
         "decimals" => exactness::run(budget),
         _ => {

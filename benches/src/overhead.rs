@@ -72,8 +72,11 @@ struct Batch {
 }
 
 /// Runs the group and prints its tables.
-pub(crate) fn run(quick: bool, title: &str) -> Result<(), String> {
-    let plan = Plan::new(quick);
+///
+/// With `build_cost` false the two clean release builds are skipped (they take minutes).
+pub(crate) fn run(quick: bool, build_cost: bool, title: &str) -> Result<(), String> {
+    let mut plan = Plan::new(quick);
+    plan.build_cost &= build_cost;
     let server = AccountServer::start()?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -144,7 +147,8 @@ pub(crate) fn run(quick: bool, title: &str) -> Result<(), String> {
         );
     } else {
         println!(
-            "\nBuild cost: not measured under --quick (two clean release builds take minutes)."
+            "\nBuild cost: not measured (--quick or --no-build-cost: two clean release builds \
+             take minutes)."
         );
     }
     report::print_table(

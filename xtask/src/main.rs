@@ -3,7 +3,7 @@
 //! - `cargo xtask ci`: everything CI checks, in the order a failure is cheapest to find
 //!   (installing Chromium, ChromeDriver and schemathesis first when missing, see `tools`).
 //! - `cargo xtask codegen [--check]`: the models of `crates/mypages-models` from `specs/`.
-//! - `cargo xtask bench [--quick] [GROUP...]`: the benchmarks, in release mode (never in CI).
+//! - `cargo xtask bench [--quick] [--no-build-cost] [GROUP...]`: the benchmarks, in release mode (never in CI).
 //! - `cargo xtask mutants [ARGS...]`: cargo-mutants over the transport (minutes, not in CI).
 //! - `cargo xtask fuzz [SECONDS]`: every cargo-fuzz target of `fuzz/` (nightly, not in CI).
 //! - `cargo xtask release-check [STEP...]`: what must hold before a release (docs/releasing.md).
@@ -28,7 +28,7 @@ fn main() -> ExitCode {
         Some("release-check") => release_check::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci | codegen [--check] | bench [--quick] [GROUP...] | mutants [ARGS...] | fuzz [SECONDS] | release-check [STEP...]>"
+                "usage: cargo xtask <ci | codegen [--check] | bench [--quick] [--no-build-cost] [GROUP...] | mutants [ARGS...] | fuzz [SECONDS] | release-check [STEP...]>"
             );
             return ExitCode::from(2);
         }

@@ -4,7 +4,7 @@ use std::fmt;
 use std::net::IpAddr;
 
 use http::Uri;
-use http::uri::{Authority, Scheme};
+use http::uri::{Authority, PathAndQuery, Scheme};
 
 use crate::error::Error;
 
@@ -94,23 +94,42 @@ impl BaseUrl {
 
     /// Joins a path (starting with `/`, optionally followed by `?query`) after the prefix.
     pub fn join(&self, path_and_query: &str) -> Result<Uri, Error> {
+        let mut target = String::with_capacity(self.prefix.len() + path_and_query.len());
+        target.push_str(&self.prefix);
+        target.push_str(path_and_query);
+        self.uri_of(target, self.prefix.len())
+    }
+
+    /// The URI of `target`: the prefix (its first `prefixed` bytes, none or all of it) and
+    /// a path (starting with `/`, optionally followed by `?query`); checked like
+    /// [`BaseUrl::join`]'s argument.
+    pub(crate) fn uri_of(&self, target: String, prefixed: usize) -> Result<Uri, Error> {
+        let path_and_query = &target[prefixed..];
         if !path_and_query.starts_with('/') || path_and_query.starts_with("//") {
             return Err(Error::invalid_argument(
                 "path",
                 format_args!("`{path_and_query}` must start with a single `/`"),
             ));
         }
-        Uri::builder()
-            .scheme(self.scheme.clone())
-            .authority(self.authority.clone())
-            .path_and_query(format!("{}{}", self.prefix, path_and_query))
-            .build()
-            .map_err(|error| {
-                Error::invalid_argument(
-                    "path",
-                    format_args!("`{path_and_query}` is not a valid URL path ({error})"),
-                )
-            })
+        // One buffer, not copied: `http` keeps the bytes it checked (the clone only counts
+        // a reference, and keeps the text for the error message).
+        let bytes = bytes::Bytes::from(target);
+        let parsed = PathAndQuery::from_maybe_shared(bytes.clone()).map_err(|error| {
+            Error::invalid_argument(
+                "path",
+                format_args!(
+                    "`{}` is not a valid URL path ({error})",
+                    String::from_utf8_lossy(&bytes[prefixed..])
+                ),
+            )
+        });
+        let mut parts = http::uri::Parts::default();
+        parts.scheme = Some(self.scheme.clone());
+        parts.authority = Some(self.authority.clone());
+        parts.path_and_query = Some(parsed?);
+        Uri::from_parts(parts).map_err(|error| {
+            Error::invalid_argument("path", format_args!("is not a valid URL ({error})"))
+        })
     }
 
     /// Resolves a provider link into a path (with its query) relative to the prefix.
@@ -169,6 +188,9 @@ impl BaseUrl {
 
 /// Whether `host` names this machine: `localhost`, `127.0.0.0/8` or `::1`.
 pub(crate) fn is_loopback(host: &str) -> bool {
+    if host == "127.0.0.1" || host == "localhost" {
+        return true;
+    }
     let host = host.trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost")
         || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())

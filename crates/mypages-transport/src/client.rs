@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use http::HeaderMap;
 use http::header::{ACCEPT, CONTENT_TYPE, HeaderValue, USER_AGENT};
 use http_body::Body;
 use http_body_util::Full;
@@ -18,15 +19,16 @@ use crate::connector::{
     Connector, Identity, TlsSettings, authority_of, classify_boxed, refuse_plain_http,
 };
 use crate::download::Download;
-use crate::endpoint::{Endpoint, Response, encode_query_component};
+use crate::endpoint::{Endpoint, Response, push_encoded};
 use crate::error::{BoxError, Error, ProblemReader};
 use crate::paging::{Link, Pages};
 use crate::problem::Problem;
 use crate::retry::RetryPolicy;
 use crate::stack::body_limit::ERROR_BODY_LIMIT;
 use crate::stack::{
-    AttemptTimeoutLayer, AuthLayer, BodyLimitLayer, HttpService, OperationDeadlineLayer,
-    RequestMeta, ResponseBody, RetryLayer, TraceLayer,
+    AttemptTimeout, AttemptTimeoutLayer, Auth, AuthLayer, BodyLimit, BodyLimitLayer, Either,
+    HttpService, OperationDeadline, OperationDeadlineLayer, RequestMeta, ResponseBody, Retry,
+    RetryLayer, Trace, TraceLayer,
 };
 use crate::token::{StaticToken, TokenSource};
 
@@ -49,8 +51,18 @@ struct ClientInner {
     attempt_timeout: Duration,
     body_limit: usize,
     read_problem: ProblemReader,
-    service: HttpService,
+    service: Stack,
 }
+
+/// The connector: the built-in one, or the service given to
+/// [`ClientBuilder::http_service`].
+type Transport = Either<Connector, HttpService>;
+/// One attempt: auth -> attempt timeout -> body limit -> connector; boxed when attempt
+/// layers wrap it.
+type Attempt = Either<Auth<AttemptTimeout<BodyLimit<Transport>>>, HttpService>;
+/// The whole stack: trace -> operation deadline -> retry -> (each attempt); boxed when
+/// layers wrap it.
+type Stack = Either<Trace<OperationDeadline<Retry<Attempt>>>, HttpService>;
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -186,17 +198,7 @@ impl Client {
     /// The path and query an endpoint asks for, before the base URL's prefix.
     pub(crate) fn target_of<E: Endpoint + ?Sized>(endpoint: &E) -> Result<String, Error> {
         let mut target = endpoint.path()?;
-        let query = endpoint.query()?;
-        if !query.is_empty() {
-            let mut separator = if target.contains('?') { '&' } else { '?' };
-            for (key, value) in query {
-                target.push(separator);
-                target.push_str(&encode_query_component(key));
-                target.push('=');
-                target.push_str(&encode_query_component(&value));
-                separator = '&';
-            }
-        }
+        push_query(&mut target, endpoint.query()?);
         Ok(target)
     }
 
@@ -205,24 +207,40 @@ impl Client {
         endpoint: &E,
         streaming: bool,
     ) -> Result<http::Request<Bytes>, Error> {
-        let target = Client::target_of(endpoint)?;
-        let uri = self.inner.base_url.join(&target)?;
-        let mut builder = http::Request::builder()
-            .method(endpoint.method())
-            .uri(uri)
-            .header(USER_AGENT, self.inner.user_agent.clone())
-            .header(ACCEPT, HeaderValue::from_static("application/json"));
+        let base_url = &self.inner.base_url;
+        let path = endpoint.path()?;
+        let query = endpoint.query()?;
+        let prefix = base_url.prefix();
+        // The prefix, path and query in one buffer, sized once.
+        let target = if prefix.is_empty() {
+            let mut target = path;
+            push_query(&mut target, query);
+            target
+        } else {
+            let mut target = String::with_capacity(prefix.len() + path.len());
+            target.push_str(prefix);
+            target.push_str(&path);
+            push_query(&mut target, query);
+            target
+        };
+        let uri = base_url.uri_of(target, prefix.len())?;
+        // Built field by field (the builder moves a `Result` of the whole request at every
+        // step); room for the headers set here and the `Authorization` the stack adds.
+        let mut headers = HeaderMap::with_capacity(4);
+        headers.insert(USER_AGENT, self.inner.user_agent.clone());
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         let body = match endpoint.body()? {
             Some(body) => {
                 let (content_type, bytes) = body.into_parts();
-                builder = builder.header(CONTENT_TYPE, content_type);
+                headers.insert(CONTENT_TYPE, content_type);
                 bytes
             }
             None => Bytes::new(),
         };
-        let mut request = builder.body(body).map_err(|error| {
-            Error::invalid_argument("request", format_args!("could not be built ({error})"))
-        })?;
+        let mut request = http::Request::new(body);
+        *request.method_mut() = endpoint.method();
+        *request.uri_mut() = uri;
+        *request.headers_mut() = headers;
         let mut last = None;
         for (name, value) in endpoint.headers()? {
             match name {
@@ -249,7 +267,24 @@ impl Client {
         &self,
         request: http::Request<Bytes>,
     ) -> Result<http::Response<ResponseBody>, Error> {
-        self.inner.service.clone().oneshot(request).await
+        let mut service = self.inner.service.clone();
+        service.ready().await?.call(request).await
+    }
+}
+
+/// Appends `query` to `target` (after `?`, or `&` when it has a query already),
+/// percent-encoded.
+fn push_query(target: &mut String, query: Vec<(&'static str, String)>) {
+    if query.is_empty() {
+        return;
+    }
+    let mut separator = if target.contains('?') { '&' } else { '?' };
+    for (key, value) in query {
+        target.push(separator);
+        push_encoded(target, key, true);
+        target.push('=');
+        push_encoded(target, &value, true);
+        separator = '&';
     }
 }
 
@@ -588,7 +623,7 @@ impl ClientBuilder {
                     "replaces the built-in connector, so `identity` and `add_root_certificate` would be ignored; configure TLS in your service instead",
                 ));
             }
-            Some(make) => make(self.connect_timeout),
+            Some(make) => Either::Right(make(self.connect_timeout)),
             None => {
                 let mut extra_roots = Vec::new();
                 for pem in &self.root_certificates {
@@ -613,7 +648,7 @@ impl ClientBuilder {
                     identity: self.identity,
                     extra_roots,
                 };
-                BoxCloneSyncService::new(Connector::new(
+                Either::Left(Connector::new(
                     settings,
                     self.connect_timeout,
                     self.pool_idle_timeout,
@@ -629,27 +664,35 @@ impl ClientBuilder {
             body_limit = body_limit.min_throughput(bytes, per);
         }
         // One attempt: auth -> attempt timeout -> body limit -> connector.
-        let mut attempt: HttpService = BoxCloneSyncService::new(
-            ServiceBuilder::new()
-                .layer(auth)
-                .layer(AttemptTimeoutLayer::new(self.attempt_timeout))
-                .layer(body_limit)
-                .service(connector),
-        );
-        for layer in self.attempt_layers {
-            attempt = layer(attempt);
-        }
+        let attempt = ServiceBuilder::new()
+            .layer(auth)
+            .layer(AttemptTimeoutLayer::new(self.attempt_timeout))
+            .layer(body_limit)
+            .service(connector);
+        let attempt: Attempt = if self.attempt_layers.is_empty() {
+            Either::Left(attempt)
+        } else {
+            let mut boxed: HttpService = BoxCloneSyncService::new(attempt);
+            for layer in self.attempt_layers {
+                boxed = layer(boxed);
+            }
+            Either::Right(boxed)
+        };
         // The operation: trace -> operation deadline -> retry -> (each attempt).
-        let mut service: HttpService = BoxCloneSyncService::new(
-            ServiceBuilder::new()
-                .layer(TraceLayer::new(provider.clone()))
-                .layer(OperationDeadlineLayer::new(self.operation_timeout))
-                .layer(RetryLayer::new(self.retry))
-                .service(attempt),
-        );
-        for layer in self.layers {
-            service = layer(service);
-        }
+        let operation = ServiceBuilder::new()
+            .layer(TraceLayer::new(provider.clone()))
+            .layer(OperationDeadlineLayer::new(self.operation_timeout))
+            .layer(RetryLayer::new(self.retry))
+            .service(attempt);
+        let service: Stack = if self.layers.is_empty() {
+            Either::Left(operation)
+        } else {
+            let mut boxed: HttpService = BoxCloneSyncService::new(operation);
+            for layer in self.layers {
+                boxed = layer(boxed);
+            }
+            Either::Right(boxed)
+        };
         Ok(Client {
             inner: Arc::new(ClientInner {
                 base_url,

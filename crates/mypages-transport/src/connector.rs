@@ -1,8 +1,10 @@
 //! The innermost service: hyper 1 over hyper-rustls, and the TLS configuration.
 
 use std::error::Error as StdError;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -168,10 +170,11 @@ where
 
 type Https = HttpsConnector<HttpConnector>;
 
-/// The default connector service: hyper-util's pooled client over hyper-rustls.
+/// The default connector service: hyper-util's pooled client over hyper-rustls, shared
+/// behind one `Arc` (a clone is one increment).
 #[derive(Clone)]
 pub(crate) struct Connector {
-    client: HyperClient<ConnectTimeout<Https>, Full<Bytes>>,
+    client: Arc<HyperClient<ConnectTimeout<Https>, Full<Bytes>>>,
     connect_timeout: Duration,
 }
 
@@ -198,7 +201,7 @@ impl Connector {
                 timeout: connect_timeout,
             });
         Ok(Connector {
-            client,
+            client: Arc::new(client),
             connect_timeout,
         })
     }
@@ -207,24 +210,61 @@ impl Connector {
 impl Service<http::Request<Bytes>> for Connector {
     type Response = http::Response<ResponseBody>;
     type Error = Error;
-    type Future = BoxFuture<'static, Result<Self::Response, Error>>;
+    type Future = ConnectorFuture;
 
     fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
         Poll::Ready(Ok(()))
     }
 
     fn call(&mut self, request: http::Request<Bytes>) -> Self::Future {
-        let client = self.client.clone();
-        let connect_timeout = self.connect_timeout;
-        let authority = authority_of(&request);
-        let refused = refuse_plain_http(&request);
-        Box::pin(async move {
-            refused?;
-            let response = client
-                .request(request.map(Full::new))
-                .await
-                .map_err(|error| classify_hyper(error, connect_timeout, &authority))?;
-            Ok(response.map(ResponseBody::streaming))
+        if let Err(refused) = refuse_plain_http(&request) {
+            return ConnectorFuture {
+                inner: Err(Some(refused)),
+                authority: None,
+                connect_timeout: self.connect_timeout,
+            };
+        }
+        let authority = request.uri().authority().cloned();
+        ConnectorFuture {
+            inner: Ok(self.client.request(request.map(Full::new))),
+            authority,
+            connect_timeout: self.connect_timeout,
+        }
+    }
+}
+
+/// The future of [`Connector`]: hyper-util's response (or the refusal of a request that
+/// must not be sent), its errors classified.
+pub(crate) struct ConnectorFuture {
+    inner: Result<hyper_util::client::legacy::ResponseFuture, Option<Error>>,
+    /// Where the request goes, for a connect error's message.
+    authority: Option<http::uri::Authority>,
+    connect_timeout: Duration,
+}
+
+impl Future for ConnectorFuture {
+    type Output = Result<http::Response<ResponseBody>, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // Every field is `Unpin` (hyper-util's future is boxed).
+        let this = self.get_mut();
+        let response = match &mut this.inner {
+            Ok(future) => ready!(Pin::new(future).poll(cx)),
+            Err(refused) => {
+                return Poll::Ready(Err(refused.take().unwrap_or_else(|| {
+                    Error::invalid_argument("request", "was polled after it was refused")
+                })));
+            }
+        };
+        Poll::Ready(match response {
+            Ok(response) => Ok(response.map(ResponseBody::incoming)),
+            Err(error) => {
+                let authority = this
+                    .authority
+                    .as_ref()
+                    .map_or_else(|| "the provider".to_owned(), ToString::to_string);
+                Err(classify_hyper(error, this.connect_timeout, &authority))
+            }
         })
     }
 }

@@ -1,7 +1,5 @@
 //! Endpoints as data: the [`Endpoint`] trait and the request and response values around it.
 
-use std::fmt::Write as _;
-
 use bytes::Bytes;
 use http::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 use http::{HeaderMap, Method, StatusCode};
@@ -347,25 +345,27 @@ fn redact_value(message: &str) -> String {
 ///
 /// Use it for every typed parameter placed in a path, so `a/b` cannot change the route.
 pub fn encode_segment(segment: &str) -> String {
-    encode(segment, |_| false)
+    let mut out = String::with_capacity(segment.len());
+    push_encoded(&mut out, segment, false);
+    out
 }
 
-/// Percent-encodes a query key or value; `$` is kept so OData names read as `$top`.
-pub(crate) fn encode_query_component(component: &str) -> String {
-    encode(component, |byte| byte == b'$')
-}
-
-fn encode(text: &str, keep: impl Fn(u8) -> bool) -> String {
-    let mut out = String::with_capacity(text.len());
+/// Appends `text` to `out` percent-encoded as a path segment (see [`encode_segment`]), or
+/// as a query key or value when `query` (then `$` is kept, so OData names read as `$top`).
+pub(crate) fn push_encoded(out: &mut String, text: &str, query: bool) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') || keep(byte) {
+        if byte.is_ascii_alphanumeric()
+            || matches!(byte, b'-' | b'.' | b'_' | b'~')
+            || (query && byte == b'$')
+        {
             out.push(char::from(byte));
         } else {
-            // Writing to a String cannot fail.
-            let _ = write!(out, "%{byte:02X}");
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0x0F)]));
         }
     }
-    out
 }
 
 /// A header value marked sensitive (never printed by `http`'s `Debug`, never logged here).
@@ -462,8 +462,14 @@ mod tests {
     #[test]
     fn segments_and_query_components_are_encoded() {
         assert_eq!(encode_segment("a/b c?"), "a%2Fb%20c%3F");
-        assert_eq!(encode_query_component("$top"), "$top");
-        assert_eq!(encode_query_component("a&b=c"), "a%26b%3Dc");
+        let query = |text| {
+            let mut out = String::new();
+            push_encoded(&mut out, text, true);
+            out
+        };
+        assert_eq!(query("$top"), "$top");
+        assert_eq!(query("a&b=c"), "a%26b%3Dc");
+        assert_eq!(encode_segment("$é"), "%24%C3%A9");
     }
 
     #[test]

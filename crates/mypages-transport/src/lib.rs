@@ -98,11 +98,13 @@ pub use stack::{HttpService, RequestMeta, ResponseBody};
 pub use token::{BoxFuture, CachedToken, ExpiringToken, StaticToken, TokenSource};
 
 /// The stages of the client's tower stack as public layers, outermost first: trace ->
-/// operation deadline -> retry -> auth -> attempt timeout -> body limit.
+/// operation deadline -> retry -> auth -> attempt timeout -> body limit; with their
+/// services and the futures those return.
 pub mod layers {
     pub use crate::stack::{
-        AttemptTimeout, AttemptTimeoutLayer, Auth, AuthLayer, BodyLimit, BodyLimitLayer,
-        OperationDeadline, OperationDeadlineLayer, Retry, RetryLayer, Trace, TraceLayer,
+        AttemptTimeout, AttemptTimeoutFuture, AttemptTimeoutLayer, Auth, AuthFuture, AuthLayer,
+        BodyLimit, BodyLimitFuture, BodyLimitLayer, OperationDeadline, OperationDeadlineFuture,
+        OperationDeadlineLayer, Retry, RetryLayer, Trace, TraceFuture, TraceLayer,
     };
 }
 

@@ -35,7 +35,7 @@ use http::{HeaderMap, Method};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::endpoint::{Endpoint, RequestBody, Response, encode_segment};
+use crate::endpoint::{Endpoint, RequestBody, Response, push_encoded};
 use crate::error::Error;
 
 /// Whether an operation may be sent again once it may have reached the provider.
@@ -192,27 +192,37 @@ impl Operation {
     /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) error naming the
     /// operation.
     pub fn call(&'static self, params: &[&str]) -> Result<Call<()>, Error> {
-        let mut path = String::with_capacity(self.path.len() + 16);
-        let mut rest = self.path;
+        let room: usize = params.iter().map(|param| param.len()).sum();
+        let mut path = String::with_capacity(self.path.len() + room);
         let mut values = params.iter();
-        while let Some(open) = rest.find('{') {
-            let close = rest[open..]
-                .find('}')
-                .map(|end| open + end)
+        let template = self.path.as_bytes();
+        // The template's text between placeholders starts here.
+        let mut text = 0;
+        let mut at = 0;
+        while at < template.len() {
+            if template[at] != b'{' {
+                at += 1;
+                continue;
+            }
+            let close = template[at..]
+                .iter()
+                .position(|&byte| byte == b'}')
+                .map(|end| at + end)
                 .ok_or_else(|| {
                     Error::invalid_argument(self.id, "has a path template with an unclosed `{`")
                 })?;
             let value = values
                 .next()
                 .ok_or_else(|| self.wrong_arity(params.len()))?;
-            path.push_str(&rest[..open]);
-            path.push_str(&encode_segment(value));
-            rest = &rest[close + 1..];
+            path.push_str(&self.path[text..at]);
+            push_encoded(&mut path, value, false);
+            at = close + 1;
+            text = at;
         }
         if values.next().is_some() {
             return Err(self.wrong_arity(params.len()));
         }
-        path.push_str(rest);
+        path.push_str(&self.path[text..]);
         Ok(self.at(path))
     }
 

@@ -19,10 +19,20 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// The auth layer asks for a token before each attempt and sends it as
 /// `Authorization: Bearer …` to the configured host only. When the provider answers 401, it
 /// calls [`TokenSource::rejected`] with the token it sent, asks again, and replays the
-/// request once if it got a different token.
+/// request once if it got a different token. A source whose token never changes says so
+/// with [`TokenSource::fixed`].
 pub trait TokenSource: Send + Sync + 'static {
     /// Returns the token to send now.
     fn token(&self) -> BoxFuture<'_, Result<SecretString, Error>>;
+
+    /// The token, when it never changes (a [`StaticToken`]): the auth layer then makes its
+    /// `Authorization` header once, never calls [`TokenSource::token`] or
+    /// [`TokenSource::rejected`], and hands a 401 back without a replay (a token that
+    /// cannot change cannot be renewed). The default is `None`: the token is asked for on
+    /// every attempt.
+    fn fixed(&self) -> Option<&SecretString> {
+        None
+    }
 
     /// Tells the source that the provider rejected `token` (answered 401). A caching source
     /// drops it so the next [`TokenSource::token`] fetches a new one. The default does
@@ -55,6 +65,10 @@ impl TokenSource for StaticToken {
     fn token(&self) -> BoxFuture<'_, Result<SecretString, Error>> {
         let token = self.token.clone();
         Box::pin(async move { Ok(token) })
+    }
+
+    fn fixed(&self) -> Option<&SecretString> {
+        Some(&self.token)
     }
 }
 

@@ -1,6 +1,8 @@
 //! The auth layer: bearer tokens from a [`TokenSource`], sent to the configured origin only,
 //! with one refresh-and-replay on 401.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
@@ -8,9 +10,11 @@ use bytes::Bytes;
 use http::StatusCode;
 use http::header::{AUTHORIZATION, HeaderValue};
 use http::uri::{Authority, Scheme};
+use pin_project_lite::pin_project;
 use secrecy::{ExposeSecret, SecretString};
 use tower::{Layer, Service, ServiceExt};
 
+use super::{PassFuture, into_error};
 use crate::base_url::BaseUrl;
 use crate::error::{BoxError, Error};
 use crate::token::{BoxFuture, TokenSource};
@@ -25,7 +29,13 @@ use crate::token::{BoxFuture, TokenSource};
 /// attempt, and a failed fetch means nothing was sent.
 #[derive(Clone)]
 pub struct AuthLayer {
+    config: Arc<Config>,
+}
+
+struct Config {
     source: Option<Arc<dyn TokenSource>>,
+    /// The header of a source's [fixed](TokenSource::fixed) token, made once.
+    fixed: Option<HeaderValue>,
     scheme: Scheme,
     authority: Authority,
 }
@@ -35,25 +45,37 @@ impl AuthLayer {
     /// `Authorization` from requests to other origins.
     pub fn new(base_url: &BaseUrl) -> AuthLayer {
         AuthLayer {
-            source: None,
-            scheme: base_url.scheme().clone(),
-            authority: base_url.authority().clone(),
+            config: Arc::new(Config {
+                source: None,
+                fixed: None,
+                scheme: base_url.scheme().clone(),
+                authority: base_url.authority().clone(),
+            }),
         }
     }
 
     /// Where the bearer tokens come from.
-    pub fn token_source(mut self, source: Arc<dyn TokenSource>) -> AuthLayer {
-        self.source = Some(source);
-        self
+    pub fn token_source(self, source: Arc<dyn TokenSource>) -> AuthLayer {
+        // A fixed token that cannot be a header value is refused on every call, as the
+        // token of any other source would be.
+        let fixed = source.fixed().and_then(|token| bearer(token).ok());
+        AuthLayer {
+            config: Arc::new(Config {
+                source: Some(source),
+                fixed,
+                scheme: self.config.scheme.clone(),
+                authority: self.config.authority.clone(),
+            }),
+        }
     }
 }
 
 impl std::fmt::Debug for AuthLayer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AuthLayer")
-            .field("scheme", &self.scheme)
-            .field("authority", &self.authority)
-            .field("token_source", &self.source.is_some())
+            .field("scheme", &self.config.scheme)
+            .field("authority", &self.config.authority)
+            .field("token_source", &self.config.source.is_some())
             .finish()
     }
 }
@@ -85,59 +107,135 @@ where
 {
     type Response = http::Response<B>;
     type Error = Error;
-    type Future = BoxFuture<'static, Result<Self::Response, Error>>;
+    type Future = AuthFuture<S::Future, B>;
 
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        Poll::Ready(Ok(()))
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.inner.poll_ready(cx).map_err(into_error)
     }
 
     fn call(&mut self, mut request: http::Request<Bytes>) -> Self::Future {
-        let inner = self.inner.clone();
-        let source = self.layer.source.clone();
-        let same_origin = request.uri().scheme() == Some(&self.layer.scheme)
-            && request.uri().authority() == Some(&self.layer.authority);
-        Box::pin(async move {
-            if !same_origin {
-                // Credentials never travel to another origin, whoever set them.
-                request.headers_mut().remove(AUTHORIZATION);
-                return send(inner, request).await;
-            }
-            // An endpoint that sets its own Authorization (e.g. another key for one call)
-            // keeps it; the token source is not consulted.
-            let explicit = request.headers().contains_key(AUTHORIZATION);
-            let Some(source) = source.filter(|_| !explicit) else {
-                return send(inner, request).await;
-            };
-            let token = source.token().await.map_err(Error::token_source_failure)?;
-            request.headers_mut().insert(AUTHORIZATION, bearer(&token)?);
-            let response = send(inner.clone(), request.clone()).await?;
-            if response.status() != StatusCode::UNAUTHORIZED {
-                return Ok(response);
-            }
-            source.rejected(&token);
-            let renewed = source.token().await.map_err(Error::token_source_failure)?;
-            if renewed.expose_secret() == token.expose_secret() {
-                return Ok(response);
-            }
-            drop(response);
-            tracing::debug!("bearer token rejected with 401; replaying once with a new token");
-            request
-                .headers_mut()
-                .insert(AUTHORIZATION, bearer(&renewed)?);
-            send(inner, request).await
-        })
+        let config = &*self.layer.config;
+        let same_origin = request.uri().scheme() == Some(&config.scheme)
+            && request.uri().authority().is_some_and(|authority| {
+                // The same bytes (as the client builds them), or the same ignoring case.
+                authority.as_str() == config.authority.as_str() || *authority == config.authority
+            });
+        if !same_origin {
+            // Credentials never travel to another origin, whoever set them.
+            request.headers_mut().remove(AUTHORIZATION);
+            return AuthFuture::pass(self.inner.call(request));
+        }
+        // An endpoint that sets its own Authorization (e.g. another key for one call)
+        // keeps it; the token source is not consulted.
+        if request.headers().contains_key(AUTHORIZATION) {
+            return AuthFuture::pass(self.inner.call(request));
+        }
+        if let Some(header) = &config.fixed {
+            request.headers_mut().insert(AUTHORIZATION, header.clone());
+            return AuthFuture::pass(self.inner.call(request));
+        }
+        let Some(source) = config.source.clone() else {
+            return AuthFuture::pass(self.inner.call(request));
+        };
+        // The service made ready goes with this call; this layer keeps a clone.
+        let clone = self.inner.clone();
+        let inner = std::mem::replace(&mut self.inner, clone);
+        AuthFuture {
+            state: AuthState::Refreshing {
+                future: Box::pin(with_token(inner, source, request)),
+            },
+        }
     }
 }
 
-async fn send<S, B>(inner: S, request: http::Request<Bytes>) -> Result<http::Response<B>, Error>
+pin_project! {
+    /// The future of [`Auth`].
+    pub struct AuthFuture<F, B> {
+        #[pin]
+        state: AuthState<F, B>,
+    }
+}
+
+pin_project! {
+    #[project = AuthProj]
+    enum AuthState<F, B> {
+        /// The request went on as it was, or with a fixed token.
+        Pass {
+            #[pin]
+            inner: PassFuture<F>,
+        },
+        /// The token is asked for, and a 401 may be replayed with a new one.
+        Refreshing {
+            future: BoxFuture<'static, Result<http::Response<B>, Error>>,
+        },
+    }
+}
+
+impl<F, B> AuthFuture<F, B> {
+    fn pass(inner: F) -> AuthFuture<F, B> {
+        AuthFuture {
+            state: AuthState::Pass {
+                inner: PassFuture::new(inner),
+            },
+        }
+    }
+}
+
+impl<F, B, E> Future for AuthFuture<F, B>
+where
+    F: Future<Output = Result<http::Response<B>, E>>,
+    E: Into<BoxError>,
+{
+    type Output = Result<http::Response<B>, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project().state.project() {
+            AuthProj::Pass { inner } => inner.poll(cx),
+            AuthProj::Refreshing { future } => future.as_mut().poll(cx),
+        }
+    }
+}
+
+/// Sends `request` with a token from `source`; on 401, tells the source and replays once
+/// if it gives a different token.
+async fn with_token<S, B>(
+    mut inner: S,
+    source: Arc<dyn TokenSource>,
+    mut request: http::Request<Bytes>,
+) -> Result<http::Response<B>, Error>
 where
     S: Service<http::Request<Bytes>, Response = http::Response<B>>,
     S::Error: Into<BoxError>,
 {
-    inner
-        .oneshot(request)
-        .await
-        .map_err(|error| Error::from_boxed(error.into()))
+    let token = source.token().await.map_err(Error::token_source_failure)?;
+    request.headers_mut().insert(AUTHORIZATION, bearer(&token)?);
+    let response = send(&mut inner, request.clone()).await?;
+    if response.status() != StatusCode::UNAUTHORIZED {
+        return Ok(response);
+    }
+    source.rejected(&token);
+    let renewed = source.token().await.map_err(Error::token_source_failure)?;
+    if renewed.expose_secret() == token.expose_secret() {
+        return Ok(response);
+    }
+    drop(response);
+    tracing::debug!("bearer token rejected with 401; replaying once with a new token");
+    request
+        .headers_mut()
+        .insert(AUTHORIZATION, bearer(&renewed)?);
+    send(&mut inner, request).await
+}
+
+async fn send<S, B>(
+    inner: &mut S,
+    request: http::Request<Bytes>,
+) -> Result<http::Response<B>, Error>
+where
+    S: Service<http::Request<Bytes>, Response = http::Response<B>>,
+    S::Error: Into<BoxError>,
+{
+    let ready = inner.ready().await.map_err(into_error)?;
+    ready.call(request).await.map_err(into_error)
 }
 
 fn bearer(token: &SecretString) -> Result<HeaderValue, Error> {

@@ -6,13 +6,14 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body::{Body, Frame, SizeHint};
+use pin_project_lite::pin_project;
+use std::future::Future;
+use std::task::ready;
 use tokio::time::{Instant, Sleep};
-use tower::{Layer, Service, ServiceExt};
+use tower::{Layer, Service};
 
-use super::{ResponseBody, meta_of};
+use super::{Collected, ResponseBody, into_error, meta_of};
 use crate::error::{BoxError, Error};
-use crate::token::BoxFuture;
 
 /// Error bodies are kept up to this many bytes (cut, not refused).
 pub(crate) const ERROR_BODY_LIMIT: usize = 64 * 1024;
@@ -66,150 +67,174 @@ pub struct BodyLimit<S> {
 
 impl<S> Service<http::Request<Bytes>> for BodyLimit<S>
 where
-    S: Service<http::Request<Bytes>, Response = http::Response<ResponseBody>>
-        + Clone
-        + Send
-        + 'static,
+    S: Service<http::Request<Bytes>, Response = http::Response<ResponseBody>>,
     S::Error: Into<BoxError>,
-    S::Future: Send + 'static,
 {
     type Response = http::Response<ResponseBody>;
     type Error = Error;
-    type Future = BoxFuture<'static, Result<Self::Response, Error>>;
+    type Future = BodyLimitFuture<S::Future>;
 
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        Poll::Ready(Ok(()))
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.inner.poll_ready(cx).map_err(into_error)
     }
 
     fn call(&mut self, request: http::Request<Bytes>) -> Self::Future {
-        let inner = self.inner.clone();
-        let BodyLimitLayer {
-            limit,
-            min_throughput,
-        } = self.layer;
         let streaming = meta_of(&request).streaming;
-        Box::pin(async move {
-            let response = inner
-                .oneshot(request)
-                .await
-                .map_err(|error| Error::from_boxed(error.into()))?;
-            let success = response.status().is_success();
-            let (parts, mut body) = response.into_parts();
-            if let Some((bytes, per)) = min_throughput {
-                body = body.guarded(bytes, per);
-            }
-            if success && streaming {
-                return Ok(http::Response::from_parts(parts, body));
-            }
-            if success {
-                let declared = parts
-                    .headers
-                    .get(http::header::CONTENT_LENGTH)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.parse::<u64>().ok());
-                if declared.is_some_and(|len| len > limit as u64) {
-                    return Err(Error::body_too_large(limit));
-                }
-            }
-            let bytes = if success {
-                body.collect_limited(limit, false).await?
-            } else {
-                body.collect_limited(ERROR_BODY_LIMIT.min(limit), true)
-                    .await?
-            };
-            Ok(http::Response::from_parts(
-                parts,
-                ResponseBody::buffered(bytes),
-            ))
-        })
+        BodyLimitFuture {
+            inner: self.inner.call(request),
+            layer: self.layer,
+            streaming,
+            collecting: None,
+        }
     }
 }
 
-/// A body that fails when fewer than `min_bytes` arrive in a window of `window`.
-pub(crate) struct MinThroughput<B> {
-    inner: B,
+pin_project! {
+    /// The future of [`BodyLimit`]: the inner service's response, then its buffered body.
+    pub struct BodyLimitFuture<F> {
+        #[pin]
+        inner: F,
+        layer: BodyLimitLayer,
+        streaming: bool,
+        // Set once the inner service answered and its body is being read.
+        collecting: Option<Collecting>,
+    }
+}
+
+/// A response whose body is being buffered.
+struct Collecting {
+    parts: http::response::Parts,
+    body: ResponseBody,
+    collected: Collected,
+    limit: usize,
+    truncate: bool,
+}
+
+impl<F, E> Future for BodyLimitFuture<F>
+where
+    F: Future<Output = Result<http::Response<ResponseBody>, E>>,
+    E: Into<BoxError>,
+{
+    type Output = Result<http::Response<ResponseBody>, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let mut collecting = match this.collecting.take() {
+            Some(collecting) => collecting,
+            None => {
+                let response = ready!(this.inner.poll(cx)).map_err(into_error)?;
+                let BodyLimitLayer {
+                    limit,
+                    min_throughput,
+                } = *this.layer;
+                let success = response.status().is_success();
+                let (parts, mut body) = response.into_parts();
+                if let Some((bytes, per)) = min_throughput {
+                    body = body.guarded(bytes, per);
+                }
+                if success && *this.streaming {
+                    return Poll::Ready(Ok(http::Response::from_parts(parts, body)));
+                }
+                if success {
+                    let declared = parts
+                        .headers
+                        .get(http::header::CONTENT_LENGTH)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.parse::<u64>().ok());
+                    if declared.is_some_and(|len| len > limit as u64) {
+                        return Poll::Ready(Err(Error::body_too_large(limit)));
+                    }
+                }
+                Collecting {
+                    parts,
+                    body,
+                    collected: Collected::default(),
+                    limit: if success {
+                        limit
+                    } else {
+                        ERROR_BODY_LIMIT.min(limit)
+                    },
+                    truncate: !success,
+                }
+            }
+        };
+        let polled = collecting.body.poll_collect(
+            cx,
+            &mut collecting.collected,
+            collecting.limit,
+            collecting.truncate,
+        );
+        match polled {
+            Poll::Pending => {
+                *this.collecting = Some(collecting);
+                Poll::Pending
+            }
+            Poll::Ready(bytes) => Poll::Ready(Ok(http::Response::from_parts(
+                collecting.parts,
+                ResponseBody::buffered(bytes?),
+            ))),
+        }
+    }
+}
+
+/// The minimum throughput a body is held to: at least `min_bytes` in every window of
+/// `window` from the start of the body, until it ends.
+pub(crate) struct Throughput {
     min_bytes: u64,
     window: Duration,
     received: u64,
     /// The end of the current window; `None` once a window would end past the clock's range.
+    window_end: Option<Instant>,
+    /// The timer of the current window, set the first time the body has to be waited for
+    /// (a body that is there at once never needs one).
     timer: Option<Pin<Box<Sleep>>>,
 }
 
-impl<B> MinThroughput<B> {
-    pub(crate) fn new(inner: B, min_bytes: u64, window: Duration) -> MinThroughput<B> {
-        let timer = Instant::now()
-            .checked_add(window)
-            .map(|end| Box::pin(tokio::time::sleep_until(end)));
-        MinThroughput {
-            inner,
+impl Throughput {
+    pub(crate) fn new(min_bytes: u64, window: Duration) -> Throughput {
+        Throughput {
             min_bytes,
             window,
             received: 0,
-            timer,
+            window_end: Instant::now().checked_add(window),
+            timer: None,
         }
     }
 
-    /// Checks every window that has ended: an error if one carried too few bytes.
-    fn check(&mut self, cx: &mut Context<'_>) -> Result<(), Error> {
-        while let Some(timer) = self.timer.as_mut() {
+    /// Counts `len` bytes received.
+    pub(crate) fn received(&mut self, len: usize) {
+        self.received = self.received.saturating_add(len as u64);
+    }
+
+    /// Checks every window that has ended, while the body is waited for: an error if one
+    /// carried too few bytes.
+    pub(crate) fn check(&mut self, cx: &mut Context<'_>) -> Result<(), Error> {
+        while let Some(end) = self.window_end {
+            let timer = self
+                .timer
+                .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(end)));
             if timer.as_mut().poll(cx).is_pending() {
                 return Ok(());
             }
             if self.received < self.min_bytes {
-                self.timer = None;
+                self.window_end = None;
                 return Err(Error::too_slow(self.min_bytes, self.window));
             }
             self.received = 0;
-            let next = timer.deadline().checked_add(self.window);
-            match next {
-                Some(end) => timer.as_mut().reset(end),
-                None => self.timer = None,
+            self.window_end = end.checked_add(self.window);
+            if let Some(next) = self.window_end {
+                timer.as_mut().reset(next);
             }
         }
         Ok(())
     }
 }
 
-impl<B> Body for MinThroughput<B>
-where
-    B: Body<Data = Bytes, Error = BoxError> + Unpin,
-{
-    type Data = Bytes;
-    type Error = BoxError;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
-        let this = self.get_mut();
-        match Pin::new(&mut this.inner).poll_frame(cx) {
-            Poll::Ready(Some(Ok(frame))) => {
-                if let Some(data) = frame.data_ref() {
-                    this.received = this.received.saturating_add(data.len() as u64);
-                }
-                Poll::Ready(Some(Ok(frame)))
-            }
-            Poll::Ready(other) => Poll::Ready(other),
-            Poll::Pending => match this.check(cx) {
-                Ok(()) => Poll::Pending,
-                Err(error) => Poll::Ready(Some(Err(Box::new(error)))),
-            },
-        }
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use http_body_util::{BodyExt, Full};
+    use http_body::{Body, Frame};
+    use http_body_util::BodyExt;
     use tokio::sync::mpsc;
 
     /// A body whose chunks arrive when the test sends them.
@@ -232,7 +257,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_window_that_got_exactly_the_minimum_passes() {
         let (tx, rx) = mpsc::unbounded_channel();
-        let mut body = MinThroughput::new(Chunks(rx), 4, Duration::from_secs(1));
+        let mut body = ResponseBody::streaming(Chunks(rx)).guarded(4, Duration::from_secs(1));
         tx.send(Bytes::from_static(b"abcd")).unwrap();
         let frame = body.frame().await.unwrap().unwrap();
         assert_eq!(frame.into_data().unwrap(), "abcd");
@@ -245,19 +270,6 @@ mod tests {
             .expect("the empty window fails")
             .unwrap()
             .unwrap_err();
-        let error = error.downcast::<Error>().unwrap();
         assert_eq!(error.timeout_kind(), Some(crate::TimeoutKind::Throughput));
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn the_guard_passes_on_the_end_and_the_size_of_the_body() {
-        let inner = Full::new(Bytes::from_static(b"abc")).map_err(|never| match never {});
-        let mut body = MinThroughput::new(inner, 1, Duration::from_secs(1));
-        assert_eq!(body.size_hint().exact(), Some(3));
-        assert!(!body.is_end_stream());
-        let frame = body.frame().await.unwrap().unwrap();
-        assert_eq!(frame.into_data().unwrap(), "abc");
-        assert!(body.is_end_stream());
-        assert!(body.frame().await.is_none());
     }
 }

@@ -9,8 +9,8 @@ use tokio::time::Instant;
 use tower::{Layer, Service, ServiceExt};
 use tracing::Instrument;
 
-use super::meta_of;
 use super::timeout::Deadline;
+use super::{into_error, meta_of};
 use crate::error::{BoxError, Error, ErrorKind, Phase, is_retryable_status};
 use crate::retry::{RetryBudget, RetryPolicy};
 use crate::token::BoxFuture;
@@ -24,18 +24,27 @@ use crate::token::BoxFuture;
 /// [`Error`] count as broken connections (the request may have been sent).
 #[derive(Clone, Debug)]
 pub struct RetryLayer {
-    policy: Arc<RetryPolicy>,
-    budget: Arc<RetryBudget>,
-    rng: Arc<Mutex<fastrand::Rng>>,
+    shared: Arc<Shared>,
+}
+
+/// What every service of one layer shares: the policy, the budget and the jitter's random
+/// numbers.
+#[derive(Debug)]
+struct Shared {
+    policy: RetryPolicy,
+    budget: RetryBudget,
+    rng: Mutex<fastrand::Rng>,
 }
 
 impl RetryLayer {
     /// Retries by `policy`, with a new budget of [`RetryPolicy::budget`] tokens.
     pub fn new(policy: RetryPolicy) -> RetryLayer {
         RetryLayer {
-            budget: Arc::new(RetryBudget::new(policy.budget)),
-            policy: Arc::new(policy),
-            rng: Arc::new(Mutex::new(fastrand::Rng::new())),
+            shared: Arc::new(Shared {
+                budget: RetryBudget::new(policy.budget),
+                policy,
+                rng: Mutex::new(fastrand::Rng::new()),
+            }),
         }
     }
 }
@@ -46,9 +55,7 @@ impl<S> Layer<S> for RetryLayer {
     fn layer(&self, inner: S) -> Retry<S> {
         Retry {
             inner,
-            policy: self.policy.clone(),
-            budget: self.budget.clone(),
-            rng: self.rng.clone(),
+            shared: self.shared.clone(),
         }
     }
 }
@@ -57,9 +64,7 @@ impl<S> Layer<S> for RetryLayer {
 #[derive(Clone, Debug)]
 pub struct Retry<S> {
     inner: S,
-    policy: Arc<RetryPolicy>,
-    budget: Arc<RetryBudget>,
-    rng: Arc<Mutex<fastrand::Rng>>,
+    shared: Arc<Shared>,
 }
 
 type Outcome<B> = Result<http::Response<B>, Error>;
@@ -110,7 +115,7 @@ fn classify<B>(outcome: &Outcome<B>, idempotent: bool, policy: &RetryPolicy) -> 
 
 impl<S, B> Service<http::Request<Bytes>> for Retry<S>
 where
-    S: Service<http::Request<Bytes>, Response = http::Response<B>> + Clone + Send + Sync + 'static,
+    S: Service<http::Request<Bytes>, Response = http::Response<B>> + Clone + Send + 'static,
     S::Error: Into<BoxError>,
     S::Future: Send + 'static,
     B: Send + 'static,
@@ -119,113 +124,133 @@ where
     type Error = Error;
     type Future = BoxFuture<'static, Outcome<B>>;
 
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        Poll::Ready(Ok(()))
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.inner.poll_ready(cx).map_err(into_error)
     }
 
     fn call(&mut self, request: http::Request<Bytes>) -> Self::Future {
-        let this = self.clone();
-        Box::pin(async move {
-            let (outcome, attempts) = this.run(request).await;
-            tracing::Span::current().record("attempts", attempts);
-            outcome
-        })
+        // The service made ready goes with this call; this layer keeps a clone.
+        let clone = self.inner.clone();
+        let inner = std::mem::replace(&mut self.inner, clone);
+        Box::pin(run(inner, self.shared.clone(), request))
     }
 }
 
-impl<S, B> Retry<S>
+/// Runs the attempts; returns the final outcome, and records how many attempts were made
+/// in the current (the operation's) span.
+///
+/// The budget: a retry withdraws [`RetryPolicy::RETRY_COST`] (after a timeout
+/// [`RetryPolicy::TIMEOUT_RETRY_COST`]); a call that succeeds after retries gives back
+/// what its retries withdrew, and one that succeeds at the first try deposits
+/// [`RetryPolicy::SUCCESS_REFUND`].
+async fn run<S, B>(mut inner: S, shared: Arc<Shared>, request: http::Request<Bytes>) -> Outcome<B>
 where
-    S: Service<http::Request<Bytes>, Response = http::Response<B>> + Clone + Send + 'static,
+    S: Service<http::Request<Bytes>, Response = http::Response<B>>,
     S::Error: Into<BoxError>,
-    S::Future: Send + 'static,
-    B: Send + 'static,
 {
-    /// Runs the attempts; returns the final outcome and how many attempts were made.
-    ///
-    /// The budget: a retry withdraws [`RetryPolicy::RETRY_COST`] (after a timeout
-    /// [`RetryPolicy::TIMEOUT_RETRY_COST`]); a call that succeeds after retries gives back
-    /// what its retries withdrew, and one that succeeds at the first try deposits
-    /// [`RetryPolicy::SUCCESS_REFUND`].
-    async fn run(&self, request: http::Request<Bytes>) -> (Outcome<B>, u32) {
-        let meta = meta_of(&request);
-        let deadline = request.extensions().get::<Deadline>().map(|d| d.0);
-        let mut attempt: u32 = 1;
-        let mut spent: u32 = 0;
-        loop {
-            let outcome = self.attempt(&request, attempt).await;
-            let Some(retryable) = classify(&outcome, meta.idempotent, &self.policy) else {
-                if outcome.as_ref().is_ok_and(|r| r.status().is_success()) {
-                    self.budget.deposit(if spent > 0 {
-                        spent
-                    } else {
-                        RetryPolicy::SUCCESS_REFUND
-                    });
-                }
-                return (outcome, attempt);
-            };
-            if attempt >= self.policy.max_attempts {
-                return (outcome, attempt);
+    let done = |outcome: Outcome<B>, attempts: u32| {
+        tracing::Span::current().record("attempts", attempts);
+        outcome
+    };
+    let policy = &shared.policy;
+    let meta = meta_of(&request);
+    let deadline = request.extensions().get::<Deadline>().map(|d| d.0);
+    let mut attempt: u32 = 1;
+    let mut spent: u32 = 0;
+    let mut request = request;
+    loop {
+        // A copy for the next attempt, if there can be one: the last attempt sends the
+        // request itself.
+        let next = (attempt < policy.max_attempts).then(|| request.clone());
+        let outcome = attempt_once(&mut inner, request, attempt).await;
+        let Some(retryable) = classify(&outcome, meta.idempotent, policy) else {
+            if outcome.as_ref().is_ok_and(|r| r.status().is_success()) {
+                shared.budget.deposit(if spent > 0 {
+                    spent
+                } else {
+                    RetryPolicy::SUCCESS_REFUND
+                });
             }
-            let delay = retryable
-                .retry_after
-                .unwrap_or_else(|| self.policy.backoff(attempt, &mut self.rng()));
-            if let Some(deadline) = deadline {
-                // A wait too long to add to the clock ends past any deadline.
-                let wait_ends = Instant::now().checked_add(delay);
-                if wait_ends.is_none_or(|end| end >= deadline) {
-                    tracing::debug!(
-                        attempt,
-                        "no time left before the operation deadline; not retrying"
-                    );
-                    return (outcome, attempt);
-                }
+            return done(outcome, attempt);
+        };
+        let Some(next) = next else {
+            return done(outcome, attempt);
+        };
+        let delay = retryable
+            .retry_after
+            .unwrap_or_else(|| policy.backoff(attempt, &mut shared.rng()));
+        if let Some(deadline) = deadline {
+            // A wait too long to add to the clock ends past any deadline.
+            let wait_ends = Instant::now().checked_add(delay);
+            if wait_ends.is_none_or(|end| end >= deadline) {
+                tracing::debug!(
+                    attempt,
+                    "no time left before the operation deadline; not retrying"
+                );
+                return done(outcome, attempt);
             }
-            let cost = if retryable.timeout {
-                RetryPolicy::TIMEOUT_RETRY_COST
-            } else {
-                RetryPolicy::RETRY_COST
-            };
-            if !self.budget.withdraw(cost) {
-                tracing::warn!(attempt, "retry budget exhausted; not retrying");
-                return (outcome, attempt);
-            }
-            spent = spent.saturating_add(cost);
-            tracing::debug!(
-                attempt,
-                reason = retryable.reason,
-                delay_ms = delay.as_millis() as u64,
-                "retrying"
-            );
-            drop(outcome);
-            tokio::time::sleep(delay).await;
-            attempt += 1;
         }
-    }
-
-    /// One attempt, in its own span.
-    async fn attempt(&self, request: &http::Request<Bytes>, attempt: u32) -> Outcome<B> {
-        let span = tracing::debug_span!(
-            "attempt",
+        let cost = if retryable.timeout {
+            RetryPolicy::TIMEOUT_RETRY_COST
+        } else {
+            RetryPolicy::RETRY_COST
+        };
+        if !shared.budget.withdraw(cost) {
+            tracing::warn!(attempt, "retry budget exhausted; not retrying");
+            return done(outcome, attempt);
+        }
+        spent = spent.saturating_add(cost);
+        tracing::debug!(
             attempt,
-            status = tracing::field::Empty,
-            elapsed_ms = tracing::field::Empty,
+            reason = retryable.reason,
+            delay_ms = delay.as_millis() as u64,
+            "retrying"
         );
-        let started = Instant::now();
-        let outcome = self
-            .inner
-            .clone()
-            .oneshot(request.clone())
+        drop(outcome);
+        tokio::time::sleep(delay).await;
+        request = next;
+        attempt += 1;
+    }
+}
+
+/// One attempt, in its own span.
+async fn attempt_once<S, B>(
+    inner: &mut S,
+    request: http::Request<Bytes>,
+    attempt: u32,
+) -> Outcome<B>
+where
+    S: Service<http::Request<Bytes>, Response = http::Response<B>>,
+    S::Error: Into<BoxError>,
+{
+    let span = tracing::debug_span!(
+        "attempt",
+        attempt,
+        status = tracing::field::Empty,
+        elapsed_ms = tracing::field::Empty,
+    );
+    // No clock reading for a span nobody listens to.
+    let started = (!span.is_disabled()).then(Instant::now);
+    let ready = inner.ready().await.map_err(into_error);
+    let outcome = match ready {
+        Ok(ready) => ready
+            .call(request)
             .instrument(span.clone())
             .await
-            .map_err(|error| Error::from_boxed(error.into()));
+            .map_err(into_error),
+        Err(error) => Err(error),
+    };
+    if let Some(started) = started {
         span.record("elapsed_ms", started.elapsed().as_millis() as u64);
-        match &outcome {
-            Ok(response) => span.record("status", response.status().as_u16()),
-            Err(error) => span.record("status", tracing::field::debug(error.kind())),
-        };
-        outcome
     }
+    match &outcome {
+        Ok(response) => span.record("status", response.status().as_u16()),
+        Err(error) => span.record("status", tracing::field::debug(error.kind())),
+    };
+    outcome
+}
 
+impl Shared {
     fn rng(&self) -> std::sync::MutexGuard<'_, fastrand::Rng> {
         // A poisoned lock only means a panic elsewhere mid-draw; the generator is still usable.
         self.rng

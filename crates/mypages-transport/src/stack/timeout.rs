@@ -1,14 +1,17 @@
 //! The operation deadline and attempt timeout layers.
 
-use std::task::{Context, Poll};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use bytes::Bytes;
+use pin_project_lite::pin_project;
 use tokio::time::Instant;
-use tower::{Layer, Service, ServiceExt};
+use tower::{Layer, Service};
 
+use super::into_error;
 use crate::error::{BoxError, Error, TimeoutKind};
-use crate::token::BoxFuture;
 
 /// The deadline of the whole operation, as a request extension, so the retry layer does not
 /// start a wait it cannot finish.
@@ -50,33 +53,80 @@ pub struct OperationDeadline<S> {
 
 impl<S, B> Service<http::Request<Bytes>> for OperationDeadline<S>
 where
-    S: Service<http::Request<Bytes>, Response = http::Response<B>> + Clone + Send + 'static,
+    S: Service<http::Request<Bytes>, Response = http::Response<B>>,
     S::Error: Into<BoxError>,
-    S::Future: Send + 'static,
-    B: Send + 'static,
 {
     type Response = http::Response<B>;
     type Error = Error;
-    type Future = BoxFuture<'static, Result<Self::Response, Error>>;
+    type Future = OperationDeadlineFuture<S::Future>;
 
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        Poll::Ready(Ok(()))
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.inner.poll_ready(cx).map_err(into_error)
     }
 
     fn call(&mut self, mut request: http::Request<Bytes>) -> Self::Future {
-        let inner = self.inner.clone();
-        let timeout = self.timeout;
-        Box::pin(async move {
-            let deadline = timeout.and_then(|timeout| Instant::now().checked_add(timeout));
-            let (Some(timeout), Some(deadline)) = (timeout, deadline) else {
-                return inner.oneshot(request).await.map_err(into_error);
+        let bounded = self.timeout.and_then(|timeout| {
+            Instant::now()
+                .checked_add(timeout)
+                .map(|deadline| (timeout, deadline))
+        });
+        let Some((timeout, deadline)) = bounded else {
+            return OperationDeadlineFuture {
+                state: DeadlineState::Open {
+                    inner: self.inner.call(request),
+                },
             };
-            request.extensions_mut().insert(Deadline(deadline));
-            match tokio::time::timeout_at(deadline, inner.oneshot(request)).await {
-                Ok(result) => result.map_err(into_error),
-                Err(_) => Err(Error::timeout(TimeoutKind::Operation, timeout)),
-            }
-        })
+        };
+        request.extensions_mut().insert(Deadline(deadline));
+        OperationDeadlineFuture {
+            state: DeadlineState::Bounded {
+                inner: tokio::time::timeout_at(deadline, self.inner.call(request)),
+                timeout,
+            },
+        }
+    }
+}
+
+pin_project! {
+    /// The future of [`OperationDeadline`].
+    pub struct OperationDeadlineFuture<F> {
+        #[pin]
+        state: DeadlineState<F>,
+    }
+}
+
+pin_project! {
+    #[project = OperationDeadlineProj]
+    enum DeadlineState<F> {
+        /// No deadline.
+        Open {
+            #[pin]
+            inner: F,
+        },
+        /// Bounded by the deadline.
+        Bounded {
+            #[pin]
+            inner: tokio::time::Timeout<F>,
+            timeout: Duration,
+        },
+    }
+}
+
+impl<F, T, E> Future for OperationDeadlineFuture<F>
+where
+    F: Future<Output = Result<T, E>>,
+    E: Into<BoxError>,
+{
+    type Output = Result<T, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project().state.project() {
+            OperationDeadlineProj::Open { inner } => inner.poll(cx).map_err(into_error),
+            OperationDeadlineProj::Bounded { inner, timeout } => match ready!(inner.poll(cx)) {
+                Ok(result) => Poll::Ready(result.map_err(into_error)),
+                Err(_) => Poll::Ready(Err(Error::timeout(TimeoutKind::Operation, *timeout))),
+            },
+        }
     }
 }
 
@@ -114,32 +164,47 @@ pub struct AttemptTimeout<S> {
 
 impl<S, B> Service<http::Request<Bytes>> for AttemptTimeout<S>
 where
-    S: Service<http::Request<Bytes>, Response = http::Response<B>> + Clone + Send + 'static,
+    S: Service<http::Request<Bytes>, Response = http::Response<B>>,
     S::Error: Into<BoxError>,
-    S::Future: Send + 'static,
-    B: Send + 'static,
 {
     type Response = http::Response<B>;
     type Error = Error;
-    type Future = BoxFuture<'static, Result<Self::Response, Error>>;
+    type Future = AttemptTimeoutFuture<S::Future>;
 
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        Poll::Ready(Ok(()))
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.inner.poll_ready(cx).map_err(into_error)
     }
 
     fn call(&mut self, request: http::Request<Bytes>) -> Self::Future {
-        let inner = self.inner.clone();
-        let timeout = self.timeout;
-        Box::pin(async move {
-            // tokio saturates a timeout too large to add to the clock.
-            match tokio::time::timeout(timeout, inner.oneshot(request)).await {
-                Ok(result) => result.map_err(into_error),
-                Err(_) => Err(Error::timeout(TimeoutKind::Attempt, timeout)),
-            }
-        })
+        // tokio saturates a timeout too large to add to the clock.
+        AttemptTimeoutFuture {
+            inner: tokio::time::timeout(self.timeout, self.inner.call(request)),
+            timeout: self.timeout,
+        }
     }
 }
 
-fn into_error(error: impl Into<BoxError>) -> Error {
-    Error::from_boxed(error.into())
+pin_project! {
+    /// The future of [`AttemptTimeout`].
+    pub struct AttemptTimeoutFuture<F> {
+        #[pin]
+        inner: tokio::time::Timeout<F>,
+        timeout: Duration,
+    }
+}
+
+impl<F, T, E> Future for AttemptTimeoutFuture<F>
+where
+    F: Future<Output = Result<T, E>>,
+    E: Into<BoxError>,
+{
+    type Output = Result<T, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        match ready!(this.inner.poll(cx)) {
+            Ok(result) => Poll::Ready(result.map_err(into_error)),
+            Err(_) => Poll::Ready(Err(Error::timeout(TimeoutKind::Attempt, *this.timeout))),
+        }
+    }
 }

@@ -1,16 +1,19 @@
 //! The trace layer: one span per operation.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, ready};
 
 use bytes::Bytes;
+use pin_project_lite::pin_project;
 use tokio::time::Instant;
-use tower::{Layer, Service, ServiceExt};
-use tracing::Instrument;
+use tower::{Layer, Service};
+use tracing::instrument::Instrumented;
+use tracing::{Instrument, Span};
 
-use super::meta_of;
+use super::{into_error, meta_of};
 use crate::error::{BoxError, Error};
-use crate::token::BoxFuture;
 
 /// Opens an `operation` span per request with the provider, operation name, method, final
 /// status, attempt count and elapsed time. Paths, queries, headers and bodies are never
@@ -49,17 +52,15 @@ pub struct Trace<S> {
 
 impl<S, B> Service<http::Request<Bytes>> for Trace<S>
 where
-    S: Service<http::Request<Bytes>, Response = http::Response<B>> + Clone + Send + 'static,
+    S: Service<http::Request<Bytes>, Response = http::Response<B>>,
     S::Error: Into<BoxError>,
-    S::Future: Send + 'static,
-    B: Send + 'static,
 {
     type Response = http::Response<B>;
     type Error = Error;
-    type Future = BoxFuture<'static, Result<Self::Response, Error>>;
+    type Future = TraceFuture<S::Future>;
 
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        Poll::Ready(Ok(()))
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.inner.poll_ready(cx).map_err(into_error)
     }
 
     fn call(&mut self, request: http::Request<Bytes>) -> Self::Future {
@@ -73,28 +74,54 @@ where
             attempts = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
-        let inner = self.inner.clone();
-        Box::pin(async move {
-            let started = Instant::now();
-            let outcome = inner
-                .oneshot(request)
-                .instrument(span.clone())
-                .await
-                .map_err(|error| Error::from_boxed(error.into()));
+        // No clock reading for a span nobody listens to.
+        let started = (!span.is_disabled()).then(Instant::now);
+        let inner = {
+            let _entered = span.enter();
+            self.inner.call(request)
+        };
+        TraceFuture {
+            inner: inner.instrument(span.clone()),
+            span,
+            started,
+        }
+    }
+}
+
+pin_project! {
+    /// The future of [`Trace`].
+    pub struct TraceFuture<F> {
+        #[pin]
+        inner: Instrumented<F>,
+        span: Span,
+        started: Option<Instant>,
+    }
+}
+
+impl<F, B, E> Future for TraceFuture<F>
+where
+    F: Future<Output = Result<http::Response<B>, E>>,
+    E: Into<BoxError>,
+{
+    type Output = Result<http::Response<B>, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let outcome = ready!(this.inner.poll(cx)).map_err(into_error);
+        let span = &*this.span;
+        if let Some(started) = this.started {
             span.record("elapsed_ms", started.elapsed().as_millis() as u64);
-            match &outcome {
-                Ok(response) => {
-                    span.record("status", response.status().as_u16());
-                    span.in_scope(|| {
-                        tracing::debug!(status = response.status().as_u16(), "answered")
-                    });
-                }
-                Err(error) => {
-                    span.record("status", tracing::field::debug(error.kind()));
-                    span.in_scope(|| tracing::debug!(error_kind = ?error.kind(), "failed"));
-                }
+        }
+        match &outcome {
+            Ok(response) => {
+                span.record("status", response.status().as_u16());
+                span.in_scope(|| tracing::debug!(status = response.status().as_u16(), "answered"));
             }
-            outcome
-        })
+            Err(error) => {
+                span.record("status", tracing::field::debug(error.kind()));
+                span.in_scope(|| tracing::debug!(error_kind = ?error.kind(), "failed"));
+            }
+        }
+        Poll::Ready(outcome)
     }
 }
