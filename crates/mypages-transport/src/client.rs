@@ -96,11 +96,16 @@ impl Client {
         let response = self.send(request).await?;
         let (parts, mut body) = response.into_parts();
         let success = parts.status.is_success();
-        let bytes = match body.take_buffered() {
-            Some(bytes) => bytes,
+        // A success body is refused past the body limit, an error body cut at 64 KiB.
+        let (limit, truncate) = if success {
+            (self.inner.body_limit, false)
+        } else {
+            (ERROR_BODY_LIMIT, true)
+        };
+        let bytes = match body.take_buffered(limit, truncate) {
+            Some(bytes) => bytes?,
             // Only a layer added with `ClientBuilder::layer` can hand back a streaming body.
-            None if success => body.collect_limited(self.inner.body_limit, false).await?,
-            None => body.collect_limited(ERROR_BODY_LIMIT, true).await?,
+            None => body.collect_limited(limit, truncate).await?,
         };
         if !success {
             return Err(Error::api(

@@ -125,10 +125,16 @@ impl ResponseBody {
         self
     }
 
-    /// The buffered bytes, if this body was buffered (taken once).
-    pub(crate) fn take_buffered(&mut self) -> Option<Bytes> {
+    /// The buffered bytes, if this body was buffered (taken once), held to `limit` as
+    /// [`ResponseBody::collect_limited`] holds a streamed body: a buffered body may come from
+    /// a merchant's layer, not only from ours.
+    pub(crate) fn take_buffered(
+        &mut self,
+        limit: usize,
+        truncate: bool,
+    ) -> Option<Result<Bytes, Error>> {
         match &mut self.inner {
-            BodyInner::Buffered(bytes) => bytes.take(),
+            BodyInner::Buffered(bytes) => Some(within_limit(bytes.take()?, limit, truncate)),
             BodyInner::Streaming { .. } => None,
         }
     }
@@ -155,13 +161,7 @@ impl ResponseBody {
     ) -> Poll<Result<Bytes, Error>> {
         if let BodyInner::Buffered(bytes) = &mut self.inner {
             let bytes = bytes.take().unwrap_or_default();
-            return Poll::Ready(if bytes.len() <= limit {
-                Ok(bytes)
-            } else if truncate {
-                Ok(bytes.slice(..limit))
-            } else {
-                Err(Error::body_too_large(limit))
-            });
+            return Poll::Ready(within_limit(bytes, limit, truncate));
         }
         loop {
             let frame = match ready!(Pin::new(&mut *self).poll_frame(cx)) {
@@ -182,6 +182,18 @@ impl ResponseBody {
             }
             collected.push(data);
         }
+    }
+}
+
+/// `bytes` if they fit in `limit`; longer, cut at `limit` with `truncate`, otherwise an
+/// [`ErrorKind::BodyTooLarge`](crate::ErrorKind::BodyTooLarge) error.
+fn within_limit(bytes: Bytes, limit: usize, truncate: bool) -> Result<Bytes, Error> {
+    if bytes.len() <= limit {
+        Ok(bytes)
+    } else if truncate {
+        Ok(bytes.slice(..limit))
+    } else {
+        Err(Error::body_too_large(limit))
     }
 }
 

@@ -305,6 +305,37 @@ async fn a_streaming_body_from_a_users_layer_is_read_to_the_limit_its_status_all
 }
 
 #[tokio::test]
+async fn a_buffered_body_from_a_users_layer_keeps_to_the_same_limits() {
+    let server = Server::start(|seen| async move {
+        if seen.index == 0 {
+            respond(200, "{}")
+        } else {
+            respond(409, "{}")
+        }
+    })
+    .await;
+    // A layer (say, a cache) hands back a whole body of 100 000 bytes at once.
+    let client = builder(&server.url())
+        .retry(RetryPolicy::never())
+        .body_limit(50_000)
+        .layer(tower::util::MapResponseLayer::new(
+            |response: http::Response<mypages_transport::ResponseBody>| {
+                let big = Bytes::from(format!("\"{}\"", "a".repeat(99_998)));
+                response.map(|_| mypages_transport::ResponseBody::buffered(big))
+            },
+        ))
+        .build()
+        .unwrap();
+    // A success body over the body limit is refused, as a streamed one is...
+    let error = client.execute(&Call::get("/ok")).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::BodyTooLarge, "{error}");
+    // ...and an error body is cut at 64 KiB.
+    let error = client.execute(&Call::get("/conflict")).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Refused, "{error}");
+    assert_eq!(error.body().map(Bytes::len), Some(64 * 1024));
+}
+
+#[tokio::test]
 async fn a_shared_token_source_signs_the_requests() {
     let server = Server::fixed(200, "{}").await;
     let source: Arc<dyn mypages_transport::TokenSource> =
