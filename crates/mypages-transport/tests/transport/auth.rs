@@ -178,6 +178,30 @@ async fn a_hundred_concurrent_calls_with_an_expired_token_refresh_once() {
 }
 
 #[tokio::test]
+async fn a_host_spelled_in_another_case_is_the_same_origin() {
+    let server = Server::fixed(200, "{}").await;
+    // Host names are case-insensitive (RFC 3986, section 3.2.2): a layer (or a provider's
+    // link) writing `LOCALHOST` still addresses the configured host, so the token goes.
+    let client = builder(&format!("http://localhost:{}", server.addr.port()))
+        .token(SecretString::from("for-localhost"))
+        .layer(tower::util::MapRequestLayer::new(
+            |mut request: http::Request<bytes::Bytes>| {
+                let uri = request.uri().clone();
+                let shouted = format!("http://LOCALHOST:{}{}", uri.port_u16().unwrap(), uri.path());
+                *request.uri_mut() = shouted.parse().unwrap();
+                request
+            },
+        ))
+        .build()
+        .unwrap();
+    client.execute(&Call::get("/x")).await.unwrap();
+    assert_eq!(
+        authorization(&server.seen()[0]).as_deref(),
+        Some("Bearer for-localhost")
+    );
+}
+
+#[tokio::test]
 async fn the_token_goes_only_to_the_configured_host() {
     let server = Server::fixed(200, "{}").await;
     // Configured for `localhost`; an outer layer sends the request to `127.0.0.1` instead,

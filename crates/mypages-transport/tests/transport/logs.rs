@@ -121,3 +121,28 @@ fn debug_output_is_free_of_secrets() {
         }
     }
 }
+
+#[tokio::test]
+async fn each_attempt_records_its_status_and_duration_when_a_subscriber_listens() {
+    let server = Server::fixed(200, "{}").await;
+    let client = builder(&server.url()).build().unwrap();
+    let (logs, guard) = Logs::capture();
+    client.execute(&Call::get("/x")).await.unwrap();
+    drop(guard);
+    let text = logs.text();
+    // The line the subscriber writes when the attempt's span closes holds its fields.
+    let attempt = text
+        .lines()
+        .find(|line| line.contains("attempt{") && line.contains(" close "))
+        .unwrap_or_else(|| panic!("no closed attempt span in {text}"));
+    assert!(attempt.contains("status=200"), "{attempt}");
+    assert!(attempt.contains("elapsed_ms="), "{attempt}");
+    // And the operation's span its own duration.
+    let operation = text
+        .lines()
+        .find(|line| {
+            line.contains("operation{") && !line.contains("attempt{") && line.contains(" close ")
+        })
+        .unwrap_or_else(|| panic!("no closed operation span in {text}"));
+    assert!(operation.contains("elapsed_ms="), "{operation}");
+}

@@ -204,6 +204,62 @@ async fn an_attempt_layer_sees_every_attempt_and_a_layer_each_operation() {
     }
 }
 
+#[tokio::test]
+async fn our_layers_reserve_the_readiness_of_the_service_under_them() {
+    // A merchant's stack with a concurrency limit under our layers: tower's contract is
+    // that `call` follows the inner service's own `poll_ready`, and `ConcurrencyLimit`
+    // refuses (panics on) a call it did not make ready. A fixed token takes auth's
+    // shortest path, which calls its inner service directly.
+    let server = Server::fixed(200, "{}").await;
+    let hyper = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
+        .build_http::<Full<Bytes>>();
+    let base = BaseUrl::parse(&server.url()).unwrap();
+    let token = StaticToken::new(SecretString::from("merchant-token"));
+    let hyper_too = hyper.clone();
+    let send = tower::service_fn(move |request: http::Request<Bytes>| {
+        hyper.request(request.map(Full::new))
+    });
+    // What the connector does: hyper's body as a `ResponseBody`.
+    let send_for_body_limit = tower::service_fn(move |request: http::Request<Bytes>| {
+        let response = hyper_too.request(request.map(Full::new));
+        async move {
+            response
+                .await
+                .map(|response| response.map(mypages_transport::ResponseBody::streaming))
+        }
+    });
+    let mut auth = ServiceBuilder::new()
+        .layer(AuthLayer::new(&base).token_source(Arc::new(token)))
+        .layer(tower::limit::ConcurrencyLimitLayer::new(1))
+        .service(send);
+    let mut body_limit = ServiceBuilder::new()
+        .layer(mypages_transport::layers::TraceLayer::new("merchant"))
+        .layer(tower::limit::ConcurrencyLimitLayer::new(1))
+        .layer(mypages_transport::layers::OperationDeadlineLayer::new(
+            Some(Duration::from_secs(30)),
+        ))
+        .layer(tower::limit::ConcurrencyLimitLayer::new(1))
+        .layer(mypages_transport::layers::AttemptTimeoutLayer::new(
+            Duration::from_secs(30),
+        ))
+        .layer(tower::limit::ConcurrencyLimitLayer::new(1))
+        .layer(mypages_transport::layers::BodyLimitLayer::new(1024))
+        .layer(tower::limit::ConcurrencyLimitLayer::new(1))
+        .service(send_for_body_limit);
+    let get = || {
+        http::Request::get(format!("{}/x", server.url()))
+            .body(Bytes::new())
+            .unwrap()
+    };
+    for _ in 0..2 {
+        let response = auth.ready().await.unwrap().call(get()).await.unwrap();
+        assert_eq!(response.status(), 200);
+        let response = body_limit.ready().await.unwrap().call(get()).await.unwrap();
+        assert_eq!(response.status(), 200);
+    }
+    assert_eq!(server.hits(), 4);
+}
+
 #[test]
 fn auth_layer_debug_names_the_origin_and_whether_a_source_is_set() {
     let base = BaseUrl::parse("https://api.example.com/payex").unwrap();
@@ -302,6 +358,34 @@ async fn a_streaming_body_from_a_users_layer_is_read_to_the_limit_its_status_all
     let error = client.execute(&Call::get("/conflict")).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Refused, "{error}");
     assert_eq!(error.body().map(Bytes::len), Some(64 * 1024));
+}
+
+#[tokio::test]
+async fn a_body_in_many_small_chunks_is_held_to_the_limit_as_a_whole() {
+    let server = Server::fixed(200, "{}").await;
+    // A layer hands back 100 chunks of 1 000 bytes: each fits the 50 000-byte limit, their
+    // sum does not.
+    let client = builder(&server.url())
+        .retry(RetryPolicy::never())
+        .body_limit(50_000)
+        .layer(tower::util::MapResponseLayer::new(
+            |response: http::Response<mypages_transport::ResponseBody>| {
+                let chunks = (0..100).map(|_| {
+                    Ok::<_, std::convert::Infallible>(http_body::Frame::data(Bytes::from(
+                        vec![b' '; 1_000],
+                    )))
+                });
+                response.map(|_| {
+                    mypages_transport::ResponseBody::streaming(http_body_util::StreamBody::new(
+                        futures_util::stream::iter(chunks),
+                    ))
+                })
+            },
+        ))
+        .build()
+        .unwrap();
+    let error = client.execute(&Call::get("/ok")).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::BodyTooLarge, "{error}");
 }
 
 #[tokio::test]
