@@ -35,6 +35,12 @@ fn model_decode_errors_never_quote_the_value() {
         decode_json::<Dated>("get", StatusCode::OK, &bad_at),
         "date-time",
     );
+    // The generated models read dates through their own lossless path.
+    let bad_due = Bytes::from_static(br#"[{"id":"i","dueDate":"19121212-1212"}]"#);
+    assert_hidden(
+        decode_json::<Vec<mypages_models::avarda::InvoiceSummary>>("get", StatusCode::OK, &bad_due),
+        "generated date-time",
+    );
     let bad_id = Bytes::from_static(br#""19121212-1212""#);
     assert_hidden(
         decode_json::<AccountId>("get", StatusCode::OK, &bad_id),

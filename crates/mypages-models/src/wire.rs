@@ -586,8 +586,10 @@ pub(crate) fn read_text<'de, D: Deserializer<'de>, T>(
     expected: &str,
 ) -> Result<Kept<T>, D::Error> {
     let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+    // serde's own `invalid value` form, which the transport's redaction recognises: the
+    // text may be anything (an identity number sent in a date field).
     let (value, canonical) = read(&text)
-        .ok_or_else(|| D::Error::custom(format!("expected {expected}, found {text:?}")))?;
+        .ok_or_else(|| D::Error::invalid_value(serde::de::Unexpected::Str(&text), &expected))?;
     let keep = if canonical {
         Keep::Nothing
     } else {
