@@ -354,17 +354,26 @@ pub fn encode_segment(segment: &str) -> String {
 /// as a query key or value when `query` (then `$` is kept, so OData names read as `$top`).
 pub(crate) fn push_encoded(out: &mut String, text: &str, query: bool) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for byte in text.bytes() {
+    // Runs of bytes that need no encoding are copied whole.
+    let mut run = 0;
+    for (at, byte) in text.bytes().enumerate() {
         if byte.is_ascii_alphanumeric()
             || matches!(byte, b'-' | b'.' | b'_' | b'~')
             || (query && byte == b'$')
         {
-            out.push(char::from(byte));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 0x0F)]));
+            continue;
         }
+        // A run of ASCII bytes starts and ends on character boundaries.
+        if let Some(unencoded) = text.get(run..at) {
+            out.push_str(unencoded);
+        }
+        out.push('%');
+        out.push(char::from(HEX[usize::from(byte >> 4)]));
+        out.push(char::from(HEX[usize::from(byte & 0x0F)]));
+        run = at + 1;
+    }
+    if let Some(unencoded) = text.get(run..) {
+        out.push_str(unencoded);
     }
 }
 

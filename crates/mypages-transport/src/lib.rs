@@ -104,7 +104,7 @@ pub mod layers {
     pub use crate::stack::{
         AttemptTimeout, AttemptTimeoutFuture, AttemptTimeoutLayer, Auth, AuthFuture, AuthLayer,
         BodyLimit, BodyLimitFuture, BodyLimitLayer, OperationDeadline, OperationDeadlineFuture,
-        OperationDeadlineLayer, Retry, RetryLayer, Trace, TraceFuture, TraceLayer,
+        OperationDeadlineLayer, Retry, RetryFuture, RetryLayer, Trace, TraceFuture, TraceLayer,
     };
 }
 

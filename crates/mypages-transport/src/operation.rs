@@ -195,29 +195,29 @@ impl Operation {
         let room: usize = params.iter().map(|param| param.len()).sum();
         let mut path = String::with_capacity(self.path.len() + room);
         let mut values = params.iter();
-        let template = self.path.as_bytes();
-        // The template's text between placeholders starts here.
+        // The template's text not yet copied starts at `text`; a placeholder opened at `open`.
         let mut text = 0;
-        let mut at = 0;
-        while at < template.len() {
-            if template[at] != b'{' {
-                at += 1;
-                continue;
+        let mut open = None;
+        for (at, byte) in self.path.bytes().enumerate() {
+            match (byte, open) {
+                (b'{', None) => open = Some(at),
+                (b'}', Some(start)) => {
+                    let value = values
+                        .next()
+                        .ok_or_else(|| self.wrong_arity(params.len()))?;
+                    path.push_str(&self.path[text..start]);
+                    push_encoded(&mut path, value, false);
+                    text = at + 1;
+                    open = None;
+                }
+                _ => {}
             }
-            let close = template[at..]
-                .iter()
-                .position(|&byte| byte == b'}')
-                .map(|end| at + end)
-                .ok_or_else(|| {
-                    Error::invalid_argument(self.id, "has a path template with an unclosed `{`")
-                })?;
-            let value = values
-                .next()
-                .ok_or_else(|| self.wrong_arity(params.len()))?;
-            path.push_str(&self.path[text..at]);
-            push_encoded(&mut path, value, false);
-            at = close + 1;
-            text = at;
+        }
+        if open.is_some() {
+            return Err(Error::invalid_argument(
+                self.id,
+                "has a path template with an unclosed `{`",
+            ));
         }
         if values.next().is_some() {
             return Err(self.wrong_arity(params.len()));

@@ -83,10 +83,7 @@ impl PayexClient {
         operation: &'static Operation,
         params: &[&str],
     ) -> Result<Call<()>, Error> {
-        let all: Vec<&str> = std::iter::once(self.inner.ledger.as_str())
-            .chain(params.iter().copied())
-            .collect();
-        operation.call(&all)
+        with_first(&self.inner.ledger, params, |all| operation.call(all))
     }
 
     /// A call of `operation` on account `account_no` (checked, naming `account_no`): `params`
@@ -98,10 +95,7 @@ impl PayexClient {
         params: &[&str],
     ) -> Result<Call<()>, Error> {
         validate::route_identifier("account_no", account_no)?;
-        let all: Vec<&str> = std::iter::once(account_no)
-            .chain(params.iter().copied())
-            .collect();
-        self.call(operation, &all)
+        with_first(account_no, params, |all| self.call(operation, all))
     }
 
     /// A call of `operation` at a link PayEx returned, resolved against the base URL; a
@@ -352,5 +346,19 @@ impl PayexClientBuilder {
                 ledger,
             }),
         })
+    }
+}
+
+/// Calls `f` with `first` followed by `params`, on the stack for the few parameters a PayEx
+/// path takes (no allocation per call).
+fn with_first<R>(first: &str, params: &[&str], f: impl FnOnce(&[&str]) -> R) -> R {
+    match *params {
+        [] => f(&[first]),
+        [a] => f(&[first, a]),
+        [a, b] => f(&[first, a, b]),
+        [a, b, c] => f(&[first, a, b, c]),
+        _ => f(&std::iter::once(first)
+            .chain(params.iter().copied())
+            .collect::<Vec<_>>()),
     }
 }

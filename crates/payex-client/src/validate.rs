@@ -16,17 +16,23 @@ pub(crate) const MAX_ID_CHARS: usize = 50;
 /// An identifier: not blank, at most [`MAX_ID_CHARS`] characters, no control characters.
 /// The value itself never appears in the message (a card token is a secret).
 fn identifier(argument: &str, value: &str) -> Result<(), Error> {
-    if value.trim().is_empty() {
+    // One pass: the length in characters, whether any is not blank, any control character.
+    let (mut length, mut blank, mut control) = (0usize, true, false);
+    for c in value.chars() {
+        length += 1;
+        blank &= c.is_whitespace();
+        control |= c.is_control();
+    }
+    if blank {
         return Err(Error::invalid_argument(argument, "must not be empty"));
     }
-    let length = value.chars().count();
     if length > MAX_ID_CHARS {
         return Err(Error::invalid_argument(
             argument,
             format_args!("must be at most {MAX_ID_CHARS} characters, got {length}"),
         ));
     }
-    if value.chars().any(char::is_control) {
+    if control {
         return Err(Error::invalid_argument(
             argument,
             "must not contain control characters (a line break, a tab, ...)",

@@ -13,7 +13,7 @@ pub(crate) mod trace;
 
 pub use auth::{Auth, AuthFuture, AuthLayer};
 pub use body_limit::{BodyLimit, BodyLimitFuture, BodyLimitLayer};
-pub use retry::{Retry, RetryLayer};
+pub use retry::{Retry, RetryFuture, RetryLayer};
 pub use timeout::{
     AttemptTimeout, AttemptTimeoutFuture, AttemptTimeoutLayer, OperationDeadline,
     OperationDeadlineFuture, OperationDeadlineLayer,

@@ -1,19 +1,21 @@
 //! The retry layer.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use bytes::Bytes;
+use pin_project_lite::pin_project;
 use tokio::time::Instant;
-use tower::{Layer, Service, ServiceExt};
-use tracing::Instrument;
+use tower::{Layer, Service};
+use tracing::Span;
 
 use super::timeout::Deadline;
 use super::{into_error, meta_of};
 use crate::error::{BoxError, Error, ErrorKind, Phase, is_retryable_status};
 use crate::retry::{RetryBudget, RetryPolicy};
-use crate::token::BoxFuture;
 
 /// Retries failed attempts according to a [`RetryPolicy`], drawing from a retry budget
 /// shared by every service this layer makes (and their clones).
@@ -115,14 +117,12 @@ fn classify<B>(outcome: &Outcome<B>, idempotent: bool, policy: &RetryPolicy) -> 
 
 impl<S, B> Service<http::Request<Bytes>> for Retry<S>
 where
-    S: Service<http::Request<Bytes>, Response = http::Response<B>> + Clone + Send + 'static,
+    S: Service<http::Request<Bytes>, Response = http::Response<B>> + Clone,
     S::Error: Into<BoxError>,
-    S::Future: Send + 'static,
-    B: Send + 'static,
 {
     type Response = http::Response<B>;
     type Error = Error;
-    type Future = BoxFuture<'static, Outcome<B>>;
+    type Future = RetryFuture<S, S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
         self.inner.poll_ready(cx).map_err(into_error)
@@ -132,122 +132,216 @@ where
         // The service made ready goes with this call; this layer keeps a clone.
         let clone = self.inner.clone();
         let inner = std::mem::replace(&mut self.inner, clone);
-        Box::pin(run(inner, self.shared.clone(), request))
+        let idempotent = meta_of(&request).idempotent;
+        let deadline = request.extensions().get::<Deadline>().map(|d| d.0);
+        RetryFuture {
+            inner,
+            shared: self.shared.clone(),
+            idempotent,
+            deadline,
+            attempt: 1,
+            spent: 0,
+            state: RetryState::ready(request, 1),
+        }
     }
 }
 
-/// Runs the attempts; returns the final outcome, and records how many attempts were made
-/// in the current (the operation's) span.
-///
-/// The budget: a retry withdraws [`RetryPolicy::RETRY_COST`] (after a timeout
-/// [`RetryPolicy::TIMEOUT_RETRY_COST`]); a call that succeeds after retries gives back
-/// what its retries withdrew, and one that succeeds at the first try deposits
-/// [`RetryPolicy::SUCCESS_REFUND`].
-async fn run<S, B>(mut inner: S, shared: Arc<Shared>, request: http::Request<Bytes>) -> Outcome<B>
-where
-    S: Service<http::Request<Bytes>, Response = http::Response<B>>,
-    S::Error: Into<BoxError>,
-{
-    let done = |outcome: Outcome<B>, attempts: u32| {
-        tracing::Span::current().record("attempts", attempts);
-        outcome
-    };
-    let policy = &shared.policy;
-    let meta = meta_of(&request);
-    let deadline = request.extensions().get::<Deadline>().map(|d| d.0);
-    let mut attempt: u32 = 1;
-    let mut spent: u32 = 0;
-    let mut request = request;
-    loop {
-        // A copy for the next attempt, if there can be one: the last attempt sends the
-        // request itself.
-        let next = (attempt < policy.max_attempts).then(|| request.clone());
-        let outcome = attempt_once(&mut inner, request, attempt).await;
-        let Some(retryable) = classify(&outcome, meta.idempotent, policy) else {
-            if outcome.as_ref().is_ok_and(|r| r.status().is_success()) {
-                shared.budget.deposit(if spent > 0 {
-                    spent
-                } else {
-                    RetryPolicy::SUCCESS_REFUND
-                });
-            }
-            return done(outcome, attempt);
-        };
-        let Some(next) = next else {
-            return done(outcome, attempt);
-        };
-        let delay = retryable
-            .retry_after
-            .unwrap_or_else(|| policy.backoff(attempt, &mut shared.rng()));
-        if let Some(deadline) = deadline {
-            // A wait too long to add to the clock ends past any deadline.
-            let wait_ends = Instant::now().checked_add(delay);
-            if wait_ends.is_none_or(|end| end >= deadline) {
-                tracing::debug!(
-                    attempt,
-                    "no time left before the operation deadline; not retrying"
-                );
-                return done(outcome, attempt);
-            }
-        }
-        let cost = if retryable.timeout {
-            RetryPolicy::TIMEOUT_RETRY_COST
-        } else {
-            RetryPolicy::RETRY_COST
-        };
-        if !shared.budget.withdraw(cost) {
-            tracing::warn!(attempt, "retry budget exhausted; not retrying");
-            return done(outcome, attempt);
-        }
-        spent = spent.saturating_add(cost);
-        tracing::debug!(
+pin_project! {
+    /// The future of [`Retry`]: the attempts and the waits between them. It records how
+    /// many attempts were made in the current (the operation's) span.
+    ///
+    /// The budget: a retry withdraws [`RetryPolicy::RETRY_COST`] (after a timeout
+    /// [`RetryPolicy::TIMEOUT_RETRY_COST`]); a call that succeeds after retries gives back
+    /// what its retries withdrew, and one that succeeds at the first try deposits
+    /// [`RetryPolicy::SUCCESS_REFUND`].
+    pub struct RetryFuture<S, F> {
+        inner: S,
+        shared: Arc<Shared>,
+        idempotent: bool,
+        deadline: Option<Instant>,
+        attempt: u32,
+        spent: u32,
+        #[pin]
+        state: RetryState<F>,
+    }
+}
+
+pin_project! {
+    #[project = StateProj]
+    enum RetryState<F> {
+        /// Waiting for the inner service to take the attempt.
+        Ready {
+            request: Option<http::Request<Bytes>>,
+            span: Span,
+            started: Option<Instant>,
+        },
+        /// An attempt in flight, with the copy of the request for the next one (if there
+        /// can be one: the last attempt sends the request itself).
+        Attempt {
+            #[pin]
+            future: F,
+            next: Option<http::Request<Bytes>>,
+            span: Span,
+            started: Option<Instant>,
+        },
+        /// The wait before the next attempt.
+        Backoff {
+            #[pin]
+            sleep: tokio::time::Sleep,
+            next: Option<http::Request<Bytes>>,
+        },
+    }
+}
+
+impl<F> RetryState<F> {
+    /// Attempt number `attempt` of `request`, in its own span.
+    fn ready(request: http::Request<Bytes>, attempt: u32) -> RetryState<F> {
+        let span = tracing::debug_span!(
+            "attempt",
             attempt,
-            reason = retryable.reason,
-            delay_ms = delay.as_millis() as u64,
-            "retrying"
+            status = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
         );
-        drop(outcome);
-        tokio::time::sleep(delay).await;
-        request = next;
-        attempt += 1;
+        // No clock reading for a span nobody listens to.
+        let started = (!span.is_disabled()).then(Instant::now);
+        RetryState::Ready {
+            request: Some(request),
+            span,
+            started,
+        }
     }
 }
 
-/// One attempt, in its own span.
-async fn attempt_once<S, B>(
-    inner: &mut S,
-    request: http::Request<Bytes>,
-    attempt: u32,
-) -> Outcome<B>
+impl<S, B> Future for RetryFuture<S, S::Future>
 where
     S: Service<http::Request<Bytes>, Response = http::Response<B>>,
     S::Error: Into<BoxError>,
 {
-    let span = tracing::debug_span!(
-        "attempt",
-        attempt,
-        status = tracing::field::Empty,
-        elapsed_ms = tracing::field::Empty,
-    );
-    // No clock reading for a span nobody listens to.
-    let started = (!span.is_disabled()).then(Instant::now);
-    let ready = inner.ready().await.map_err(into_error);
-    let outcome = match ready {
-        Ok(ready) => ready
-            .call(request)
-            .instrument(span.clone())
-            .await
-            .map_err(into_error),
-        Err(error) => Err(error),
-    };
-    if let Some(started) = started {
-        span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+    type Output = Outcome<B>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Outcome<B>> {
+        let mut this = self.project();
+        loop {
+            // The outcome of an attempt, with the request for the next one.
+            let (outcome, next, span, started) = match this.state.as_mut().project() {
+                StateProj::Ready {
+                    request,
+                    span,
+                    started,
+                } => {
+                    let ready = ready!(this.inner.poll_ready(cx)).map_err(into_error);
+                    let Some(request) = request.take() else {
+                        return Poll::Ready(Err(polled_after_completion()));
+                    };
+                    match ready {
+                        Ok(()) => {
+                            let next = (*this.attempt < this.shared.policy.max_attempts)
+                                .then(|| request.clone());
+                            let future = this.inner.call(request);
+                            let (span, started) = (span.clone(), *started);
+                            this.state.set(RetryState::Attempt {
+                                future,
+                                next,
+                                span,
+                                started,
+                            });
+                            continue;
+                        }
+                        // Nothing was sent: the request itself is the next attempt's.
+                        Err(error) => (Err(error), Some(request), span.clone(), *started),
+                    }
+                }
+                StateProj::Attempt {
+                    future,
+                    next,
+                    span,
+                    started,
+                } => {
+                    let outcome = {
+                        let _entered = span.enter();
+                        ready!(future.poll(cx)).map_err(into_error)
+                    };
+                    (outcome, next.take(), span.clone(), *started)
+                }
+                StateProj::Backoff { sleep, next } => {
+                    ready!(sleep.poll(cx));
+                    let Some(next) = next.take() else {
+                        return Poll::Ready(Err(polled_after_completion()));
+                    };
+                    *this.attempt += 1;
+                    this.state.set(RetryState::ready(next, *this.attempt));
+                    continue;
+                }
+            };
+            if let Some(started) = started {
+                span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+            }
+            match &outcome {
+                Ok(response) => span.record("status", response.status().as_u16()),
+                Err(error) => span.record("status", tracing::field::debug(error.kind())),
+            };
+            let attempt = *this.attempt;
+            let shared = &**this.shared;
+            let policy = &shared.policy;
+            let done = |outcome: Outcome<B>| {
+                tracing::Span::current().record("attempts", attempt);
+                Poll::Ready(outcome)
+            };
+            let Some(retryable) = classify(&outcome, *this.idempotent, policy) else {
+                if outcome.as_ref().is_ok_and(|r| r.status().is_success()) {
+                    shared.budget.deposit(if *this.spent > 0 {
+                        *this.spent
+                    } else {
+                        RetryPolicy::SUCCESS_REFUND
+                    });
+                }
+                return done(outcome);
+            };
+            let Some(next) = next else {
+                return done(outcome);
+            };
+            let delay = retryable
+                .retry_after
+                .unwrap_or_else(|| policy.backoff(attempt, &mut shared.rng()));
+            if let Some(deadline) = *this.deadline {
+                // A wait too long to add to the clock ends past any deadline.
+                let wait_ends = Instant::now().checked_add(delay);
+                if wait_ends.is_none_or(|end| end >= deadline) {
+                    tracing::debug!(
+                        attempt,
+                        "no time left before the operation deadline; not retrying"
+                    );
+                    return done(outcome);
+                }
+            }
+            let cost = if retryable.timeout {
+                RetryPolicy::TIMEOUT_RETRY_COST
+            } else {
+                RetryPolicy::RETRY_COST
+            };
+            if !shared.budget.withdraw(cost) {
+                tracing::warn!(attempt, "retry budget exhausted; not retrying");
+                return done(outcome);
+            }
+            *this.spent = this.spent.saturating_add(cost);
+            tracing::debug!(
+                attempt,
+                reason = retryable.reason,
+                delay_ms = delay.as_millis() as u64,
+                "retrying"
+            );
+            drop(outcome);
+            this.state.set(RetryState::Backoff {
+                sleep: tokio::time::sleep(delay),
+                next: Some(next),
+            });
+        }
     }
-    match &outcome {
-        Ok(response) => span.record("status", response.status().as_u16()),
-        Err(error) => span.record("status", tracing::field::debug(error.kind())),
-    };
-    outcome
+}
+
+/// The error of a [`RetryFuture`] polled again after it completed (a caller's bug).
+fn polled_after_completion() -> Error {
+    Error::invalid_argument("request", "was polled after its answer was returned")
 }
 
 impl Shared {
