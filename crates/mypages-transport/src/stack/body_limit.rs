@@ -96,8 +96,9 @@ pin_project! {
         inner: F,
         layer: BodyLimitLayer,
         streaming: bool,
-        // Set once the inner service answered and its body is being read.
-        collecting: Option<Collecting>,
+        // Set once the inner service answered and its body has to be waited for (boxed:
+        // a body that is there at once never needs it, and the future stays small).
+        collecting: Option<Box<Collecting>>,
     }
 }
 
@@ -120,7 +121,7 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
         let mut collecting = match this.collecting.take() {
-            Some(collecting) => collecting,
+            Some(collecting) => *collecting,
             None => {
                 let response = ready!(this.inner.poll(cx)).map_err(into_error)?;
                 let BodyLimitLayer {
@@ -166,7 +167,7 @@ where
         );
         match polled {
             Poll::Pending => {
-                *this.collecting = Some(collecting);
+                *this.collecting = Some(Box::new(collecting));
                 Poll::Pending
             }
             Poll::Ready(bytes) => Poll::Ready(Ok(http::Response::from_parts(
