@@ -137,7 +137,12 @@ pub(crate) fn run(quick: bool, build_cost: bool, title: &str) -> Result<(), Stri
         let rows = build_cost_rows(&mut summary)?;
         report::print_table(
             "overhead: build cost (clean release builds, empty target directories, wall time)",
-            &["clean `cargo build --release` of payex-client against", "payex-client", "baseline", "× baseline"],
+            &[
+                "clean `cargo build --release` of payex-client against",
+                "payex-client",
+                "baseline",
+                "× baseline",
+            ],
             &rows,
         );
         println!(
@@ -425,7 +430,10 @@ fn build_cost_rows(summary: &mut Summary) -> Result<Vec<Vec<String>>, String> {
     summary.build = Some(sdk.as_secs_f64() / bare.as_secs_f64());
     Ok(vec![
         row("the bare HTTP dependencies (the issue's target)", bare),
-        row("the same dependencies with a minimal raw-hyper client", client),
+        row(
+            "the same dependencies with a minimal raw-hyper client",
+            client,
+        ),
     ])
 }
 
@@ -445,14 +453,22 @@ fn build_cost(root: &Path, scratch: &Path) -> Result<BuildCost, String> {
     let write = |dir: &Path, name: &str, lib: &str| -> Result<(), String> {
         std::fs::create_dir_all(dir.join("src"))
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        std::fs::write(dir.join("Cargo.toml"), BARE_MANIFEST.replace("bare-http", name))
-            .map_err(|e| e.to_string())?;
+        std::fs::write(
+            dir.join("Cargo.toml"),
+            BARE_MANIFEST.replace("bare-http", name),
+        )
+        .map_err(|e| e.to_string())?;
         std::fs::write(dir.join("src/lib.rs"), lib).map_err(|e| e.to_string())?;
-        std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
+        std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))
+            .map_err(|e| e.to_string())?;
         Ok(())
     };
     let bare = scratch.join("bare-http");
-    write(&bare, "bare-http", "//! Nothing: only the dependencies are built.\n")?;
+    write(
+        &bare,
+        "bare-http",
+        "//! Nothing: only the dependencies are built.\n",
+    )?;
     let client = scratch.join("bare-client");
     write(&client, "bare-client", MINIMAL_CLIENT)?;
     Ok(BuildCost {
@@ -510,9 +526,9 @@ debug = "line-tables-only"
 "#;
 
 /// What a merchant writes without the SDK, at its smallest: one GET over hyper-util's pooled
-/// client with rustls (HTTP/1.1 and 2, webpki roots), its body decoded with serde. Building
-/// it makes the compiler generate the HTTP client's code, which the bare dependencies alone
-/// never do.
+/// client with rustls (HTTP/1.1 and 2, webpki roots), its body decoded with serde, run on a
+/// Tokio runtime. Building it makes the compiler generate the HTTP client's code, which the
+/// bare dependencies alone never do.
 const MINIMAL_CLIENT: &str = r#"//! A GET of one account over raw hyper.
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
@@ -550,6 +566,18 @@ pub async fn get_account(
     let response = client.request(request).await?;
     let body = response.into_body().collect().await?.to_bytes();
     Ok(serde_json::from_slice(&body)?)
+}
+
+/// Runs [`get_account`] to completion on a new current-thread runtime (so the compiler
+/// generates the whole client, as a program's `main` would make it).
+pub fn get_account_blocking(
+    url: &str,
+    token: &str,
+) -> Result<Account, Box<dyn std::error::Error + Send + Sync>> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(get_account(url, token))
 }
 "#;
 
