@@ -13,7 +13,7 @@ use tower::{Layer, Service};
 use tracing::Span;
 
 use super::timeout::Deadline;
-use super::{into_error, meta_of};
+use super::{RequestMeta, into_error};
 use crate::error::{BoxError, Error, ErrorKind, Phase, is_retryable_status};
 use crate::retry::{RetryBudget, RetryPolicy};
 
@@ -132,12 +132,17 @@ where
         // The service made ready goes with this call; this layer keeps a clone.
         let clone = self.inner.clone();
         let inner = std::mem::replace(&mut self.inner, clone);
-        let idempotent = meta_of(&request).idempotent;
+        let meta = request.extensions().get::<RequestMeta>().cloned();
         let deadline = request.extensions().get::<Deadline>().map(|d| d.0);
+        // Extensions that are only ours are left out of the copies and put back when one is
+        // sent: a copy that is never sent costs no extension map.
+        let ours = usize::from(meta.is_some()) + usize::from(deadline.is_some());
+        let lean_copies = request.extensions().len() == ours;
         RetryFuture {
             inner,
             shared: self.shared.clone(),
-            idempotent,
+            meta,
+            lean_copies,
             deadline,
             attempt: 1,
             spent: 0,
@@ -157,7 +162,10 @@ pin_project! {
     pub struct RetryFuture<S, F> {
         inner: S,
         shared: Arc<Shared>,
-        idempotent: bool,
+        // The request's metadata (without one it counts as not idempotent).
+        meta: Option<RequestMeta>,
+        // Whether copies leave out the extensions (all of them ours) until they are sent.
+        lean_copies: bool,
         deadline: Option<Instant>,
         attempt: u32,
         spent: u32,
@@ -236,7 +244,7 @@ where
                     match ready {
                         Ok(()) => {
                             let next = (*this.attempt < this.shared.policy.max_attempts)
-                                .then(|| request.clone());
+                                .then(|| copy_of(&request, *this.lean_copies));
                             let future = this.inner.call(request);
                             let (span, started) = (span.clone(), *started);
                             this.state.set(RetryState::Attempt {
@@ -265,9 +273,18 @@ where
                 }
                 StateProj::Backoff { sleep, next } => {
                     ready!(sleep.poll(cx));
-                    let Some(next) = next.take() else {
+                    let Some(mut next) = next.take() else {
                         return Poll::Ready(Err(polled_after_completion()));
                     };
+                    if next.extensions().is_empty() {
+                        // A lean copy: its extensions, all ours, go back before it is sent.
+                        if let Some(meta) = this.meta.clone() {
+                            next.extensions_mut().insert(meta);
+                        }
+                        if let Some(deadline) = *this.deadline {
+                            next.extensions_mut().insert(Deadline(deadline));
+                        }
+                    }
                     *this.attempt += 1;
                     this.state.set(RetryState::ready(next, *this.attempt));
                     continue;
@@ -287,7 +304,8 @@ where
                 tracing::Span::current().record("attempts", attempt);
                 Poll::Ready(outcome)
             };
-            let Some(retryable) = classify(&outcome, *this.idempotent, policy) else {
+            let idempotent = this.meta.as_ref().is_some_and(|meta| meta.idempotent);
+            let Some(retryable) = classify(&outcome, idempotent, policy) else {
                 if outcome.as_ref().is_ok_and(|r| r.status().is_success()) {
                     shared.budget.deposit(if *this.spent > 0 {
                         *this.spent
@@ -337,6 +355,19 @@ where
             });
         }
     }
+}
+
+/// A copy of `request` for another attempt; `lean`, without its extensions.
+fn copy_of(request: &http::Request<Bytes>, lean: bool) -> http::Request<Bytes> {
+    if !lean {
+        return request.clone();
+    }
+    let mut copy = http::Request::new(request.body().clone());
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.version_mut() = request.version();
+    *copy.headers_mut() = request.headers().clone();
+    copy
 }
 
 /// The error of a [`RetryFuture`] polled again after it completed (a caller's bug).

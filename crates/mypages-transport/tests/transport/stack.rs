@@ -204,6 +204,62 @@ async fn an_attempt_layer_sees_every_attempt_and_a_layer_each_operation() {
     }
 }
 
+/// A merchant's own request extension.
+#[derive(Clone, Debug, PartialEq)]
+struct ShopTag(&'static str);
+
+/// What an attempt layer saw of each attempt's extensions: the operation, whether it is
+/// idempotent, and the merchant's tag.
+type SeenExtensions = Arc<std::sync::Mutex<Vec<(String, bool, Option<ShopTag>)>>>;
+
+/// A client whose server fails the first attempt, with an attempt layer that records each
+/// attempt's extensions, and (with `tag`) a layer that adds a merchant's extension.
+async fn recording_client(
+    tag: Option<ShopTag>,
+) -> (Server, mypages_transport::Client, SeenExtensions) {
+    let server =
+        Server::start(|seen| async move { respond(if seen.index == 0 { 503 } else { 200 }, "{}") })
+            .await;
+    let seen: SeenExtensions = Arc::default();
+    let record = seen.clone();
+    let mut builder = builder(&server.url()).attempt_layer(tower::util::MapRequestLayer::new(
+        move |request: http::Request<Bytes>| {
+            let meta = request.extensions().get::<RequestMeta>();
+            record.lock().unwrap().push((
+                meta.map_or_else(String::new, |meta| meta.operation.to_owned()),
+                meta.is_some_and(|meta| meta.idempotent),
+                request.extensions().get::<ShopTag>().cloned(),
+            ));
+            request
+        },
+    ));
+    if let Some(tag) = tag {
+        builder = builder.layer(tower::util::MapRequestLayer::new(
+            move |mut request: http::Request<Bytes>| {
+                request.extensions_mut().insert(tag.clone());
+                request
+            },
+        ));
+    }
+    (server, builder.build().unwrap(), seen)
+}
+
+#[tokio::test]
+async fn a_retried_attempt_carries_the_same_extensions_as_the_first() {
+    let (_server, client, seen) = recording_client(None).await;
+    client.execute(&Call::get("/x")).await.unwrap();
+    let seen = seen.lock().unwrap().clone();
+    let first = ("test_call".to_owned(), true, None);
+    assert_eq!(seen, vec![first.clone(), first]);
+
+    let tag = ShopTag("shop-7");
+    let (_server, client, seen) = recording_client(Some(tag.clone())).await;
+    client.execute(&Call::get("/x")).await.unwrap();
+    let seen = seen.lock().unwrap().clone();
+    let first = ("test_call".to_owned(), true, Some(tag));
+    assert_eq!(seen, vec![first.clone(), first]);
+}
+
 #[tokio::test]
 async fn our_layers_reserve_the_readiness_of_the_service_under_them() {
     // A merchant's stack with a concurrency limit under our layers: tower's contract is
