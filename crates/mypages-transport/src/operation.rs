@@ -78,6 +78,58 @@ pub struct Operation {
     retry: RetryClass,
     answer: Answer,
     secret_answer: bool,
+    placeholders: Placeholders,
+}
+
+/// The most placeholders a path template may have.
+const MAX_PLACEHOLDERS: usize = 8;
+
+/// Where a path template's placeholders are, found when the operation is made (at compile
+/// time for a `static`), so a call fills them in without scanning the template.
+#[derive(Clone, Copy, Debug)]
+struct Placeholders {
+    /// The byte offsets of each placeholder's `{` and `}`, in order.
+    spans: [(usize, usize); MAX_PLACEHOLDERS],
+    count: usize,
+    /// Why the template cannot be filled in, if it cannot.
+    invalid: Option<&'static str>,
+}
+
+impl Placeholders {
+    const fn of(path: &str) -> Placeholders {
+        let bytes = path.as_bytes();
+        let mut spans = [(0, 0); MAX_PLACEHOLDERS];
+        let mut count = 0;
+        let mut open = None;
+        let mut at = 0;
+        while at < bytes.len() {
+            match (bytes[at], open) {
+                (b'{', None) => open = Some(at),
+                (b'}', Some(start)) => {
+                    if count == MAX_PLACEHOLDERS {
+                        return Placeholders {
+                            spans,
+                            count,
+                            invalid: Some("has more than 8 placeholders in its path template"),
+                        };
+                    }
+                    spans[count] = (start, at);
+                    count += 1;
+                    open = None;
+                }
+                _ => {}
+            }
+            at += 1;
+        }
+        Placeholders {
+            spans,
+            count,
+            invalid: match open {
+                Some(_) => Some("has a path template with an unclosed `{`"),
+                None => None,
+            },
+        }
+    }
 }
 
 impl Operation {
@@ -99,6 +151,7 @@ impl Operation {
             retry,
             answer: Answer::Json,
             secret_answer: false,
+            placeholders: Placeholders::of(path),
         }
     }
 
@@ -192,35 +245,21 @@ impl Operation {
     /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) error naming the
     /// operation.
     pub fn call(&'static self, params: &[&str]) -> Result<Call<()>, Error> {
+        let placeholders = &self.placeholders;
+        if let Some(reason) = placeholders.invalid {
+            return Err(Error::invalid_argument(self.id, reason));
+        }
+        if params.len() != placeholders.count {
+            return Err(self.wrong_arity(params.len()));
+        }
         let room: usize = params.iter().map(|param| param.len()).sum();
         let mut path = String::with_capacity(self.path.len() + room);
-        let mut values = params.iter();
-        // The template's text not yet copied starts at `text`; a placeholder opened at `open`.
+        // The template's text not yet copied starts at `text`.
         let mut text = 0;
-        let mut open = None;
-        for (at, byte) in self.path.bytes().enumerate() {
-            match (byte, open) {
-                (b'{', None) => open = Some(at),
-                (b'}', Some(start)) => {
-                    let value = values
-                        .next()
-                        .ok_or_else(|| self.wrong_arity(params.len()))?;
-                    path.push_str(&self.path[text..start]);
-                    push_encoded(&mut path, value, false);
-                    text = at + 1;
-                    open = None;
-                }
-                _ => {}
-            }
-        }
-        if open.is_some() {
-            return Err(Error::invalid_argument(
-                self.id,
-                "has a path template with an unclosed `{`",
-            ));
-        }
-        if values.next().is_some() {
-            return Err(self.wrong_arity(params.len()));
+        for (&(open, close), value) in placeholders.spans.iter().zip(params) {
+            path.push_str(&self.path[text..open]);
+            push_encoded(&mut path, value, false);
+            text = close + 1;
         }
         path.push_str(&self.path[text..]);
         Ok(self.at(path))
@@ -241,7 +280,7 @@ impl Operation {
     }
 
     fn wrong_arity(&self, given: usize) -> Error {
-        let expected = self.path.matches('{').count();
+        let expected = self.placeholders.count;
         Error::invalid_argument(
             self.id,
             format_args!(
@@ -448,6 +487,30 @@ mod tests {
         assert_eq!(error.kind(), ErrorKind::InvalidArgument);
         assert_eq!(error.argument(), Some("settleBalance"));
         assert!(SETTLE.call(&["a", "b"]).is_err());
+    }
+
+    #[test]
+    fn placeholders_are_filled_in_order_with_the_text_between_them() {
+        static NESTED: Operation =
+            Operation::new("nested", Method::GET, "/l/{ledger}/x/{id}.json?{keep");
+        static TWO: Operation = Operation::new("two", Method::GET, "/l/{a}/x/{b}.json");
+        assert_eq!(
+            TWO.call(&["1", "é/2"]).unwrap().path().unwrap(),
+            "/l/1/x/%C3%A9%2F2.json"
+        );
+        let unclosed = NESTED.call(&["1", "2"]).unwrap_err();
+        assert_eq!(unclosed.argument(), Some("nested"));
+        assert!(unclosed.to_string().contains("unclosed"), "{unclosed}");
+        static NINE: Operation =
+            Operation::new("nine", Method::GET, "/{a}/{b}/{c}/{d}/{e}/{f}/{g}/{h}/{i}");
+        let nine = NINE.call(&["1"; 9]).unwrap_err();
+        assert_eq!(nine.kind(), ErrorKind::InvalidArgument);
+        assert!(nine.to_string().contains("more than 8"), "{nine}");
+        let arity = TWO.call(&["1"]).unwrap_err();
+        assert!(
+            arity.to_string().contains("takes 2 path parameters"),
+            "{arity}"
+        );
     }
 
     #[test]
