@@ -362,3 +362,22 @@ fn with_first<R>(first: &str, params: &[&str], f: impl FnOnce(&[&str]) -> R) -> 
             .collect::<Vec<_>>()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::with_first;
+
+    #[test]
+    fn the_first_parameter_goes_before_the_others_however_many() {
+        for count in 0..6 {
+            let params: Vec<String> = (1..=count).map(|n| n.to_string()).collect();
+            let params: Vec<&str> = params.iter().map(String::as_str).collect();
+            let all = with_first("ledger", &params, |all| all.join("/"));
+            let expected = std::iter::once("ledger")
+                .chain(params.iter().copied())
+                .collect::<Vec<_>>()
+                .join("/");
+            assert_eq!(all, expected, "{count} parameters");
+        }
+    }
+}
