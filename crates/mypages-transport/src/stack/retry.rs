@@ -241,10 +241,11 @@ where
                     let Some(request) = request.take() else {
                         return Poll::Ready(Err(polled_after_completion()));
                     };
+                    // Whether another attempt may follow this one.
+                    let more = *this.attempt < this.shared.policy.max_attempts;
                     match ready {
                         Ok(()) => {
-                            let next = (*this.attempt < this.shared.policy.max_attempts)
-                                .then(|| copy_of(&request, *this.lean_copies));
+                            let next = more.then(|| copy_of(&request, *this.lean_copies));
                             let future = this.inner.call(request);
                             let (span, started) = (span.clone(), *started);
                             this.state.set(RetryState::Attempt {
@@ -255,8 +256,9 @@ where
                             });
                             continue;
                         }
-                        // Nothing was sent: the request itself is the next attempt's.
-                        Err(error) => (Err(error), Some(request), span.clone(), *started),
+                        // Nothing was sent: the request itself is the next attempt's, if
+                        // there can be one.
+                        Err(error) => (Err(error), more.then_some(request), span.clone(), *started),
                     }
                 }
                 StateProj::Attempt {

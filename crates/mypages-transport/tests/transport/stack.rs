@@ -204,6 +204,60 @@ async fn an_attempt_layer_sees_every_attempt_and_a_layer_each_operation() {
     }
 }
 
+/// A service that is ready once, then fails every readiness check, counting them.
+#[derive(Clone)]
+struct ReadyOnce {
+    polls: Arc<AtomicUsize>,
+}
+
+impl Service<http::Request<Bytes>> for ReadyOnce {
+    type Response = http::Response<mypages_transport::ResponseBody>;
+    type Error = std::io::Error;
+    type Future = std::future::Ready<Result<Self::Response, std::io::Error>>;
+
+    fn poll_ready(
+        &mut self,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), std::io::Error>> {
+        let earlier = self.polls.fetch_add(1, Ordering::SeqCst);
+        std::task::Poll::Ready(if earlier == 0 {
+            Ok(())
+        } else {
+            Err(std::io::Error::other("the connection pool is closed"))
+        })
+    }
+
+    fn call(&mut self, _: http::Request<Bytes>) -> Self::Future {
+        std::future::ready(Err(std::io::Error::other("not ready")))
+    }
+}
+
+#[tokio::test]
+async fn a_service_that_is_not_ready_is_tried_no_more_often_than_the_policy_allows() {
+    let polls = Arc::new(AtomicUsize::new(0));
+    let mut stack = ServiceBuilder::new()
+        .layer(RetryLayer::new(fast_retries().max_attempts(3)))
+        .service(ReadyOnce {
+            polls: polls.clone(),
+        });
+    let mut request = http::Request::get("http://127.0.0.1:9/x")
+        .body(Bytes::new())
+        .unwrap();
+    request
+        .extensions_mut()
+        .insert(RequestMeta::new("get_x", true));
+    let error = stack
+        .ready()
+        .await
+        .unwrap()
+        .call(request)
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Transient);
+    // The layer's own readiness check, then one per attempt.
+    assert_eq!(polls.load(Ordering::SeqCst), 1 + 3);
+}
+
 /// A merchant's own request extension.
 #[derive(Clone, Debug, PartialEq)]
 struct ShopTag(&'static str);
