@@ -247,7 +247,7 @@ where
                         Ok(()) => {
                             let next = more.then(|| copy_of(&request, *this.lean_copies));
                             let future = this.inner.call(request);
-                            let (span, started) = (span.clone(), *started);
+                            let (span, started) = (std::mem::replace(span, Span::none()), *started);
                             this.state.set(RetryState::Attempt {
                                 future,
                                 next,
@@ -258,7 +258,12 @@ where
                         }
                         // Nothing was sent: the request itself is the next attempt's, if
                         // there can be one.
-                        Err(error) => (Err(error), more.then_some(request), span.clone(), *started),
+                        Err(error) => (
+                            Err(error),
+                            more.then_some(request),
+                            std::mem::replace(span, Span::none()),
+                            *started,
+                        ),
                     }
                 }
                 StateProj::Attempt {
@@ -271,7 +276,14 @@ where
                         let _entered = span.enter();
                         ready!(future.poll(cx)).map_err(into_error)
                     };
-                    (outcome, next.take(), span.clone(), *started)
+                    // The span leaves the state, so it closes when this attempt's outcome
+                    // has been dealt with, not when the whole future is dropped.
+                    (
+                        outcome,
+                        next.take(),
+                        std::mem::replace(span, Span::none()),
+                        *started,
+                    )
                 }
                 StateProj::Backoff { sleep, next } => {
                     ready!(sleep.poll(cx));

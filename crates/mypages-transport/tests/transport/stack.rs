@@ -7,7 +7,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper_util::rt::TokioExecutor;
-use mypages_transport::layers::{AuthLayer, RetryLayer};
+use mypages_transport::layers::{AuthLayer, OperationDeadlineLayer, RetryLayer};
 use mypages_transport::{BaseUrl, ErrorKind, RequestMeta, RetryPolicy, SecretString, StaticToken};
 use tower::{Service, ServiceBuilder, ServiceExt};
 
@@ -256,6 +256,26 @@ async fn a_service_that_is_not_ready_is_tried_no_more_often_than_the_policy_allo
     assert_eq!(error.kind(), ErrorKind::Transient);
     // The layer's own readiness check, then one per attempt.
     assert_eq!(polls.load(Ordering::SeqCst), 1 + 3);
+}
+
+#[tokio::test]
+async fn a_deadline_without_request_meta_is_not_retried_and_nothing_breaks() {
+    let server = Server::fixed(503, "{}").await;
+    let hyper = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
+        .build_http::<Full<Bytes>>();
+    let mut stack = ServiceBuilder::new()
+        .layer(OperationDeadlineLayer::new(Some(Duration::from_secs(5))))
+        .layer(RetryLayer::new(fast_retries()))
+        .service(tower::service_fn(move |request: http::Request<Bytes>| {
+            hyper.request(request.map(Full::new))
+        }));
+    // No RequestMeta: the request counts as not idempotent, and the 503 comes back as it is.
+    let request = http::Request::get(format!("{}/x", server.url()))
+        .body(Bytes::new())
+        .unwrap();
+    let response = stack.ready().await.unwrap().call(request).await.unwrap();
+    assert_eq!(response.status(), 503);
+    assert_eq!(server.hits(), 1);
 }
 
 /// A merchant's own request extension.
