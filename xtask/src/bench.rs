@@ -1,5 +1,7 @@
 //! `cargo xtask bench [--quick] [--no-build-cost] [GROUP...]`: builds the benchmarks in release mode and runs
-//! them, printing the machine and one Markdown table per group.
+//! them, printing the machine and one Markdown table per group. With `--quick` (few samples,
+//! small volumes: a check that the harness works, which CI runs) they are built in the dev
+//! profile instead, which the tests have built already, so the check costs no release build.
 //!
 //! The benchmarks live in the `mypages-bench` crate (`benches/`); this only builds and runs
 //! it, so the exact command is always the one printed here. Benchmarks are never part of
@@ -26,8 +28,11 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             ));
         }
     }
-    let mut command_line = vec!["run", "--release", "--quiet", "-p", "mypages-bench", "--"];
+    let mut command_line = vec!["run", "--quiet", "-p", "mypages-bench", "--"];
     command_line.extend(args.iter().map(String::as_str));
+    if !quick(args) {
+        command_line.insert(1, "--release");
+    }
     eprintln!("xtask bench: cargo {}", command_line.join(" "));
     let status = Command::new(cargo())
         .args(&command_line)
@@ -44,6 +49,11 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     }
 }
 
+/// Whether `args` ask for a quick run (a check of the harness, not figures to quote).
+fn quick(args: &[String]) -> bool {
+    args.iter().any(|arg| arg == "--quick")
+}
+
 fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
 }
@@ -52,4 +62,17 @@ fn cargo() -> String {
 fn workspace_root() -> PathBuf {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     manifest.parent().map_or(manifest.clone(), PathBuf::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quick;
+
+    #[test]
+    fn only_a_quick_run_skips_the_release_build() {
+        let args = |list: &[&str]| list.iter().map(|arg| (*arg).to_owned()).collect::<Vec<_>>();
+        assert!(quick(&args(&["--quick", "overhead"])));
+        assert!(!quick(&args(&["overhead", "--no-build-cost"])));
+        assert!(!quick(&args(&[])));
+    }
 }
