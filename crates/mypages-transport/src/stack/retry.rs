@@ -146,7 +146,8 @@ where
             deadline,
             attempt: 1,
             spent: 0,
-            state: RetryState::ready(request, 1),
+            pending: Some(request),
+            state: RetryState::ready(1),
         }
     }
 }
@@ -169,6 +170,10 @@ pin_project! {
         deadline: Option<Instant>,
         attempt: u32,
         spent: u32,
+        // The request of the next attempt: before an attempt, the one it sends; during an
+        // attempt, the copy for the one after it (none if it is the last); during a wait,
+        // the one it waits to send. Kept outside the state, so no change of state moves it.
+        pending: Option<http::Request<Bytes>>,
         #[pin]
         state: RetryState<F>,
     }
@@ -179,16 +184,13 @@ pin_project! {
     enum RetryState<F> {
         /// Waiting for the inner service to take the attempt.
         Ready {
-            request: Option<http::Request<Bytes>>,
             span: Span,
             started: Option<Instant>,
         },
-        /// An attempt in flight, with the copy of the request for the next one (if there
-        /// can be one: the last attempt sends the request itself).
+        /// An attempt in flight.
         Attempt {
             #[pin]
             future: F,
-            next: Option<http::Request<Bytes>>,
             span: Span,
             started: Option<Instant>,
         },
@@ -196,14 +198,13 @@ pin_project! {
         Backoff {
             #[pin]
             sleep: tokio::time::Sleep,
-            next: Option<http::Request<Bytes>>,
         },
     }
 }
 
 impl<F> RetryState<F> {
-    /// Attempt number `attempt` of `request`, in its own span.
-    fn ready(request: http::Request<Bytes>, attempt: u32) -> RetryState<F> {
+    /// Attempt number `attempt`, in its own span.
+    fn ready(attempt: u32) -> RetryState<F> {
         let span = tracing::debug_span!(
             "attempt",
             attempt,
@@ -212,11 +213,7 @@ impl<F> RetryState<F> {
         );
         // No clock reading for a span nobody listens to.
         let started = (!span.is_disabled()).then(Instant::now);
-        RetryState::Ready {
-            request: Some(request),
-            span,
-            started,
-        }
+        RetryState::Ready { span, started }
     }
 }
 
@@ -230,27 +227,24 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Outcome<B>> {
         let mut this = self.project();
         loop {
-            // The outcome of an attempt, with the request for the next one.
-            let (outcome, next, span, started) = match this.state.as_mut().project() {
-                StateProj::Ready {
-                    request,
-                    span,
-                    started,
-                } => {
+            // The outcome of an attempt.
+            let (outcome, span, started) = match this.state.as_mut().project() {
+                StateProj::Ready { span, started } => {
                     let ready = ready!(this.inner.poll_ready(cx)).map_err(into_error);
-                    let Some(request) = request.take() else {
+                    let Some(request) = this.pending.take() else {
                         return Poll::Ready(Err(polled_after_completion()));
                     };
                     // Whether another attempt may follow this one.
                     let more = *this.attempt < this.shared.policy.max_attempts;
                     match ready {
                         Ok(()) => {
-                            let next = more.then(|| copy_of(&request, *this.lean_copies));
+                            if more {
+                                *this.pending = Some(copy_of(&request, *this.lean_copies));
+                            }
                             let future = this.inner.call(request);
                             let (span, started) = (std::mem::replace(span, Span::none()), *started);
                             this.state.set(RetryState::Attempt {
                                 future,
-                                next,
                                 span,
                                 started,
                             });
@@ -258,17 +252,16 @@ where
                         }
                         // Nothing was sent: the request itself is the next attempt's, if
                         // there can be one.
-                        Err(error) => (
-                            Err(error),
-                            more.then_some(request),
-                            std::mem::replace(span, Span::none()),
-                            *started,
-                        ),
+                        Err(error) => {
+                            if more {
+                                *this.pending = Some(request);
+                            }
+                            (Err(error), std::mem::replace(span, Span::none()), *started)
+                        }
                     }
                 }
                 StateProj::Attempt {
                     future,
-                    next,
                     span,
                     started,
                 } => {
@@ -278,16 +271,11 @@ where
                     };
                     // The span leaves the state, so it closes when this attempt's outcome
                     // has been dealt with, not when the whole future is dropped.
-                    (
-                        outcome,
-                        next.take(),
-                        std::mem::replace(span, Span::none()),
-                        *started,
-                    )
+                    (outcome, std::mem::replace(span, Span::none()), *started)
                 }
-                StateProj::Backoff { sleep, next } => {
+                StateProj::Backoff { sleep } => {
                     ready!(sleep.poll(cx));
-                    let Some(mut next) = next.take() else {
+                    let Some(next) = this.pending.as_mut() else {
                         return Poll::Ready(Err(polled_after_completion()));
                     };
                     if next.extensions().is_empty() {
@@ -300,7 +288,7 @@ where
                         }
                     }
                     *this.attempt += 1;
-                    this.state.set(RetryState::ready(next, *this.attempt));
+                    this.state.set(RetryState::ready(*this.attempt));
                     continue;
                 }
             };
@@ -329,9 +317,9 @@ where
                 }
                 return done(outcome);
             };
-            let Some(next) = next else {
+            if this.pending.is_none() {
                 return done(outcome);
-            };
+            }
             let delay = retryable
                 .retry_after
                 .unwrap_or_else(|| policy.backoff(attempt, &mut shared.rng()));
@@ -365,7 +353,6 @@ where
             drop(outcome);
             this.state.set(RetryState::Backoff {
                 sleep: tokio::time::sleep(delay),
-                next: Some(next),
             });
         }
     }
