@@ -16,13 +16,17 @@ pub(crate) const MAX_ID_CHARS: usize = 50;
 /// An identifier: not blank, at most [`MAX_ID_CHARS`] characters, no control characters.
 /// The value itself never appears in the message (a card token is a secret).
 fn identifier(argument: &str, value: &str) -> Result<(), Error> {
-    // One pass: the length in characters, whether any is not blank, any control character.
-    let (mut length, mut blank, mut control) = (0usize, true, false);
-    for c in value.chars() {
-        length += 1;
-        blank &= c.is_whitespace();
-        control |= c.is_control();
-    }
+    let (length, blank, control) = if value.is_ascii() {
+        // The common case, byte by byte: ASCII's blanks are the space and `\t`..=`\r`.
+        let bytes = value.as_bytes();
+        (
+            bytes.len(),
+            bytes.iter().all(|b| matches!(b, b' ' | b'\t'..=b'\r')),
+            bytes.iter().any(u8::is_ascii_control),
+        )
+    } else {
+        chars_of(value)
+    };
     if blank {
         return Err(Error::invalid_argument(argument, "must not be empty"));
     }
@@ -41,11 +45,24 @@ fn identifier(argument: &str, value: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// In one pass over the characters of `value`: how many there are, whether all are blank,
+/// whether any is a control character.
+fn chars_of(value: &str) -> (usize, bool, bool) {
+    let (mut length, mut blank, mut control) = (0usize, true, false);
+    for c in value.chars() {
+        length += 1;
+        blank &= c.is_whitespace();
+        control |= c.is_control();
+    }
+    (length, blank, control)
+}
+
 /// An identifier that goes into the route as one path segment (an account number, a card
 /// token, a bill id): checked before anything is sent, naming `argument`.
 pub(crate) fn route_identifier(argument: &str, value: &str) -> Result<(), Error> {
     identifier(argument, value)?;
-    if value.contains(['/', '?', '#']) {
+    // These are ASCII, so they are never part of another character's bytes.
+    if value.bytes().any(|b| matches!(b, b'/' | b'?' | b'#')) {
         return Err(Error::invalid_argument(
             argument,
             "must not contain `/`, `?` or `#`: it is one identifier, not a path",
@@ -151,6 +168,34 @@ mod tests {
         let error = route_identifier("account_no", " ").unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidArgument);
         assert_eq!(error.argument(), Some("account_no"));
+    }
+
+    #[test]
+    fn ascii_identifiers_are_judged_as_their_characters_are() {
+        let mut values: Vec<String> = (0u8..=127).map(|b| char::from(b).to_string()).collect();
+        values.extend(["  ", " \u{b} ", "\r\n", "a\u{7f}", " x "].map(String::from));
+        values.extend(["x".repeat(50), "x".repeat(51)]);
+        for value in values {
+            assert!(value.is_ascii());
+            let expected = chars_of(&value);
+            let got = identifier("id", &value).map_err(|error| error.to_string());
+            let reference = if expected.1 {
+                Err("must not be empty")
+            } else if expected.0 > MAX_ID_CHARS {
+                Err("at most")
+            } else if expected.2 {
+                Err("control characters")
+            } else {
+                Ok(())
+            };
+            match (got, reference) {
+                (Ok(()), Ok(())) => {}
+                (Err(message), Err(expected)) => {
+                    assert!(message.contains(expected), "{value:?}: {message}")
+                }
+                (got, reference) => panic!("{value:?}: got {got:?}, expected {reference:?}"),
+            }
+        }
     }
 
     #[test]
