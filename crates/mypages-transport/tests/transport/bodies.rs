@@ -295,6 +295,37 @@ async fn bodies_over_the_limit_are_refused_and_downloads_are_not_bounded() {
     }
 }
 
+/// A token source asked for every request: it has no fixed token, so the auth layer
+/// calls the service below it only once the token has come.
+#[derive(Debug)]
+struct AskedEachTime;
+
+impl mypages_transport::TokenSource for AskedEachTime {
+    fn token(
+        &self,
+    ) -> mypages_transport::BoxFuture<'_, Result<mypages_transport::SecretString, Error>> {
+        Box::pin(async { Ok(mypages_transport::SecretString::from("asked")) })
+    }
+}
+
+#[tokio::test]
+async fn a_download_streams_past_the_body_limit_when_the_token_is_asked_for() {
+    let (addr, _) = raw_server(Some(big_answer(false))).await;
+    let client = builder(&format!("http://{addr}"))
+        .token_source(AskedEachTime)
+        .body_limit(1024)
+        .build()
+        .unwrap();
+    let mut file = Vec::new();
+    let written = client
+        .download_to(&Call::get("/x"), &mut file)
+        .await
+        .unwrap();
+    assert_eq!(written, 4096);
+    let error = client.execute(&Call::get("/x")).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::BodyTooLarge, "{error}");
+}
+
 #[tokio::test]
 async fn downloads_stream_in_chunks() {
     let server = Server::start(|_| async {

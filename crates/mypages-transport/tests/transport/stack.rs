@@ -69,8 +69,15 @@ async fn the_inner_http_service_can_be_swapped() {
     let counter = calls.clone();
     let hyper = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
         .build_http::<Full<Bytes>>();
+    let operations = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = operations.clone();
     let inner = tower::service_fn(move |mut request: http::Request<Full<Bytes>>| {
         counter.fetch_add(1, Ordering::SeqCst);
+        let meta = request.extensions().get::<RequestMeta>();
+        record
+            .lock()
+            .unwrap()
+            .push(meta.map(|meta| (meta.operation, meta.idempotent)));
         request
             .headers_mut()
             .insert("x-inner", http::HeaderValue::from_static("custom"));
@@ -89,6 +96,8 @@ async fn the_inner_http_service_can_be_swapped() {
         seen.headers["authorization"], "Bearer t",
         "auth runs above the inner service"
     );
+    // It sees what the stack knows about the request.
+    assert_eq!(*operations.lock().unwrap(), [Some(("test_call", true))]);
 
     // Its connect errors are still classified (and retried for GET).
     let client = builder(&format!("http://{}", closed_port().await))
