@@ -25,6 +25,7 @@ use crate::paging::{Link, Pages};
 use crate::problem::Problem;
 use crate::retry::RetryPolicy;
 use crate::stack::body_limit::ERROR_BODY_LIMIT;
+use crate::stack::meta::handing_down;
 use crate::stack::{
     AttemptTimeout, AttemptTimeoutLayer, Auth, AuthLayer, BodyLimit, BodyLimitLayer, Either,
     HttpService, OperationDeadline, OperationDeadlineLayer, RequestMeta, ResponseBody, Retry,
@@ -52,6 +53,9 @@ struct ClientInner {
     body_limit: usize,
     read_problem: ProblemReader,
     service: Stack,
+    /// Whether a merchant's layer or HTTP service is in the stack, so each request carries
+    /// its [`RequestMeta`] as an extension for them; otherwise it is handed down beside it.
+    meta_in_extensions: bool,
 }
 
 /// The connector: the built-in one, or the service given to
@@ -92,8 +96,8 @@ impl Client {
     /// Sends `endpoint` and decodes its 2xx answer; any other status is an
     /// [`ErrorKind::Refused`](crate::ErrorKind::Refused) or [`ErrorKind::Transient`](crate::ErrorKind::Transient) error.
     pub async fn execute<E: Endpoint + ?Sized>(&self, endpoint: &E) -> Result<E::Output, Error> {
-        let request = self.request(endpoint, false)?;
-        let response = self.send(request).await?;
+        let (request, meta) = self.request(endpoint, false)?;
+        let response = self.send(request, meta).await?;
         let (parts, mut body) = response.into_parts();
         let success = parts.status.is_success();
         // A success body is refused past the body limit, an error body cut at 64 KiB.
@@ -129,8 +133,8 @@ impl Client {
     /// answer is an [`ErrorKind::Refused`](crate::ErrorKind::Refused) or [`ErrorKind::Transient`](crate::ErrorKind::Transient) error. While streaming, each
     /// chunk must arrive within the attempt timeout.
     pub async fn download<E: Endpoint + ?Sized>(&self, endpoint: &E) -> Result<Download, Error> {
-        let request = self.request(endpoint, true)?;
-        let response = self.send(request).await?;
+        let (request, meta) = self.request(endpoint, true)?;
+        let response = self.send(request, meta).await?;
         let (parts, body) = response.into_parts();
         if !parts.status.is_success() {
             let bytes = body.collect_limited(ERROR_BODY_LIMIT, true).await?;
@@ -207,11 +211,13 @@ impl Client {
         Ok(target)
     }
 
+    /// The request of `endpoint`, with its metadata if that is to be handed down beside it
+    /// rather than carried in its extensions.
     fn request<E: Endpoint + ?Sized>(
         &self,
         endpoint: &E,
         streaming: bool,
-    ) -> Result<http::Request<Bytes>, Error> {
+    ) -> Result<(http::Request<Bytes>, Option<RequestMeta>), Error> {
         let base_url = &self.inner.base_url;
         let path = endpoint.path()?;
         let query = endpoint.query()?;
@@ -260,20 +266,27 @@ impl Client {
                 }
             }
         }
-        request.extensions_mut().insert(RequestMeta {
+        let meta = RequestMeta {
             operation: endpoint.operation(),
             idempotent: endpoint.idempotent(),
             streaming,
-        });
-        Ok(request)
+        };
+        if self.inner.meta_in_extensions {
+            request.extensions_mut().insert(meta);
+            return Ok((request, None));
+        }
+        Ok((request, Some(meta)))
     }
 
+    /// Sends `request` through the stack, handing `meta` down with it.
     async fn send(
         &self,
         request: http::Request<Bytes>,
+        meta: Option<RequestMeta>,
     ) -> Result<http::Response<ResponseBody>, Error> {
         let mut service = self.inner.service.clone();
-        service.ready().await?.call(request).await
+        let ready = service.ready().await?;
+        handing_down(meta, || ready.call(request)).await
     }
 }
 
@@ -621,6 +634,9 @@ impl ClientBuilder {
             Error::invalid_argument("user_agent", "is not a valid HTTP header value")
         })?;
         let custom_tls = self.identity.is_some() || !self.root_certificates.is_empty();
+        let meta_in_extensions = self.http_service.is_some()
+            || !self.layers.is_empty()
+            || !self.attempt_layers.is_empty();
         let connector = match self.http_service {
             Some(_) if custom_tls => {
                 return Err(Error::invalid_argument(
@@ -707,6 +723,7 @@ impl ClientBuilder {
                 body_limit: self.body_limit,
                 read_problem: self.read_problem,
                 service,
+                meta_in_extensions,
             }),
         })
     }

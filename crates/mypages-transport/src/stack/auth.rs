@@ -14,6 +14,7 @@ use pin_project_lite::pin_project;
 use secrecy::{ExposeSecret, SecretString};
 use tower::{Layer, Service, ServiceExt};
 
+use super::meta::{RequestMeta, handed_down, handing_down};
 use super::{PassFuture, into_error};
 use crate::base_url::BaseUrl;
 use crate::error::{BoxError, Error};
@@ -140,9 +141,12 @@ where
         // The service made ready goes with this call; this layer keeps a clone.
         let clone = self.inner.clone();
         let inner = std::mem::replace(&mut self.inner, clone);
+        // The service below is called once the token has come: what was handed down with
+        // the request goes down with it then.
+        let meta = handed_down();
         AuthFuture {
             state: AuthState::Refreshing {
-                future: Box::pin(with_token(inner, source, request)),
+                future: Box::pin(with_token(inner, source, request, meta)),
             },
         }
     }
@@ -202,6 +206,7 @@ async fn with_token<S, B>(
     mut inner: S,
     source: Arc<dyn TokenSource>,
     mut request: http::Request<Bytes>,
+    meta: Option<RequestMeta>,
 ) -> Result<http::Response<B>, Error>
 where
     S: Service<http::Request<Bytes>, Response = http::Response<B>>,
@@ -209,7 +214,7 @@ where
 {
     let token = source.token().await.map_err(Error::token_source_failure)?;
     request.headers_mut().insert(AUTHORIZATION, bearer(&token)?);
-    let response = send(&mut inner, request.clone()).await?;
+    let response = send(&mut inner, request.clone(), meta.clone()).await?;
     if response.status() != StatusCode::UNAUTHORIZED {
         return Ok(response);
     }
@@ -223,19 +228,23 @@ where
     request
         .headers_mut()
         .insert(AUTHORIZATION, bearer(&renewed)?);
-    send(&mut inner, request).await
+    send(&mut inner, request, meta).await
 }
 
+/// Sends `request` through `inner` once it is ready, handing `meta` down with it.
 async fn send<S, B>(
     inner: &mut S,
     request: http::Request<Bytes>,
+    meta: Option<RequestMeta>,
 ) -> Result<http::Response<B>, Error>
 where
     S: Service<http::Request<Bytes>, Response = http::Response<B>>,
     S::Error: Into<BoxError>,
 {
     let ready = inner.ready().await.map_err(into_error)?;
-    ready.call(request).await.map_err(into_error)
+    handing_down(meta, || ready.call(request))
+        .await
+        .map_err(into_error)
 }
 
 fn bearer(token: &SecretString) -> Result<HeaderValue, Error> {

@@ -12,7 +12,8 @@ use std::task::ready;
 use tokio::time::{Instant, Sleep};
 use tower::{Layer, Service};
 
-use super::{Collected, ResponseBody, into_error, meta_of};
+use super::meta::meta_of;
+use super::{Collected, ResponseBody, into_error};
 use crate::error::{BoxError, Error};
 
 /// Error bodies are kept up to this many bytes (cut, not refused).

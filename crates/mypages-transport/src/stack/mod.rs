@@ -3,16 +3,20 @@
 //!
 //! Every stage is a public `tower::Layer` whose service takes an `http::Request<Bytes>`
 //! (replayable, so retries and the 401 replay can resend it) carrying a [`RequestMeta`]
-//! extension, and returns an `http::Response` or an [`Error`].
+//! extension, and returns an `http::Response` or an [`Error`]. In the client's own stack,
+//! with no layer or service of the merchant's in it, the metadata is handed down beside
+//! the request instead (see [`meta`]).
 
 pub(crate) mod auth;
 pub(crate) mod body_limit;
+pub(crate) mod meta;
 pub(crate) mod retry;
 pub(crate) mod timeout;
 pub(crate) mod trace;
 
 pub use auth::{Auth, AuthFuture, AuthLayer};
 pub use body_limit::{BodyLimit, BodyLimitFuture, BodyLimitLayer};
+pub use meta::RequestMeta;
 pub use retry::{Retry, RetryFuture, RetryLayer};
 pub use timeout::{
     AttemptTimeout, AttemptTimeoutFuture, AttemptTimeoutLayer, OperationDeadline,
@@ -36,33 +40,6 @@ use crate::error::{BoxError, Error};
 /// The service type of every layer of the stack.
 pub type HttpService =
     BoxCloneSyncService<http::Request<Bytes>, http::Response<ResponseBody>, Error>;
-
-/// What the stack knows about a request, as an `http::Request` extension.
-///
-/// Layers added with [`ClientBuilder::layer`](crate::ClientBuilder::layer) can read it.
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct RequestMeta {
-    /// The endpoint's operation name.
-    pub operation: &'static str,
-    /// Whether the request may be retried after it may have reached the server.
-    pub idempotent: bool,
-    /// Whether a 2xx body is streamed to the caller instead of buffered within the limit.
-    pub streaming: bool,
-}
-
-impl RequestMeta {
-    /// The description of a buffered request, for using the layers in your own stack:
-    /// insert it with `request.extensions_mut().insert(..)`. Without one, a request counts
-    /// as not idempotent.
-    pub fn new(operation: &'static str, idempotent: bool) -> RequestMeta {
-        RequestMeta {
-            operation,
-            idempotent,
-            streaming: false,
-        }
-    }
-}
 
 /// A response body inside the stack: buffered (within the body limit), or streaming (a
 /// download).
@@ -354,18 +331,6 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         self.project().inner.poll(cx).map_err(into_error)
     }
-}
-
-pub(crate) fn meta_of<B>(request: &http::Request<B>) -> RequestMeta {
-    request
-        .extensions()
-        .get::<RequestMeta>()
-        .cloned()
-        .unwrap_or(RequestMeta {
-            operation: "request",
-            idempotent: false,
-            streaming: false,
-        })
 }
 
 /// One of two services with the same requests and responses: the client's own stack, or

@@ -12,6 +12,7 @@ use tokio::time::Instant;
 use tower::{Layer, Service};
 use tracing::Span;
 
+use super::meta::{handed_down, handing_down};
 use super::timeout::Deadline;
 use super::{RequestMeta, into_error};
 use crate::error::{BoxError, Error, ErrorKind, Phase, is_retryable_status};
@@ -132,16 +133,19 @@ where
         // The service made ready goes with this call; this layer keeps a clone.
         let clone = self.inner.clone();
         let inner = std::mem::replace(&mut self.inner, clone);
-        let meta = request.extensions().get::<RequestMeta>().cloned();
+        let in_extension = request.extensions().get::<RequestMeta>().cloned();
+        let meta_in_extension = in_extension.is_some();
+        let meta = in_extension.or_else(handed_down);
         let deadline = request.extensions().get::<Deadline>().map(|d| d.0);
         // Extensions that are only ours are left out of the copies and put back when one is
         // sent: a copy that is never sent costs no extension map.
-        let ours = usize::from(meta.is_some()) + usize::from(deadline.is_some());
+        let ours = usize::from(meta_in_extension) + usize::from(deadline.is_some());
         let lean_copies = request.extensions().len() == ours;
         RetryFuture {
             inner,
             shared: self.shared.clone(),
             meta,
+            meta_in_extension,
             lean_copies,
             deadline,
             attempt: 1,
@@ -163,8 +167,11 @@ pin_project! {
     pub struct RetryFuture<S, F> {
         inner: S,
         shared: Arc<Shared>,
-        // The request's metadata (without one it counts as not idempotent).
+        // The request's metadata (without one it counts as not idempotent), handed down
+        // with each attempt.
         meta: Option<RequestMeta>,
+        // Whether the metadata came in the request's extensions (rather than handed down).
+        meta_in_extension: bool,
         // Whether copies leave out the extensions (all of them ours) until they are sent.
         lean_copies: bool,
         deadline: Option<Instant>,
@@ -241,7 +248,8 @@ where
                             if more {
                                 *this.pending = Some(copy_of(&request, *this.lean_copies));
                             }
-                            let future = this.inner.call(request);
+                            let inner = &mut *this.inner;
+                            let future = handing_down(this.meta.clone(), || inner.call(request));
                             let (span, started) = (std::mem::replace(span, Span::none()), *started);
                             this.state.set(RetryState::Attempt {
                                 future,
@@ -280,7 +288,7 @@ where
                     };
                     if next.extensions().is_empty() {
                         // A lean copy: its extensions, all ours, go back before it is sent.
-                        if let Some(meta) = this.meta.clone() {
+                        if let Some(meta) = this.meta.clone().filter(|_| *this.meta_in_extension) {
                             next.extensions_mut().insert(meta);
                         }
                         if let Some(deadline) = *this.deadline {

@@ -12,7 +12,8 @@ use tower::{Layer, Service};
 use tracing::instrument::Instrumented;
 use tracing::{Instrument, Span};
 
-use super::{into_error, meta_of};
+use super::into_error;
+use super::meta::meta_of;
 use crate::error::{BoxError, Error};
 
 /// Opens an `operation` span per request with the provider, operation name, method, final
