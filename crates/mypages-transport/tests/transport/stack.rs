@@ -213,6 +213,35 @@ async fn an_attempt_layer_sees_every_attempt_and_a_layer_each_operation() {
     }
 }
 
+#[tokio::test]
+async fn a_layer_alone_sees_what_the_stack_knows_about_each_request() {
+    let server = Server::fixed(200, "{}").await;
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = seen.clone();
+    let client = builder(&server.url())
+        .layer(tower::util::MapRequestLayer::new(
+            move |request: http::Request<Bytes>| {
+                let meta = request.extensions().get::<RequestMeta>();
+                record
+                    .lock()
+                    .unwrap()
+                    .push(meta.map(|meta| (meta.operation, meta.idempotent, meta.streaming)));
+                request
+            },
+        ))
+        .build()
+        .unwrap();
+    client.execute(&Call::get("/x")).await.unwrap();
+    client.download(&Call::get("/x")).await.unwrap();
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [
+            Some(("test_call", true, false)),
+            Some(("test_call", true, true))
+        ]
+    );
+}
+
 /// A service that is ready once, then fails every readiness check, counting them.
 #[derive(Clone)]
 struct ReadyOnce {
