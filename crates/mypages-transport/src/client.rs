@@ -96,8 +96,7 @@ impl Client {
     /// Sends `endpoint` and decodes its 2xx answer; any other status is an
     /// [`ErrorKind::Refused`](crate::ErrorKind::Refused) or [`ErrorKind::Transient`](crate::ErrorKind::Transient) error.
     pub async fn execute<E: Endpoint + ?Sized>(&self, endpoint: &E) -> Result<E::Output, Error> {
-        let (request, meta) = self.request(endpoint, false)?;
-        let response = self.send(request, meta).await?;
+        let response = self.send(|| self.request(endpoint, false)).await?;
         let (parts, mut body) = response.into_parts();
         let success = parts.status.is_success();
         // A success body is refused past the body limit, an error body cut at 64 KiB.
@@ -133,8 +132,7 @@ impl Client {
     /// answer is an [`ErrorKind::Refused`](crate::ErrorKind::Refused) or [`ErrorKind::Transient`](crate::ErrorKind::Transient) error. While streaming, each
     /// chunk must arrive within the attempt timeout.
     pub async fn download<E: Endpoint + ?Sized>(&self, endpoint: &E) -> Result<Download, Error> {
-        let (request, meta) = self.request(endpoint, true)?;
-        let response = self.send(request, meta).await?;
+        let response = self.send(|| self.request(endpoint, true)).await?;
         let (parts, body) = response.into_parts();
         if !parts.status.is_success() {
             let bytes = body.collect_limited(ERROR_BODY_LIMIT, true).await?;
@@ -278,12 +276,16 @@ impl Client {
         Ok((request, Some(meta)))
     }
 
-    /// Sends `request` through the stack, handing `meta` down with it.
+    /// Sends the request `build` makes through the stack, handing its metadata down with it.
+    ///
+    /// The request is made here rather than passed in: a future keeps its arguments for its
+    /// whole life, but a local only while it is used, so the request does not add its 256
+    /// bytes to the stack's future (and to every future that awaits this one).
     async fn send(
         &self,
-        request: http::Request<Bytes>,
-        meta: Option<RequestMeta>,
+        build: impl FnOnce() -> Result<(http::Request<Bytes>, Option<RequestMeta>), Error>,
     ) -> Result<http::Response<ResponseBody>, Error> {
+        let (request, meta) = build()?;
         let mut service = self.inner.service.clone();
         let ready = service.ready().await?;
         handing_down(meta, || ready.call(request)).await
