@@ -9,8 +9,7 @@ use bytes::Bytes;
 use pin_project_lite::pin_project;
 use tokio::time::Instant;
 use tower::{Layer, Service};
-use tracing::instrument::Instrumented;
-use tracing::{Instrument, Span};
+use tracing::Span;
 
 use super::into_error;
 use super::meta::meta_of;
@@ -77,12 +76,8 @@ where
         );
         // No clock reading for a span nobody listens to.
         let started = (!span.is_disabled()).then(Instant::now);
-        let inner = {
-            let _entered = span.enter();
-            self.inner.call(request)
-        };
         TraceFuture {
-            inner: inner.instrument(span.clone()),
+            inner: span.in_scope(|| self.inner.call(request)),
             span,
             started,
         }
@@ -90,10 +85,10 @@ where
 }
 
 pin_project! {
-    /// The future of [`Trace`].
+    /// The future of [`Trace`]: the inner future, polled in the operation's span.
     pub struct TraceFuture<F> {
         #[pin]
-        inner: Instrumented<F>,
+        inner: F,
         span: Span,
         started: Option<Instant>,
     }
@@ -108,8 +103,8 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        let outcome = ready!(this.inner.poll(cx)).map_err(into_error);
         let span = &*this.span;
+        let outcome = ready!(span.in_scope(|| this.inner.poll(cx))).map_err(into_error);
         if let Some(started) = this.started {
             span.record("elapsed_ms", started.elapsed().as_millis() as u64);
         }
