@@ -62,18 +62,14 @@ pub(crate) fn handing_down<R>(meta: Option<RequestMeta>, call: impl FnOnce() -> 
     call()
 }
 
-/// The metadata of `request`: its extension, else what was handed down with it.
-pub(crate) fn find_meta<B>(request: &http::Request<B>) -> Option<RequestMeta> {
-    match request.extensions().get::<RequestMeta>() {
+/// The metadata of `request`: its extension, else what was handed down with it; without
+/// either, an operation named `request` that is not idempotent.
+pub(crate) fn meta_of<B>(request: &http::Request<B>) -> RequestMeta {
+    let found = match request.extensions().get::<RequestMeta>() {
         Some(meta) => Some(meta.clone()),
         None => handed_down(),
-    }
-}
-
-/// The metadata of `request` (see [`find_meta`]); without any, an operation named `request`
-/// that is not idempotent.
-pub(crate) fn meta_of<B>(request: &http::Request<B>) -> RequestMeta {
-    find_meta(request).unwrap_or(RequestMeta {
+    };
+    found.unwrap_or(RequestMeta {
         operation: "request",
         idempotent: false,
         streaming: false,
