@@ -639,6 +639,10 @@ impl ClientBuilder {
         let meta_in_extensions = self.http_service.is_some()
             || !self.layers.is_empty()
             || !self.attempt_layers.is_empty();
+        let mut retry = RetryLayer::new(self.retry);
+        if self.http_service.is_none() && self.attempt_layers.is_empty() {
+            retry = retry.over_own_attempt();
+        }
         let connector = match self.http_service {
             Some(_) if custom_tls => {
                 return Err(Error::invalid_argument(
@@ -675,6 +679,8 @@ impl ClientBuilder {
                     settings,
                     self.connect_timeout,
                     self.pool_idle_timeout,
+                    retry.connect_retries(),
+                    self.attempt_timeout,
                 )?)
             }
         };
@@ -705,7 +711,7 @@ impl ClientBuilder {
         let operation = ServiceBuilder::new()
             .layer(TraceLayer::new(provider.clone()))
             .layer(OperationDeadlineLayer::new(self.operation_timeout))
-            .layer(RetryLayer::new(self.retry))
+            .layer(retry)
             .service(attempt);
         let service: Stack = if self.layers.is_empty() {
             Either::Left(operation)

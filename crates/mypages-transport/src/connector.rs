@@ -21,8 +21,9 @@ use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use tower::Service;
 
 use crate::base_url::is_loopback;
-use crate::error::{BoxError, Error, TimeoutKind};
+use crate::error::{BoxError, Error, Phase, TimeoutKind};
 use crate::stack::ResponseBody;
+use crate::stack::retry::ConnectRetries;
 use crate::token::BoxFuture;
 
 /// A client certificate and its private key, for mutual TLS (PayEx issues one per tenant).
@@ -130,20 +131,28 @@ fn tls_config(settings: TlsSettings) -> Result<rustls::ClientConfig, Error> {
     }
 }
 
-/// Bounds establishing a connection as a whole: DNS, TCP and the TLS handshake. Elapsing
-/// is an `io::ErrorKind::TimedOut` error, which [`classify_hyper`] reports as a connect
-/// timeout (nothing was sent).
+/// Establishes connections: each try bounded as a whole (DNS, TCP and the TLS handshake;
+/// elapsing is an `io::ErrorKind::TimedOut` error, which [`classify_hyper`] reports as a
+/// connect timeout), and a failed try retried by the client's retry policy. Connecting
+/// again here, where hyper-util holds the request until it has a connection, is what lets
+/// a request that may not be sent twice go without a copy: nothing was sent while connects
+/// fail.
 #[derive(Clone)]
 pub(crate) struct ConnectTimeout<C> {
     inner: C,
     timeout: Duration,
+    retries: ConnectRetries,
+    /// The attempt timeout: no try starts that it could cut short, so connecting ends in a
+    /// connect error (nothing sent) rather than an attempt timeout (maybe sent).
+    attempt_timeout: Duration,
 }
 
 impl<C> Service<Uri> for ConnectTimeout<C>
 where
-    C: Service<Uri>,
+    C: Service<Uri> + Clone + Send + 'static,
     C::Error: Into<BoxError>,
     C::Future: Send + 'static,
+    C::Response: Send,
 {
     type Response = C::Response;
     type Error = BoxError;
@@ -154,17 +163,59 @@ where
     }
 
     fn call(&mut self, uri: Uri) -> Self::Future {
-        let connecting = self.inner.call(uri);
-        let timeout = self.timeout;
+        let first = self.inner.call(uri.clone());
+        let mut inner = self.inner.clone();
+        let (timeout, attempt_timeout) = (self.timeout, self.attempt_timeout);
+        let retries = self.retries.clone();
         Box::pin(async move {
-            match tokio::time::timeout(timeout, connecting).await {
-                Ok(result) => result.map_err(Into::into),
-                Err(_) => Err(Box::new(std::io::Error::new(
-                    std::io::ErrorKind::TimedOut,
-                    "establishing the connection (DNS, TCP, TLS) timed out",
-                )) as BoxError),
+            let started = tokio::time::Instant::now();
+            let mut result = connect_within(timeout, first).await;
+            let (mut tried, mut spent) = (1, 0);
+            loop {
+                let error = match result {
+                    Ok(connection) => {
+                        retries.refund(spent);
+                        return Ok(connection);
+                    }
+                    Err(error) => error,
+                };
+                let Some((delay, cost)) = retries.next(tried, has_timed_out(&*error)) else {
+                    return Err(error);
+                };
+                if started.elapsed() + delay + timeout > attempt_timeout {
+                    retries.refund(cost);
+                    tracing::debug!(tried, "no time left in the attempt; not connecting again");
+                    return Err(error);
+                }
+                spent += cost;
+                tracing::debug!(
+                    tried,
+                    delay_ms = delay.as_millis() as u64,
+                    "connecting failed; connecting again"
+                );
+                tokio::time::sleep(delay).await;
+                tried += 1;
+                let ready = tower::ServiceExt::ready(&mut inner)
+                    .await
+                    .map_err(Into::into)?;
+                result = connect_within(timeout, ready.call(uri.clone())).await;
             }
         })
+    }
+}
+
+/// One connect, bounded by `timeout`.
+async fn connect_within<F, T, E>(timeout: Duration, connecting: F) -> Result<T, BoxError>
+where
+    F: Future<Output = Result<T, E>>,
+    E: Into<BoxError>,
+{
+    match tokio::time::timeout(timeout, connecting).await {
+        Ok(result) => result.map_err(Into::into),
+        Err(_) => Err(Box::new(std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            "establishing the connection (DNS, TCP, TLS) timed out",
+        ))),
     }
 }
 
@@ -183,6 +234,8 @@ impl Connector {
         settings: TlsSettings,
         connect_timeout: Duration,
         pool_idle_timeout: Duration,
+        retries: ConnectRetries,
+        attempt_timeout: Duration,
     ) -> Result<Connector, Error> {
         let mut http = HttpConnector::new();
         http.enforce_http(false);
@@ -199,6 +252,8 @@ impl Connector {
             .build(ConnectTimeout {
                 inner: https,
                 timeout: connect_timeout,
+                retries,
+                attempt_timeout,
             });
         Ok(Connector {
             client: Arc::new(client),
@@ -263,7 +318,13 @@ impl Future for ConnectorFuture {
                     .authority
                     .as_ref()
                     .map_or_else(|| "the provider".to_owned(), ToString::to_string);
-                Err(classify_hyper(error, this.connect_timeout, &authority))
+                let error = classify_hyper(error, this.connect_timeout, &authority);
+                // Connects are retried by `ConnectTimeout`, not again by the retry layer.
+                Err(if error.phase() == Phase::Connect {
+                    error.with_connects_retried()
+                } else {
+                    error
+                })
             }
         })
     }

@@ -122,6 +122,11 @@ struct Inner {
     category: Option<Category>,
     token_source: bool,
     source: Option<BoxError>,
+    /// The request, when it failed before it was sent and a layer gave it back, so the
+    /// retry layer can send it without having kept a copy. Never shown.
+    unsent: Option<http::Request<Bytes>>,
+    /// A connect error the built-in connector has already retried by the retry policy.
+    connects_retried: bool,
 }
 
 impl Error {
@@ -142,6 +147,8 @@ impl Error {
                 category: None,
                 token_source: false,
                 source: None,
+                unsent: None,
+                connects_retried: false,
             }),
         }
     }
@@ -351,8 +358,34 @@ impl Error {
     pub(crate) fn token_source_failure(mut self) -> Error {
         self.inner.phase = Phase::BeforeSend;
         self.inner.token_source = true;
+        // How the token's own request was retried is not this request's concern.
+        self.inner.connects_retried = false;
         self.inner.message = format!("getting a bearer token failed: {}", self.inner.message);
         self
+    }
+
+    /// This error carrying `request`, which failed before it was sent, back to the retry
+    /// layer.
+    pub(crate) fn with_unsent(mut self, request: http::Request<Bytes>) -> Error {
+        self.inner.unsent = Some(request);
+        self
+    }
+
+    /// This connect error, marked as retried by the connector already (so the retry layer
+    /// does not retry it again).
+    pub(crate) fn with_connects_retried(mut self) -> Error {
+        self.inner.connects_retried = true;
+        self
+    }
+
+    /// Whether the connector has already retried this connect error.
+    pub(crate) fn connects_retried(&self) -> bool {
+        self.inner.connects_retried
+    }
+
+    /// The request this error carries back unsent, if any (taken once).
+    pub(crate) fn take_unsent(&mut self) -> Option<http::Request<Bytes>> {
+        self.inner.unsent.take()
     }
 
     /// A copy of this error without its body, headers or source, for a cache that

@@ -212,14 +212,25 @@ where
     S: Service<http::Request<Bytes>, Response = http::Response<B>>,
     S::Error: Into<BoxError>,
 {
-    let token = source.token().await.map_err(Error::token_source_failure)?;
+    // A failed fetch gives the request back: nothing was sent, so it may be sent again.
+    let token = match source.token().await {
+        Ok(token) => token,
+        Err(error) => return Err(error.token_source_failure().with_unsent(request)),
+    };
     request.headers_mut().insert(AUTHORIZATION, bearer(&token)?);
     let response = send(&mut inner, request.clone(), meta.clone()).await?;
     if response.status() != StatusCode::UNAUTHORIZED {
         return Ok(response);
     }
     source.rejected(&token);
-    let renewed = source.token().await.map_err(Error::token_source_failure)?;
+    let renewed = match source.token().await {
+        Ok(renewed) => renewed,
+        Err(error) => {
+            // The replay was not sent; it goes back without the rejected token.
+            request.headers_mut().remove(AUTHORIZATION);
+            return Err(error.token_source_failure().with_unsent(request));
+        }
+    };
     if renewed.expose_secret() == token.expose_secret() {
         return Ok(response);
     }

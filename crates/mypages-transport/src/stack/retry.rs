@@ -28,6 +28,10 @@ use crate::retry::{RetryBudget, RetryPolicy};
 #[derive(Clone, Debug)]
 pub struct RetryLayer {
     shared: Arc<Shared>,
+    /// Whether every layer below gives a request that failed before it was sent back in
+    /// its error (the client's own attempt over the built-in connector), so a request
+    /// that may not be sent twice needs no copy.
+    unsent_comes_back: bool,
 }
 
 /// What every service of one layer shares: the policy, the budget and the jitter's random
@@ -48,6 +52,59 @@ impl RetryLayer {
                 policy,
                 rng: Mutex::new(fastrand::Rng::new()),
             }),
+            unsent_comes_back: false,
+        }
+    }
+
+    /// This layer over the client's own attempt and built-in connector (see
+    /// `unsent_comes_back`).
+    pub(crate) fn over_own_attempt(mut self) -> RetryLayer {
+        self.unsent_comes_back = true;
+        self
+    }
+
+    /// The policy, budget and jitter of this layer, for the built-in connector's connect
+    /// retries.
+    pub(crate) fn connect_retries(&self) -> ConnectRetries {
+        ConnectRetries {
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+/// The retry policy as the built-in connector applies it to connecting: the same number of
+/// tries, backoff and budget as attempts, so a request waiting for a connection is never
+/// copied for a retry.
+#[derive(Clone, Debug)]
+pub(crate) struct ConnectRetries {
+    shared: Arc<Shared>,
+}
+
+impl ConnectRetries {
+    /// After `tried` failed connects (the last one a timeout if `timed_out`), the wait
+    /// before the next and what it withdrew from the budget; none if the policy or the
+    /// budget allows no more.
+    pub(crate) fn next(&self, tried: u32, timed_out: bool) -> Option<(Duration, u32)> {
+        let shared = &*self.shared;
+        if tried >= shared.policy.max_attempts {
+            return None;
+        }
+        let cost = if timed_out {
+            RetryPolicy::TIMEOUT_RETRY_COST
+        } else {
+            RetryPolicy::RETRY_COST
+        };
+        if !shared.budget.withdraw(cost) {
+            tracing::warn!(tried, "retry budget exhausted; not connecting again");
+            return None;
+        }
+        Some((shared.policy.backoff(tried, &mut shared.rng()), cost))
+    }
+
+    /// Gives back what the retries of a connect that succeeded withdrew.
+    pub(crate) fn refund(&self, spent: u32) {
+        if spent > 0 {
+            self.shared.budget.deposit(spent);
         }
     }
 }
@@ -59,6 +116,7 @@ impl<S> Layer<S> for RetryLayer {
         Retry {
             inner,
             shared: self.shared.clone(),
+            unsent_comes_back: self.unsent_comes_back,
         }
     }
 }
@@ -68,6 +126,7 @@ impl<S> Layer<S> for RetryLayer {
 pub struct Retry<S> {
     inner: S,
     shared: Arc<Shared>,
+    unsent_comes_back: bool,
 }
 
 type Outcome<B> = Result<http::Response<B>, Error>;
@@ -97,9 +156,10 @@ fn classify<B>(outcome: &Outcome<B>, idempotent: bool, policy: &RetryPolicy) -> 
             };
             match error.phase() {
                 // Nothing left the client (a token source failure, or no connection was
-                // made): safe to retry whatever the method, if transient.
+                // made): safe to retry whatever the method, if transient, unless the
+                // built-in connector has retried the connect already.
                 Phase::BeforeSend | Phase::Connect => {
-                    if error.is_transient() {
+                    if error.is_transient() && !error.connects_retried() {
                         retry("failed before sending")
                     } else {
                         None
@@ -141,9 +201,13 @@ where
         // sent: a copy that is never sent costs no extension map.
         let ours = usize::from(meta_in_extension) + usize::from(deadline.is_some());
         let lean_copies = request.extensions().len() == ours;
+        // A request sent at most once is sent again only if it never left, and then it
+        // comes back in the error when the layers below give it back.
+        let copies = !self.unsent_comes_back || meta.as_ref().is_some_and(|m| m.idempotent);
         RetryFuture {
             inner,
             shared: self.shared.clone(),
+            copies,
             meta,
             meta_in_extension,
             lean_copies,
@@ -167,6 +231,8 @@ pin_project! {
     pub struct RetryFuture<S, F> {
         inner: S,
         shared: Arc<Shared>,
+        // Whether each attempt keeps a copy of its request for the next one.
+        copies: bool,
         // The request's metadata (without one it counts as not idempotent), handed down
         // with each attempt.
         meta: Option<RequestMeta>,
@@ -245,7 +311,7 @@ where
                     let more = *this.attempt < this.shared.policy.max_attempts;
                     match ready {
                         Ok(()) => {
-                            if more {
+                            if more && *this.copies {
                                 *this.pending = Some(copy_of(&request, *this.lean_copies));
                             }
                             let inner = &mut *this.inner;
@@ -300,6 +366,15 @@ where
                     continue;
                 }
             };
+            let mut outcome = outcome;
+            if let Err(error) = &mut outcome {
+                // A request given back unsent is the next attempt's, if there can be one;
+                // it never leaves this layer in an error.
+                let unsent = error.take_unsent();
+                if this.pending.is_none() && *this.attempt < this.shared.policy.max_attempts {
+                    *this.pending = unsent;
+                }
+            }
             if let Some(started) = started {
                 span.record("elapsed_ms", started.elapsed().as_millis() as u64);
             }

@@ -276,6 +276,53 @@ async fn a_transient_token_failure_is_retried_even_for_post() {
 }
 
 #[tokio::test]
+async fn a_replay_whose_token_fetch_fails_is_sent_again_with_a_new_token() {
+    let server = Server::start(|seen| async move {
+        match authorization(&seen).as_deref() {
+            Some("Bearer token-3") => respond(200, r#"{"ok":true}"#),
+            _ => respond(401, r#"{"title":"Token expired"}"#),
+        }
+    })
+    .await;
+    // The fetch after the 401 fails with a connect error from another client.
+    let down = builder(&format!("http://{}", closed_port().await))
+        .retry(mypages_transport::RetryPolicy::never())
+        .build()
+        .unwrap();
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let counter = fetches.clone();
+    let source = CachedToken::new(move || {
+        let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+        let down = down.clone();
+        async move {
+            if n == 2 {
+                down.execute(&Call::post("/auth/token", json!({}))).await?;
+            }
+            Ok::<_, Error>(ExpiringToken::new(
+                SecretString::from(format!("token-{n}")),
+                Duration::from_secs(3600),
+            ))
+        }
+    });
+    let client = builder(&server.url()).token_source(source).build().unwrap();
+    let value = client
+        .execute(&Call::post("/orders", json!({})))
+        .await
+        .unwrap();
+    assert_eq!(value, json!({"ok": true}));
+    assert_eq!(fetches.load(Ordering::SeqCst), 3);
+    // The replay went back without the rejected token, so it was sent with the new one.
+    let tokens: Vec<_> = server.seen().iter().map(authorization).collect();
+    assert_eq!(
+        tokens,
+        vec![
+            Some("Bearer token-1".to_owned()),
+            Some("Bearer token-3".to_owned())
+        ]
+    );
+}
+
+#[tokio::test]
 async fn a_token_failure_means_nothing_was_sent() {
     let server = Server::fixed(200, "{}").await;
     let source = CachedToken::new(|| async {

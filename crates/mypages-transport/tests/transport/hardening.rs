@@ -54,6 +54,29 @@ async fn a_post_whose_tls_handshake_stalls_is_retried() {
     assert_eq!(connections.load(Ordering::SeqCst), 3);
 }
 
+// Connects are retried within the attempt, but none is started that the attempt timeout
+// could cut short: the call ends in a connect timeout (nothing sent), not an attempt
+// timeout (maybe sent).
+
+#[tokio::test]
+async fn connects_are_not_retried_past_the_attempt_timeout() {
+    let (addr, connections) = silent_server().await;
+    let client = builder(&format!("https://{addr}"))
+        .connect_timeout(Duration::from_millis(100))
+        .attempt_timeout(Duration::from_millis(290))
+        .build()
+        .unwrap();
+    let error = client
+        .execute(&Call::post("/orders", json!({})))
+        .await
+        .unwrap_err();
+    assert_eq!(error.timeout_kind(), Some(TimeoutKind::Connect), "{error}");
+    assert!(!error.may_have_reached_server());
+    // A try of 100 ms, a wait of at most 2 ms, a try of 100 ms: a third try would end
+    // past 290 ms (the second starts if the first ends by 188 ms).
+    assert_eq!(connections.load(Ordering::SeqCst), 2);
+}
+
 // Defect 14: connect errors mean nothing was sent: retried whatever the method.
 
 #[tokio::test]
@@ -67,7 +90,9 @@ async fn a_post_meeting_a_connect_error_is_retried() {
         .unwrap_err();
     assert!(!error.may_have_reached_server());
     assert!(error.is_transient());
-    assert_eq!(logs.last_attempts(), Some(3));
+    // Connected three times, in the one attempt the request waited through.
+    assert_eq!(logs.last_attempts(), Some(1));
+    assert_eq!(logs.text().matches("connecting again").count(), 2);
 }
 
 // Defect 2: the token fetch is outside the attempt timeout and never "maybe sent".

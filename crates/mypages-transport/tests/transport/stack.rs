@@ -108,6 +108,14 @@ async fn the_inner_http_service_can_be_swapped() {
     let error = client.execute(&Call::get("/x")).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Connect, "{error}");
     assert_eq!(calls.load(Ordering::SeqCst), 1 + 3);
+    // And for a POST: a swapped service does not give a request back, so the retry
+    // layer keeps a copy of one that may be sent only once.
+    let error = client
+        .execute(&Call::post("/x", serde_json::json!({})))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Connect, "{error}");
+    assert_eq!(calls.load(Ordering::SeqCst), 1 + 3 + 3);
 }
 
 #[test]

@@ -13,7 +13,7 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::net::TcpListener;
 
-use crate::support::{Call, builder};
+use crate::support::{Call, Logs, builder};
 
 const CA: &[u8] = include_bytes!("../fixtures/tls/ca.pem");
 const SERVER_CERT: &[u8] = include_bytes!("../fixtures/tls/server.pem");
@@ -24,6 +24,15 @@ const CLIENT_KEY: &[u8] = include_bytes!("../fixtures/tls/client.key");
 /// An HTTPS server on 127.0.0.1 that requires a client certificate signed by the test CA;
 /// counts the requests that got through.
 async fn mutual_tls_server() -> (SocketAddr, Arc<AtomicUsize>) {
+    let (addr, _connections, served) = flaky_mutual_tls_server(0).await;
+    (addr, served)
+}
+
+/// [`mutual_tls_server`] that closes its first `refused` connections before the TLS
+/// handshake (a connect error for the client); counts the connections too.
+async fn flaky_mutual_tls_server(
+    refused: usize,
+) -> (SocketAddr, Arc<AtomicUsize>, Arc<AtomicUsize>) {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut roots = rustls::RootCertStore::empty();
     roots
@@ -51,11 +60,17 @@ async fn mutual_tls_server() -> (SocketAddr, Arc<AtomicUsize>) {
     let addr = listener.local_addr().unwrap();
     let served = Arc::new(AtomicUsize::new(0));
     let counter = served.clone();
+    let connections = Arc::new(AtomicUsize::new(0));
+    let connected = connections.clone();
     tokio::spawn(async move {
         loop {
             let Ok((stream, _)) = listener.accept().await else {
                 return;
             };
+            if connected.fetch_add(1, Ordering::SeqCst) < refused {
+                drop(stream);
+                continue;
+            }
             let acceptor = acceptor.clone();
             let counter = counter.clone();
             tokio::spawn(async move {
@@ -76,7 +91,7 @@ async fn mutual_tls_server() -> (SocketAddr, Arc<AtomicUsize>) {
             });
         }
     });
-    (addr, served)
+    (addr, connections, served)
 }
 
 #[tokio::test]
@@ -118,6 +133,61 @@ async fn an_unknown_server_certificate_is_a_connect_error() {
     );
     assert!(!error.may_have_reached_server());
     assert_eq!(served.load(Ordering::SeqCst), 0);
+}
+
+/// A client of `addr` over mutual TLS, with the tests' quick retries.
+fn mutual_tls_client(addr: SocketAddr) -> mypages_transport::Client {
+    builder(&format!("https://localhost:{}", addr.port()))
+        .add_root_certificate(CA)
+        .identity(Identity::from_pem(CLIENT_CERT, CLIENT_KEY).unwrap())
+        .build()
+        .unwrap()
+}
+
+// A request waits in the connection pool while its connect is retried: it is sent once,
+// in one attempt, however it was made.
+
+#[tokio::test]
+async fn a_post_waits_while_failed_connects_are_retried_and_is_sent_once() {
+    let (addr, connections, served) = flaky_mutual_tls_server(2).await;
+    let client = mutual_tls_client(addr);
+    let (logs, _guard) = Logs::capture();
+    let value = client
+        .execute(&Call::post("/orders", serde_json::json!({})))
+        .await
+        .unwrap();
+    assert_eq!(value, serde_json::json!({"tls": true}));
+    assert_eq!(connections.load(Ordering::SeqCst), 3);
+    assert_eq!(served.load(Ordering::SeqCst), 1);
+    assert_eq!(logs.last_attempts(), Some(1));
+    assert_eq!(logs.text().matches("connecting again").count(), 2);
+}
+
+#[tokio::test]
+async fn connects_are_tried_as_often_as_the_policy_allows_attempts() {
+    let (addr, connections, served) = flaky_mutual_tls_server(3).await;
+    let client = mutual_tls_client(addr);
+    let (logs, _guard) = Logs::capture();
+    let error = client.execute(&Call::get("/x")).await.unwrap_err();
+    assert_eq!(
+        error.kind(),
+        mypages_transport::ErrorKind::Connect,
+        "{error}"
+    );
+    assert!(!error.may_have_reached_server());
+    // The retry layer does not retry what the connector has: three connects, not nine,
+    // although a GET could be sent again.
+    assert_eq!(connections.load(Ordering::SeqCst), 3);
+    assert_eq!(served.load(Ordering::SeqCst), 0);
+    assert_eq!(logs.last_attempts(), Some(1));
+
+    // The fourth connection is served.
+    let value = client
+        .execute(&Call::post("/orders", serde_json::json!({})))
+        .await
+        .unwrap();
+    assert_eq!(value, serde_json::json!({"tls": true}));
+    assert_eq!(connections.load(Ordering::SeqCst), 4);
 }
 
 #[test]
