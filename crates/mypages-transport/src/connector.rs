@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::Uri;
-use http::uri::Scheme;
+use http::uri::{Authority, Scheme};
 use http_body_util::Full;
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client as HyperClient;
@@ -377,7 +377,7 @@ pub(crate) fn refuse_plain_http<B>(request: &http::Request<B>) -> Result<(), Err
     if uri.scheme() == Some(&Scheme::HTTPS) {
         return Ok(());
     }
-    let host = uri.host().unwrap_or_default();
+    let host = uri.authority().map_or("", host_of);
     if uri.scheme() == Some(&Scheme::HTTP) && is_loopback(host) {
         return Ok(());
     }
@@ -390,10 +390,59 @@ pub(crate) fn refuse_plain_http<B>(request: &http::Request<B>) -> Result<(), Err
     ))
 }
 
+/// The host of `authority`, as [`Authority::host`] finds it, in one pass over its bytes when
+/// it has no user info and no IPv6 literal (`host` or `host:port`, as the client makes
+/// them), where `Authority::host`'s searches cost a loopback call more than the rest of
+/// this check.
+fn host_of(authority: &Authority) -> &str {
+    let text = authority.as_str();
+    let mut colon = None;
+    for (i, byte) in text.bytes().enumerate() {
+        match byte {
+            b'@' | b'[' => return authority.host(),
+            b':' if colon.is_none() => colon = Some(i),
+            _ => {}
+        }
+    }
+    colon.map_or(text, |i| &text[..i])
+}
+
 /// The `host:port` a request goes to, for error messages (never a path or query).
 pub(crate) fn authority_of<B>(request: &http::Request<B>) -> String {
     request
         .uri()
         .authority()
         .map_or_else(|| "the provider".to_owned(), |a| a.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    #[test]
+    fn the_host_is_found_as_http_finds_it() {
+        for text in [
+            "127.0.0.1:8080",
+            "localhost",
+            "example.com:443",
+            "user:secret@example.com:80",
+            "user@127.0.0.1",
+            "[::1]:443",
+            "[::1]",
+        ] {
+            let authority: Authority = text.parse().unwrap();
+            assert_eq!(host_of(&authority), authority.host(), "{text}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_authority_has_the_host_http_finds(text in "[a1.:@\\[\\]%-]{0,16}") {
+            if let Ok(authority) = text.parse::<Authority>() {
+                prop_assert_eq!(host_of(&authority), authority.host());
+            }
+        }
+    }
 }

@@ -16,17 +16,7 @@ pub(crate) const MAX_ID_CHARS: usize = 50;
 /// An identifier: not blank, at most [`MAX_ID_CHARS`] characters, no control characters.
 /// The value itself never appears in the message (a card token is a secret).
 fn identifier(argument: &str, value: &str) -> Result<(), Error> {
-    let (length, blank, control) = if value.is_ascii() {
-        // The common case, byte by byte: ASCII's blanks are the space and `\t`..=`\r`.
-        let bytes = value.as_bytes();
-        (
-            bytes.len(),
-            bytes.iter().all(|b| matches!(b, b' ' | b'\t'..=b'\r')),
-            bytes.iter().any(u8::is_ascii_control),
-        )
-    } else {
-        chars_of(value)
-    };
+    let (length, blank, control) = measure(value);
     if blank {
         return Err(Error::invalid_argument(argument, "must not be empty"));
     }
@@ -43,6 +33,21 @@ fn identifier(argument: &str, value: &str) -> Result<(), Error> {
         ));
     }
     Ok(())
+}
+
+/// How many characters `value` has, whether all are blank, whether any is a control
+/// character: byte by byte when it is ASCII (the common case), else by [`chars_of`].
+fn measure(value: &str) -> (usize, bool, bool) {
+    if !value.is_ascii() {
+        return chars_of(value);
+    }
+    // ASCII's blanks are the space and `\t`..=`\r`.
+    let bytes = value.as_bytes();
+    (
+        bytes.len(),
+        bytes.iter().all(|b| matches!(b, b' ' | b'\t'..=b'\r')),
+        bytes.iter().any(u8::is_ascii_control),
+    )
 }
 
 /// In one pass over the characters of `value`: how many there are, whether all are blank,
@@ -132,10 +137,10 @@ pub(crate) fn non_negative_amount(argument: &str, amount: Decimal) -> Result<(),
 
 /// The PSP transaction id: 1 to 50 characters.
 pub(crate) fn transaction_id(argument: &str, id: &str) -> Result<(), Error> {
-    if id.trim().is_empty() {
+    let (length, blank, _) = measure(id);
+    if blank {
         return Err(Error::invalid_argument(argument, "must not be empty"));
     }
-    let length = id.chars().count();
     if length > MAX_TRANSACTION_ID_CHARS {
         return Err(Error::invalid_argument(
             argument,
@@ -178,6 +183,7 @@ mod tests {
         for value in values {
             assert!(value.is_ascii());
             let expected = chars_of(&value);
+            assert_eq!(measure(&value), expected, "{value:?}");
             let got = identifier("id", &value).map_err(|error| error.to_string());
             let reference = if expected.1 {
                 Err("must not be empty")
@@ -246,5 +252,8 @@ mod tests {
         let error = transaction_id("transaction_id", &"x".repeat(51)).unwrap_err();
         assert!(error.to_string().contains("at most 50"), "{error}");
         assert!(transaction_id("transaction_id", "").is_err());
+        assert!(transaction_id("transaction_id", " \t\u{3000}").is_err());
+        assert!(transaction_id("transaction_id", " \t\r\n").is_err());
+        assert!(transaction_id("transaction_id", &format!(" {} ", "x".repeat(48))).is_ok());
     }
 }

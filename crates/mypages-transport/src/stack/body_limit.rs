@@ -110,6 +110,9 @@ struct Collecting {
     collected: Collected,
     limit: usize,
     truncate: bool,
+    /// The minimum throughput, until the body is held to it: only a body that has to be
+    /// waited for needs the clock reading and the timer a guard costs.
+    unguarded: Option<(u64, Duration)>,
 }
 
 impl<F, E> Future for BodyLimitFuture<F>
@@ -131,10 +134,10 @@ where
                 } = *this.layer;
                 let success = response.status().is_success();
                 let (parts, mut body) = response.into_parts();
-                if let Some((bytes, per)) = min_throughput {
-                    body = body.guarded(bytes, per);
-                }
                 if success && *this.streaming {
+                    if let Some((bytes, per)) = min_throughput {
+                        body = body.guarded(bytes, per);
+                    }
                     return Poll::Ready(Ok(http::Response::from_parts(parts, body)));
                 }
                 if success {
@@ -157,24 +160,37 @@ where
                         ERROR_BODY_LIMIT.min(limit)
                     },
                     truncate: !success,
+                    unguarded: min_throughput,
                 }
             }
         };
-        let polled = collecting.body.poll_collect(
-            cx,
-            &mut collecting.collected,
-            collecting.limit,
-            collecting.truncate,
-        );
-        match polled {
-            Poll::Pending => {
+        loop {
+            let polled = collecting.body.poll_collect(
+                cx,
+                &mut collecting.collected,
+                collecting.limit,
+                collecting.truncate,
+            );
+            let Poll::Ready(bytes) = polled else {
+                // A body that has to be waited for is held to the minimum throughput from
+                // here, counting what came at once (the same poll: the body's start); it is
+                // polled again so its first window's timer is set.
+                if let Some((min_bytes, per)) = collecting.unguarded.take() {
+                    let body = std::mem::replace(
+                        &mut collecting.body,
+                        ResponseBody::buffered(Bytes::new()),
+                    );
+                    collecting.body = body.guarded(min_bytes, per);
+                    collecting.body.count_received(collecting.collected.len());
+                    continue;
+                }
                 *this.collecting = Some(Box::new(collecting));
-                Poll::Pending
-            }
-            Poll::Ready(bytes) => Poll::Ready(Ok(http::Response::from_parts(
+                return Poll::Pending;
+            };
+            return Poll::Ready(Ok(http::Response::from_parts(
                 collecting.parts,
                 ResponseBody::buffered(bytes?),
-            ))),
+            )));
         }
     }
 }
@@ -273,5 +289,48 @@ mod tests {
             .unwrap()
             .unwrap_err();
         assert_eq!(error.timeout_kind(), Some(crate::TimeoutKind::Throughput));
+    }
+
+    /// The answer of the layer (4 bytes a second at least) over a response whose body's
+    /// chunks come when the test sends them.
+    fn answer(
+        rx: mpsc::UnboundedReceiver<Bytes>,
+    ) -> impl Future<Output = Result<http::Response<ResponseBody>, Error>> + Send {
+        let mut rx = Some(rx);
+        let inner = tower::service_fn(move |_request: http::Request<Bytes>| {
+            let rx = rx.take().expect("one call");
+            std::future::ready(Ok::<_, Error>(http::Response::new(
+                ResponseBody::streaming(Chunks(rx)),
+            )))
+        });
+        BodyLimitLayer::new(1024)
+            .min_throughput(4, Duration::from_secs(1))
+            .layer(inner)
+            .call(http::Request::new(Bytes::new()))
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_buffered_body_counts_what_came_at_once_in_its_first_window() {
+        let (tx, rx) = mpsc::unbounded_channel();
+        tx.send(Bytes::from_static(b"abcd")).unwrap();
+        let answer = tokio::spawn(answer(rx));
+        // The first window (to 1 s) got its 4 bytes at once; the second gets 4 at 1.5 s.
+        tokio::time::sleep(Duration::from_millis(1_500)).await;
+        tx.send(Bytes::from_static(b"efgh")).unwrap();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        drop(tx);
+        let response = answer.await.unwrap().unwrap();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        assert_eq!(body, "abcdefgh");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_buffered_body_that_stalls_is_too_slow() {
+        let (tx, rx) = mpsc::unbounded_channel();
+        tx.send(Bytes::from_static(b"abcd")).unwrap();
+        let error = answer(rx).await.unwrap_err();
+        // The second window got nothing.
+        assert_eq!(error.timeout_kind(), Some(crate::TimeoutKind::Throughput));
+        drop(tx);
     }
 }

@@ -102,6 +102,16 @@ impl ResponseBody {
         self
     }
 
+    /// Counts `len` bytes as already received under this body's throughput guard, if any.
+    pub(crate) fn count_received(&mut self, len: usize) {
+        if let BodyInner::Streaming {
+            guard: Some(guard), ..
+        } = &mut self.inner
+        {
+            guard.received(len);
+        }
+    }
+
     /// The buffered bytes, if this body was buffered (taken once), held to `limit` as
     /// [`ResponseBody::collect_limited`] holds a streamed body: a buffered body may come from
     /// a merchant's layer, not only from ours.
