@@ -396,11 +396,12 @@ pub(crate) fn refuse_plain_http<B>(request: &http::Request<B>) -> Result<(), Err
 /// this check.
 fn host_of(authority: &Authority) -> &str {
     let text = authority.as_str();
+    // Outside user info and brackets, `http` accepts one `:` at most (before the port).
     let mut colon = None;
     for (i, byte) in text.bytes().enumerate() {
         match byte {
             b'@' | b'[' => return authority.host(),
-            b':' if colon.is_none() => colon = Some(i),
+            b':' => colon = Some(i),
             _ => {}
         }
     }

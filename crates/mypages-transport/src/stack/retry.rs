@@ -103,9 +103,7 @@ impl ConnectRetries {
 
     /// Gives back what the retries of a connect that succeeded withdrew.
     pub(crate) fn refund(&self, spent: u32) {
-        if spent > 0 {
-            self.shared.budget.deposit(spent);
-        }
+        self.shared.budget.deposit(spent);
     }
 }
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 use mypages_transport::{CachedToken, Error, ErrorKind, ExpiringToken, SecretString};
 use serde_json::json;
 
-use crate::support::{Call, Server, builder, closed_port, respond};
+use crate::support::{Call, Logs, Server, builder, closed_port, respond};
 
 fn authorization(seen: &crate::support::Seen) -> Option<String> {
     seen.headers
@@ -52,7 +52,7 @@ async fn an_endpoint_set_authorization_replaces_the_token_source() {
     );
     client.execute(&call).await.unwrap();
     client.execute(&Call::get("/x")).await.unwrap();
-    let tokens: Vec<_> = server.seen().iter().map(authorization).collect();
+    let tokens = tokens_seen(&server);
     assert_eq!(
         tokens,
         vec![
@@ -79,32 +79,46 @@ fn counting_source(lifetime: Duration) -> (CachedToken, Arc<AtomicUsize>) {
     (source, fetches)
 }
 
-#[tokio::test]
-async fn a_401_refreshes_the_token_once_and_replays() {
-    let server = Server::start(|seen| async move {
-        match authorization(&seen).as_deref() {
-            Some("Bearer token-2") => respond(200, r#"{"ok":true}"#),
-            _ => respond(401, r#"{"title":"Token expired"}"#),
+/// A server that answers `{"ok":true}` to `Bearer {token}` and 401 to anything else.
+async fn accepting_only(token: &'static str) -> Server {
+    Server::start(move |seen| async move {
+        if authorization(&seen) == Some(format!("Bearer {token}")) {
+            respond(200, r#"{"ok":true}"#)
+        } else {
+            respond(401, r#"{"title":"Token expired"}"#)
         }
     })
-    .await;
-    let (source, fetches) = counting_source(Duration::from_secs(3600));
+    .await
+}
+
+/// The tokens each request carried to `server`.
+fn tokens_seen(server: &Server) -> Vec<Option<String>> {
+    server.seen().iter().map(authorization).collect()
+}
+
+/// `Authorization` headers carrying `tokens`, as [`tokens_seen`] gives them.
+fn bearers(tokens: &[&str]) -> Vec<Option<String>> {
+    tokens.iter().map(|t| Some(format!("Bearer {t}"))).collect()
+}
+
+/// A POST to `server` with tokens from `source`, which must succeed.
+async fn post_order(server: &Server, source: CachedToken) -> serde_json::Value {
     let client = builder(&server.url()).token_source(source).build().unwrap();
-    // Replayed even for a POST: a 401 means the provider did not act on it.
-    let value = client
+    client
         .execute(&Call::post("/orders", json!({})))
         .await
-        .unwrap();
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_401_refreshes_the_token_once_and_replays() {
+    let server = accepting_only("token-2").await;
+    let (source, fetches) = counting_source(Duration::from_secs(3600));
+    // Replayed even for a POST: a 401 means the provider did not act on it.
+    let value = post_order(&server, source).await;
     assert_eq!(value, json!({"ok": true}));
     assert_eq!(fetches.load(Ordering::SeqCst), 2);
-    let tokens: Vec<_> = server.seen().iter().map(authorization).collect();
-    assert_eq!(
-        tokens,
-        vec![
-            Some("Bearer token-1".to_owned()),
-            Some("Bearer token-2".to_owned())
-        ]
-    );
+    assert_eq!(tokens_seen(&server), bearers(&["token-1", "token-2"]));
 }
 
 #[tokio::test]
@@ -243,48 +257,9 @@ async fn the_token_goes_only_to_the_configured_host() {
     assert_eq!(server.hits(), 2);
 }
 
-#[tokio::test]
-async fn a_transient_token_failure_is_retried_even_for_post() {
-    let server = Server::fixed(200, "{}").await;
-    // The token endpoint is down for the first fetch: a connect error from another client.
-    let down = builder(&format!("http://{}", closed_port().await))
-        .retry(mypages_transport::RetryPolicy::never())
-        .build()
-        .unwrap();
-    let fetches = Arc::new(AtomicUsize::new(0));
-    let counter = fetches.clone();
-    let source = CachedToken::new(move || {
-        let n = counter.fetch_add(1, Ordering::SeqCst);
-        let down = down.clone();
-        async move {
-            if n == 0 {
-                down.execute(&Call::post("/auth/token", json!({}))).await?;
-            }
-            Ok::<_, Error>(ExpiringToken::new(
-                SecretString::from("fresh"),
-                Duration::from_secs(3600),
-            ))
-        }
-    });
-    let client = builder(&server.url()).token_source(source).build().unwrap();
-    client
-        .execute(&Call::post("/orders", json!({})))
-        .await
-        .unwrap();
-    assert_eq!(fetches.load(Ordering::SeqCst), 2);
-    assert_eq!(server.hits(), 1, "the order was sent once");
-}
-
-#[tokio::test]
-async fn a_replay_whose_token_fetch_fails_is_sent_again_with_a_new_token() {
-    let server = Server::start(|seen| async move {
-        match authorization(&seen).as_deref() {
-            Some("Bearer token-3") => respond(200, r#"{"ok":true}"#),
-            _ => respond(401, r#"{"title":"Token expired"}"#),
-        }
-    })
-    .await;
-    // The fetch after the 401 fails with a connect error from another client.
+/// A cached source whose n-th fetch returns `token-n`, except fetch `failing`, which fails
+/// with a connect error (transient) from another client.
+async fn failing_once(failing: usize) -> (CachedToken, Arc<AtomicUsize>) {
     let down = builder(&format!("http://{}", closed_port().await))
         .retry(mypages_transport::RetryPolicy::never())
         .build()
@@ -295,7 +270,7 @@ async fn a_replay_whose_token_fetch_fails_is_sent_again_with_a_new_token() {
         let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
         let down = down.clone();
         async move {
-            if n == 2 {
+            if n == failing {
                 down.execute(&Call::post("/auth/token", json!({}))).await?;
             }
             Ok::<_, Error>(ExpiringToken::new(
@@ -304,22 +279,58 @@ async fn a_replay_whose_token_fetch_fails_is_sent_again_with_a_new_token() {
             ))
         }
     });
-    let client = builder(&server.url()).token_source(source).build().unwrap();
-    let value = client
-        .execute(&Call::post("/orders", json!({})))
-        .await
-        .unwrap();
+    (source, fetches)
+}
+
+#[tokio::test]
+async fn a_transient_token_failure_is_retried_even_for_post() {
+    let server = Server::fixed(200, "{}").await;
+    // The token endpoint is down for the first fetch.
+    let (source, fetches) = failing_once(1).await;
+    post_order(&server, source).await;
+    assert_eq!(fetches.load(Ordering::SeqCst), 2);
+    assert_eq!(server.hits(), 1, "the order was sent once");
+}
+
+#[tokio::test]
+async fn a_replay_whose_token_fetch_fails_is_sent_again_with_a_new_token() {
+    let server = accepting_only("token-3").await;
+    // The fetch after the 401 fails.
+    let (source, fetches) = failing_once(2).await;
+    let value = post_order(&server, source).await;
     assert_eq!(value, json!({"ok": true}));
     assert_eq!(fetches.load(Ordering::SeqCst), 3);
     // The replay went back without the rejected token, so it was sent with the new one.
-    let tokens: Vec<_> = server.seen().iter().map(authorization).collect();
-    assert_eq!(
-        tokens,
-        vec![
-            Some("Bearer token-1".to_owned()),
-            Some("Bearer token-3".to_owned())
-        ]
-    );
+    assert_eq!(tokens_seen(&server), bearers(&["token-1", "token-3"]));
+}
+
+#[tokio::test]
+async fn a_token_source_that_keeps_failing_is_tried_once_per_attempt() {
+    let server = Server::fixed(200, "{}").await;
+    let down = builder(&format!("http://{}", closed_port().await))
+        .retry(mypages_transport::RetryPolicy::never())
+        .build()
+        .unwrap();
+    let source = CachedToken::new(move || {
+        let down = down.clone();
+        async move {
+            down.execute(&Call::post("/auth/token", json!({}))).await?;
+            Ok::<_, Error>(ExpiringToken::new(
+                SecretString::from("never"),
+                Duration::from_secs(3600),
+            ))
+        }
+    });
+    let client = builder(&server.url()).token_source(source).build().unwrap();
+    let (logs, _guard) = Logs::capture();
+    let error = client
+        .execute(&Call::post("/orders", json!({})))
+        .await
+        .unwrap_err();
+    assert!(error.is_token_source_failure(), "{error}");
+    // The request came back from each failed attempt, and went no further than the last.
+    assert_eq!(logs.last_attempts(), Some(3));
+    assert_eq!(server.hits(), 0);
 }
 
 #[tokio::test]

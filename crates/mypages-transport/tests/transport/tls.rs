@@ -24,14 +24,15 @@ const CLIENT_KEY: &[u8] = include_bytes!("../fixtures/tls/client.key");
 /// An HTTPS server on 127.0.0.1 that requires a client certificate signed by the test CA;
 /// counts the requests that got through.
 async fn mutual_tls_server() -> (SocketAddr, Arc<AtomicUsize>) {
-    let (addr, _connections, served) = flaky_mutual_tls_server(0).await;
+    let (addr, _connections, served) = flaky_mutual_tls_server(|_| false).await;
     (addr, served)
 }
 
-/// [`mutual_tls_server`] that closes its first `refused` connections before the TLS
-/// handshake (a connect error for the client); counts the connections too.
+/// [`mutual_tls_server`] that closes the connections `refuse` picks (by their index, from
+/// 0) before the TLS handshake, a connect error for the client, and every other one after
+/// its first answer; counts the connections too.
 async fn flaky_mutual_tls_server(
-    refused: usize,
+    refuse: impl Fn(usize) -> bool + Send + 'static,
 ) -> (SocketAddr, Arc<AtomicUsize>, Arc<AtomicUsize>) {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut roots = rustls::RootCertStore::empty();
@@ -67,7 +68,7 @@ async fn flaky_mutual_tls_server(
             let Ok((stream, _)) = listener.accept().await else {
                 return;
             };
-            if connected.fetch_add(1, Ordering::SeqCst) < refused {
+            if refuse(connected.fetch_add(1, Ordering::SeqCst)) {
                 drop(stream);
                 continue;
             }
@@ -80,9 +81,13 @@ async fn flaky_mutual_tls_server(
                 let service = service_fn(move |_request: http::Request<hyper::body::Incoming>| {
                     counter.fetch_add(1, Ordering::SeqCst);
                     async {
-                        Ok::<_, std::convert::Infallible>(http::Response::new(Full::new(
-                            Bytes::from_static(b"{\"tls\":true}"),
-                        )))
+                        let mut response =
+                            http::Response::new(Full::new(Bytes::from_static(b"{\"tls\":true}")));
+                        response.headers_mut().insert(
+                            http::header::CONNECTION,
+                            http::HeaderValue::from_static("close"),
+                        );
+                        Ok::<_, std::convert::Infallible>(response)
                     }
                 });
                 let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
@@ -126,13 +131,18 @@ async fn an_unknown_server_certificate_is_a_connect_error() {
         .build()
         .unwrap();
     let error = client.execute(&Call::get("/x")).await.unwrap_err();
+    assert_failed_to_connect(&error);
+    assert_eq!(served.load(Ordering::SeqCst), 0);
+}
+
+/// `error` is a connect error: nothing was sent.
+fn assert_failed_to_connect(error: &mypages_transport::Error) {
     assert_eq!(
         error.kind(),
         mypages_transport::ErrorKind::Connect,
         "{error}"
     );
     assert!(!error.may_have_reached_server());
-    assert_eq!(served.load(Ordering::SeqCst), 0);
 }
 
 /// A client of `addr` over mutual TLS, with the tests' quick retries.
@@ -149,7 +159,7 @@ fn mutual_tls_client(addr: SocketAddr) -> mypages_transport::Client {
 
 #[tokio::test]
 async fn a_post_waits_while_failed_connects_are_retried_and_is_sent_once() {
-    let (addr, connections, served) = flaky_mutual_tls_server(2).await;
+    let (addr, connections, served) = flaky_mutual_tls_server(|n| n < 2).await;
     let client = mutual_tls_client(addr);
     let (logs, _guard) = Logs::capture();
     let value = client
@@ -165,16 +175,11 @@ async fn a_post_waits_while_failed_connects_are_retried_and_is_sent_once() {
 
 #[tokio::test]
 async fn connects_are_tried_as_often_as_the_policy_allows_attempts() {
-    let (addr, connections, served) = flaky_mutual_tls_server(3).await;
+    let (addr, connections, served) = flaky_mutual_tls_server(|n| n < 3).await;
     let client = mutual_tls_client(addr);
     let (logs, _guard) = Logs::capture();
     let error = client.execute(&Call::get("/x")).await.unwrap_err();
-    assert_eq!(
-        error.kind(),
-        mypages_transport::ErrorKind::Connect,
-        "{error}"
-    );
-    assert!(!error.may_have_reached_server());
+    assert_failed_to_connect(&error);
     // The retry layer does not retry what the connector has: three connects, not nine,
     // although a GET could be sent again.
     assert_eq!(connections.load(Ordering::SeqCst), 3);
@@ -188,6 +193,27 @@ async fn connects_are_tried_as_often_as_the_policy_allows_attempts() {
         .unwrap();
     assert_eq!(value, serde_json::json!({"tls": true}));
     assert_eq!(connections.load(Ordering::SeqCst), 4);
+}
+
+#[tokio::test]
+async fn a_connect_that_succeeds_after_retries_gives_their_budget_back() {
+    // Each call's first two connections are refused (each answer closes its connection).
+    let (addr, connections, served) = flaky_mutual_tls_server(|n| n % 3 != 2).await;
+    // Room for two retries (5 tokens each), as the first call leaves it if it gives back.
+    let client = builder(&format!("https://localhost:{}", addr.port()))
+        .add_root_certificate(CA)
+        .identity(Identity::from_pem(CLIENT_CERT, CLIENT_KEY).unwrap())
+        .retry(crate::support::fast_retries().budget(10))
+        .build()
+        .unwrap();
+    for _ in 0..2 {
+        client
+            .execute(&Call::post("/orders", serde_json::json!({})))
+            .await
+            .unwrap();
+    }
+    assert_eq!(connections.load(Ordering::SeqCst), 6);
+    assert_eq!(served.load(Ordering::SeqCst), 2);
 }
 
 #[test]
