@@ -76,7 +76,33 @@ pub(crate) fn digits(text: &[u8]) -> Option<u32> {
 
 /// Formats a date as `YYYY-MM-DD`.
 pub fn format(date: Date) -> Result<String, time::error::Format> {
-    date.format(DATE)
+    match plain(date) {
+        Some(text) => Ok(text.iter().copied().map(char::from).collect()),
+        None => date.format(DATE),
+    }
+}
+
+/// `YYYY-MM-DD` written without the general formatter, for a year of four digits (every
+/// date a provider sends or the sandbox makes); `None` for other years, which `time`
+/// writes with a sign.
+pub(crate) fn plain(date: Date) -> Option<[u8; 10]> {
+    let year = u16::try_from(date.year())
+        .ok()
+        .filter(|year| *year <= 9999)?;
+    let (month, day) = (u8::from(date.month()), date.day());
+    let digit = |value: u16, unit: u16| b'0' + (value / unit % 10) as u8;
+    Some([
+        digit(year, 1000),
+        digit(year, 100),
+        digit(year, 10),
+        digit(year, 1),
+        b'-',
+        b'0' + month / 10,
+        b'0' + month % 10,
+        b'-',
+        b'0' + day / 10,
+        b'0' + day % 10,
+    ])
 }
 
 /// The calendar date wire form.
@@ -84,6 +110,12 @@ pub(crate) struct DateCodec;
 
 impl Codec<Date> for DateCodec {
     fn encode<S: Serializer>(value: &Date, serializer: S) -> Result<S::Ok, S::Error> {
+        if let Some(text) = plain(*value) {
+            // Digits and dashes only: always UTF-8.
+            if let Ok(text) = std::str::from_utf8(&text) {
+                return serializer.serialize_str(text);
+            }
+        }
         serializer.serialize_str(&format(*value).map_err(S::Error::custom)?)
     }
 
@@ -161,5 +193,35 @@ mod tests {
             }
             prop_assert_eq!(parse(&text).filter(|_| general.is_some()), general);
         }
+
+        /// The short writer writes what `time`'s general formatter writes, for every date
+        /// `time` holds; it leaves the years that are not four digits to it.
+        #[test]
+        fn the_short_writer_is_the_general_formatter(day in Date::MIN.to_julian_day()..=Date::MAX.to_julian_day()) {
+            let date = Date::from_julian_day(day).unwrap();
+            let general = date.format(DATE).unwrap();
+            match plain(date) {
+                Some(text) => prop_assert_eq!(std::str::from_utf8(&text).unwrap(), general.as_str()),
+                None => prop_assert!(!(0..=9999).contains(&date.year()), "{}", general),
+            }
+            prop_assert_eq!(format(date).unwrap(), general);
+        }
+    }
+
+    #[test]
+    fn the_short_writer_covers_the_four_digit_years_and_no_others() {
+        for (year, month, day, text) in [
+            (0, Month::January, 1, "0000-01-01"),
+            (999, Month::September, 9, "0999-09-09"),
+            (2024, Month::February, 29, "2024-02-29"),
+            (9999, Month::December, 31, "9999-12-31"),
+        ] {
+            let date = Date::from_calendar_date(year, month, day).unwrap();
+            assert_eq!(plain(date).as_ref().map(|t| &t[..]), Some(text.as_bytes()));
+            assert_eq!(format(date).unwrap(), text);
+        }
+        let before = Date::from_calendar_date(-1, Month::December, 31).unwrap();
+        assert_eq!(plain(before), None);
+        assert_eq!(format(before).unwrap(), before.format(DATE).unwrap());
     }
 }

@@ -111,12 +111,55 @@ pub fn to_json_text(value: &Decimal) -> String {
     value.to_string()
 }
 
+/// A decimal's JSON token, written on the stack: `Decimal` prints at most 29 digits, a sign
+/// and a point.
+struct Token {
+    bytes: [u8; 40],
+    len: usize,
+}
+
+impl Default for Token {
+    fn default() -> Token {
+        Token {
+            bytes: [0; 40],
+            len: 0,
+        }
+    }
+}
+
+impl Token {
+    /// The text written; `None` if it was not UTF-8 (it always is: `Display` writes `str`s).
+    fn as_str(&self) -> Option<&str> {
+        std::str::from_utf8(self.bytes.get(..self.len)?).ok()
+    }
+}
+
+impl fmt::Write for Token {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        let end = self.len + text.len();
+        let room = self.bytes.get_mut(self.len..end).ok_or(fmt::Error)?;
+        room.copy_from_slice(text.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
 /// The exact decimal wire form.
 pub(crate) struct DecimalCodec;
 
 impl Codec<Decimal> for DecimalCodec {
     fn encode<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
-        let raw = RawValue::from_string(to_json_text(value)).map_err(S::Error::custom)?;
+        // The token is written on the stack and borrowed as a raw value: no allocation.
+        let mut token = Token::default();
+        let text = match fmt::write(&mut token, format_args!("{value}")) {
+            Ok(()) => token.as_str(),
+            Err(fmt::Error) => None,
+        };
+        let Some(text) = text else {
+            let raw = RawValue::from_string(to_json_text(value)).map_err(S::Error::custom)?;
+            return raw.serialize(serializer);
+        };
+        let raw: &RawValue = serde_json::from_str(text).map_err(S::Error::custom)?;
         raw.serialize(serializer)
     }
 
@@ -143,3 +186,44 @@ impl crate::wire::Canonical<Decimal> for DecimalCodec {
 }
 
 codec_modules!(DecimalCodec, Decimal, "an exact decimal number");
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// `value` written through the codec by serde_json.
+    fn encoded(value: Decimal) -> String {
+        struct Wire(Decimal);
+        impl Serialize for Wire {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                DecimalCodec::encode(&self.0, serializer)
+            }
+        }
+        serde_json::to_string(&Wire(value)).unwrap()
+    }
+
+    #[test]
+    fn the_longest_decimals_fit_the_token() {
+        for value in [
+            Decimal::MAX,
+            Decimal::MIN,
+            Decimal::from_parts(1, 0, 0, true, 28),
+            Decimal::from_parts(u32::MAX, u32::MAX, u32::MAX, true, 28),
+        ] {
+            assert_eq!(encoded(value), to_json_text(&value));
+        }
+    }
+
+    proptest! {
+        /// The token written on the stack is the decimal's text, digit for digit.
+        #[test]
+        fn the_token_is_the_decimals_text(
+            lo: u32, mid: u32, hi: u32, negative: bool, scale in 0u32..=28,
+        ) {
+            let value = Decimal::from_parts(lo, mid, hi, negative, scale);
+            prop_assert_eq!(encoded(value), to_json_text(&value));
+        }
+    }
+}
