@@ -151,14 +151,10 @@ impl Codec<Decimal> for DecimalCodec {
     fn encode<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
         // The token is written on the stack and borrowed as a raw value: no allocation.
         let mut token = Token::default();
-        let text = match fmt::write(&mut token, format_args!("{value}")) {
-            Ok(()) => token.as_str(),
-            Err(fmt::Error) => None,
-        };
-        let Some(text) = text else {
-            let raw = RawValue::from_string(to_json_text(value)).map_err(S::Error::custom)?;
-            return raw.serialize(serializer);
-        };
+        let text = fmt::write(&mut token, format_args!("{value}"))
+            .ok()
+            .and_then(|()| token.as_str())
+            .ok_or_else(|| S::Error::custom("a decimal's text did not fit its 40-byte token"))?;
         let raw: &RawValue = serde_json::from_str(text).map_err(S::Error::custom)?;
         raw.serialize(serializer)
     }
